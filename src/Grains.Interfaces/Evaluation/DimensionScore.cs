@@ -1,0 +1,4 @@
+namespace SotopiaPi.Grains.Interfaces;
+
+/// <summary>One dimension's integer score with the judge's reasoning for it.</summary>
+public sealed record DimensionScore(int Score, string Reasoning);

@@ -1,0 +1,27 @@
+namespace SotopiaPi.Grains.Interfaces;
+
+/// <summary>A request to train a new policy version from a round's filtered episodes. The trainer claims it
+/// under a lease; publishing is idempotent per request id.</summary>
+public sealed record TrainingRequest
+{
+    public required string Id { get; init; }
+    public required string CampaignId { get; init; }
+    public required int Round { get; init; }
+    /// <summary>"bc" or "sr".</summary>
+    public required string Kind { get; init; }
+    public required string PolicyName { get; init; }
+    /// <summary>The version training starts from (0 = base).</summary>
+    public required int BaseVersion { get; init; }
+    /// <summary>Path of the exported SFT dataset (chat JSONL) in the artifact store.</summary>
+    public required string DatasetPath { get; init; }
+    /// <summary>SHA-256 of the dataset file.</summary>
+    public required string DatasetHash { get; init; }
+    public required TrainerSettings Settings { get; init; }
+    public TrainingStatus Status { get; init; } = TrainingStatus.Pending;
+    /// <summary>Human-readable progress ("epoch 3/20, loss 1.23").</summary>
+    public string? Progress { get; init; }
+    public int? PublishedVersion { get; init; }
+    public string? Error { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? CompletedAt { get; init; }
+}
