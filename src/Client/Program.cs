@@ -1,1 +1,15 @@
-return 0;
+using System.CommandLine;
+using SotopiaPi.Client.Commands;
+
+var root = new RootCommand("sotopia — SOTOPIA-π at cluster scale: generate social tasks, play and judge episodes, filter, fine-tune, repeat.");
+root.Options.Add(CliContext.Home);
+root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(CampaignCommands.Create());
+root.Subcommands.Add(EpisodeCommands.Create());
+root.Subcommands.Add(ExportCommands.Create());
+root.Subcommands.Add(PolicyCommands.Create());
+var data = DataCommands.Create();
+data.Subcommands.Add(StoreDataCommands.Import());
+data.Subcommands.Add(StoreDataCommands.Export());
+root.Subcommands.Add(data);
+return await root.Parse(args).InvokeAsync();

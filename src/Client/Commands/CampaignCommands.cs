@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using SotopiaPi.Client.Output;
+using SotopiaPi.Grains.Campaigns;
+using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Silo.Runtime;
+
+namespace SotopiaPi.Client.Commands;
+
+/// <summary><c>sotopia campaign start|status|list|cancel</c> in embedded mode.</summary>
+internal static class CampaignCommands
+{
+    public static Command Create()
+    {
+        var campaign = new Command("campaign", "Start, inspect and cancel campaigns.");
+        campaign.Subcommands.Add(Start());
+        campaign.Subcommands.Add(Status());
+        campaign.Subcommands.Add(List());
+        campaign.Subcommands.Add(Cancel());
+        return campaign;
+    }
+
+    private static Command Start()
+    {
+        var spec = new Option<string>("--spec") { Description = "Campaign spec file (JSON or YAML).", Required = true };
+        var detach = new Option<bool>("--detach") { Description = "Only create the campaign; 'sotopia run --resume' plays it." };
+        var concurrency = new Option<int>("--concurrency") { Description = "Episodes played at once.", DefaultValueFactory = _ => 256 };
+        var noProgress = new Option<bool>("--no-progress") { Description = "Plain progress lines instead of live bars." };
+        var command = new Command("start", "Create a campaign from a spec and run it to the end.") { spec, detach, concurrency, noProgress };
+        command.SetAction((parse, ct) => CliContext.GuardAsync(() => CliContext.WithRuntimeAsync(parse, ct, async runtime =>
+        {
+            var loaded = SpecFile.Load(parse.GetValue(spec)!);
+            await runtime.ReclaimOrphanedLeasesAsync(ct);
+            await using var services = runtime.BuildServices();
+            var created = await services.GetRequiredService<CampaignLauncher>().CreateAsync(loaded, cancellationToken: ct);
+            AnsiConsole.MarkupLineInterpolated($"Created campaign [bold]{created.Id}[/] ({loaded.Mode}).");
+            if (parse.GetValue(detach))
+            {
+                return 0;
+            }
+            return await CampaignRunner.RunToEndAsync(runtime, created.Id, parse.GetValue(concurrency), !parse.GetValue(noProgress), ct);
+        })));
+        return command;
+    }
+
+    private static Command Status()
+    {
+        var id = new Argument<string?>("id") { Description = "Campaign id (default: the newest).", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("status", "Show a campaign's progress and results.") { id };
+        command.SetAction((parse, ct) => CliContext.GuardAsync(() => CliContext.WithRuntimeAsync(parse, ct, async runtime =>
+        {
+            var campaign = await FindAsync(runtime.Store, parse.GetValue(id), ct);
+            var plan = CampaignPlan.Build(campaign.Spec);
+            AnsiConsole.MarkupLineInterpolated($"[bold]{campaign.Id}[/] {campaign.Spec.Mode} — status [bold]{campaign.Status}[/], stage {Math.Min(campaign.Stage + 1, plan.Length)}/{plan.Length} ({(campaign.Stage < plan.Length ? plan[campaign.Stage].Kind : "done")}, {campaign.Step})");
+            foreach (var stage in plan.Where(s => s.Index <= campaign.Stage))
+            {
+                var counts = await runtime.Store.CountEpisodesAsync(campaign.Id, stage.Index, ct);
+                if (counts.Total == 0)
+                {
+                    continue;
+                }
+                AnsiConsole.MarkupLineInterpolated(
+                    $"  {CampaignPlan.LabelFor(campaign.Spec, stage),-8} episodes {counts.Finished}/{counts.Total} (pending {counts.Pending}, running {counts.Running}, judged {counts.Completed}, evaluation failed {counts.EvaluationFailed}, failed {counts.Failed}, cancelled {counts.Cancelled})");
+                var round = campaign.Rounds.FirstOrDefault(r => r.Round == stage.Index);
+                if (round?.TrainingRequestId is { } requestId && await runtime.Store.GetTrainingRequestAsync(requestId, ct) is { } request)
+                {
+                    AnsiConsole.MarkupLineInterpolated(
+                        $"           training {request.Status}{(request.Progress is null ? "" : ": " + request.Progress)}{(request.PublishedVersion is { } v ? $" → v{v}" : "")}{(request.Error is null ? "" : " — " + request.Error)}");
+                }
+            }
+            CampaignReport.Render(campaign, AnsiConsole.Console);
+            return 0;
+        })));
+        return command;
+    }
+
+    private static Command List()
+    {
+        var command = new Command("list", "List campaigns, newest first.");
+        command.SetAction((parse, ct) => CliContext.GuardAsync(() => CliContext.WithRuntimeAsync(parse, ct, async runtime =>
+        {
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var column in new[] { "id", "name", "mode", "status", "stage", "rounds", "created" })
+            {
+                table.AddColumn(column);
+            }
+            foreach (var c in await runtime.Store.ListCampaignsAsync(ct))
+            {
+                table.AddRow(
+                    Markup.Escape(c.Id), Markup.Escape(c.Spec.Name), c.Spec.Mode.ToString(), c.Status.ToString(),
+                    c.Stage.ToString(CultureInfo.InvariantCulture), c.Rounds.Length.ToString(CultureInfo.InvariantCulture),
+                    c.CreatedAt.ToString("u", CultureInfo.InvariantCulture));
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        })));
+        return command;
+    }
+
+    private static Command Cancel()
+    {
+        var id = new Argument<string>("id") { Description = "Campaign id." };
+        var command = new Command("cancel", "Cancel a campaign: its unfinished episodes are marked cancelled.") { id };
+        command.SetAction((parse, ct) => CliContext.GuardAsync(() => CliContext.WithRuntimeAsync(parse, ct, async runtime =>
+        {
+            var campaign = await FindAsync(runtime.Store, parse.GetValue(id), ct);
+            if (campaign.Status is CampaignStatus.Completed or CampaignStatus.Failed or CampaignStatus.Cancelled)
+            {
+                throw new UserFacingException($"Campaign {campaign.Id} already ended ({campaign.Status}).");
+            }
+            await runtime.Store.SetCampaignStatusAsync(campaign.Id, CampaignStatus.Cancelled, ct);
+            var cancelled = await runtime.Store.CancelEpisodesAsync(campaign.Id, ct);
+            AnsiConsole.MarkupLineInterpolated($"Cancelled campaign [bold]{campaign.Id}[/] ({cancelled} unfinished episodes cancelled).");
+            return 0;
+        })));
+        return command;
+    }
+
+    public static async Task<CampaignRecord> FindAsync(ISotopiaStore store, string? id, CancellationToken ct)
+    {
+        if (id is null)
+        {
+            return (await store.ListCampaignsAsync(ct)).FirstOrDefault()
+                ?? throw new UserFacingException("There are no campaigns in this folder yet. Start one with 'sotopia run'.");
+        }
+        return await store.GetCampaignAsync(id, ct) ?? throw new UserFacingException($"Campaign '{id}' does not exist.");
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Spectre.Console;
+using SotopiaPi.Client.Embedded;
+using SotopiaPi.Client.Output;
+using SotopiaPi.Grains.Interfaces;
+
+namespace SotopiaPi.Client.Commands;
+
+/// <summary>Runs campaigns in embedded mode: starts the in-process silo and trainer, shows progress until
+/// the campaign ends (or Ctrl-C), stops the host gracefully, and reports.</summary>
+internal static class CampaignRunner
+{
+    public static async Task<int> RunToEndAsync(EmbeddedRuntime runtime, string campaignId, int concurrency, bool live, CancellationToken ct)
+    {
+        using var host = runtime.BuildHost(concurrency);
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        var hostStopped = Task.Delay(Timeout.Infinite, lifetime.ApplicationStopping).ContinueWith(_ => { }, TaskScheduler.Default);
+        await host.StartAsync(ct);
+        CampaignRecord campaign;
+        try
+        {
+            campaign = await CampaignProgress.WatchAsync(runtime.Store, campaignId, live, hostStopped, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await host.StopAsync(CancellationToken.None);
+            AnsiConsole.MarkupLine("[yellow]Interrupted.[/] Everything played so far is stored.");
+            AnsiConsole.MarkupLineInterpolated($"Continue with: [bold]sotopia run --resume --out {runtime.Home}[/]");
+            return 130;
+        }
+        await host.StopAsync(CancellationToken.None);
+
+        if (campaign.Status == CampaignStatus.Running)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] the embedded silo stopped unexpectedly; see {runtime.LogPath}. Continue with: sotopia run --resume --out {runtime.Home}");
+            return 1;
+        }
+        AnsiConsole.WriteLine();
+        CampaignReport.Render(campaign, AnsiConsole.Console);
+        var files = CampaignReport.WriteFiles(campaign, Path.Combine(runtime.Home, "results", campaign.Id));
+        foreach (var file in files)
+        {
+            File.Copy(file, Path.Combine(runtime.Home, Path.GetFileName(file)), overwrite: true);
+        }
+        AnsiConsole.MarkupLineInterpolated($"Results: [bold]{Path.Combine(runtime.Home, "summary.json")}[/], results.csv, results.md (also under results/{campaign.Id}/)");
+        return campaign.Status switch
+        {
+            CampaignStatus.Completed => 0,
+            CampaignStatus.Paused => 0,
+            _ => 1,
+        };
+    }
+}

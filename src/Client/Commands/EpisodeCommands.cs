@@ -1,0 +1,149 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using SotopiaPi.Grains.Data;
+using SotopiaPi.Grains.Episodes;
+using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Grains.Prompts;
+
+namespace SotopiaPi.Client.Commands;
+
+/// <summary><c>sotopia episodes list|show</c>.</summary>
+internal static class EpisodeCommands
+{
+    public static Command Create()
+    {
+        var episodes = new Command("episodes", "Browse played episodes.");
+        episodes.Subcommands.Add(List());
+        episodes.Subcommands.Add(Show());
+        return episodes;
+    }
+
+    private static Command List()
+    {
+        var campaign = new Option<string?>("--campaign") { Description = "Campaign id (default: the newest)." };
+        var round = new Option<int?>("--round") { Description = "Only this round (stage index)." };
+        var status = new Option<string?>("--status") { Description = "Only this status (pending, running, completed, evaluation_failed, failed, cancelled)." };
+        var limit = new Option<int>("--limit") { Description = "At most this many rows.", DefaultValueFactory = _ => 50 };
+        var command = new Command("list", "List a campaign's episodes with their scores.") { campaign, round, status, limit };
+        command.SetAction((parse, ct) => CliContext.GuardAsync(() => CliContext.WithRuntimeAsync(parse, ct, async runtime =>
+        {
+            var c = await CampaignCommands.FindAsync(runtime.Store, parse.GetValue(campaign), ct);
+            EpisodeStatus? statusFilter = parse.GetValue(status) is { } s
+                ? Enum.TryParse<EpisodeStatus>(s.Replace("_", ""), ignoreCase: true, out var parsed)
+                    ? parsed
+                    : throw new UserFacingException($"--status: '{s}' is not an episode status.")
+                : null;
+            var rows = await runtime.Store.ListEpisodesAsync(
+                new EpisodeQuery { CampaignId = c.Id, Round = parse.GetValue(round), Status = statusFilter, Limit = parse.GetValue(limit) }, ct);
+            var index = new DatasetIndex(await runtime.Store.LoadDatasetAsync(ct));
+            var scenarios = index.Dataset.Scenarios.ToDictionary(x => x.Id);
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var column in new[] { "id", "round", "scenario", "seat 1", "seat 2", "status", "ended", "GOAL 1", "GOAL 2" })
+            {
+                table.AddColumn(column);
+            }
+            foreach (var e in rows)
+            {
+                var evaluation = e.Outcome?.Evaluation;
+                table.AddRow(
+                    Markup.Escape(e.Id),
+                    e.Round.ToString(CultureInfo.InvariantCulture),
+                    Markup.Escape(scenarios.TryGetValue(e.ScenarioId, out var sc) ? sc.Codename : e.ScenarioId),
+                    Markup.Escape(Seat(e, 0)),
+                    Markup.Escape(Seat(e, 1)),
+                    e.Status.ToString(),
+                    e.Termination?.ToString() ?? "",
+                    evaluation is null ? "-" : evaluation.Agent1.Goal.ToString(CultureInfo.InvariantCulture) + (e.ScoredSeats.Contains(0) ? "" : "*"),
+                    evaluation is null ? "-" : evaluation.Agent2.Goal.ToString(CultureInfo.InvariantCulture) + (e.ScoredSeats.Contains(1) ? "" : "*"));
+            }
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine("[grey]* = seat not scored for this episode's purpose (the partner's seat in evaluation).[/]");
+            return 0;
+        })));
+        return command;
+    }
+
+    private static string Seat(EpisodeRecord e, int seat) =>
+        e.Seats[seat].Role == AgentRoles.Policy ? $"policy v{e.Seats[seat].Version}" : e.Seats[seat].Role;
+
+    private static Command Show()
+    {
+        var id = new Argument<string>("id") { Description = "Episode id." };
+        var command = new Command("show", "Show an episode: transcript, scores and the judge's reasoning.") { id };
+        command.SetAction((parse, ct) => CliContext.GuardAsync(() => CliContext.WithRuntimeAsync(parse, ct, async runtime =>
+        {
+            var episode = await runtime.Store.GetEpisodeAsync(parse.GetValue(id)!, ct)
+                ?? throw new UserFacingException($"Episode '{parse.GetValue(id)}' does not exist.");
+            var turns = await runtime.Store.GetTurnsAsync(episode.Id, ct);
+            var setup = new DatasetIndex(await runtime.Store.LoadDatasetAsync(ct)).GetSetup(episode);
+            Render(episode, setup, turns);
+            return 0;
+        })));
+        return command;
+    }
+
+    internal static void Render(EpisodeRecord episode, EpisodeSetup setup, IReadOnlyList<Turn> turns)
+    {
+        var console = AnsiConsole.Console;
+        console.Write(new Rule($"[bold]{Markup.Escape(setup.Scenario.Codename)}[/] — {Markup.Escape(episode.Id)}").LeftJustified());
+        console.MarkupLineInterpolated($"[grey]Scenario:[/] {HintTags.Render(setup.Scenario.Text)}");
+        for (var seat = 0; seat < 2; seat++)
+        {
+            var c = setup.Agent(seat);
+            console.MarkupLineInterpolated($"[grey]Seat {seat + 1}:[/] [bold]{c.FullName}[/] ({c.Age}, {c.Occupation}) — {Seat(episode, seat)} [{episode.Seats[seat].Model}]");
+            console.MarkupLineInterpolated($"    [grey]goal:[/] {HintTags.Render(setup.Goal(seat))}");
+            console.MarkupLineInterpolated($"    [grey]secret:[/] {c.Secret}");
+        }
+        console.MarkupLineInterpolated($"[grey]Relationship:[/] {setup.Relationship}; status [bold]{episode.Status}[/]; ended: {episode.Termination?.ToString() ?? "-"}");
+        console.WriteLine();
+        foreach (var turn in turns)
+        {
+            var name = setup.Agent(turn.Seat).FullName;
+            var color = turn.Action.Type switch
+            {
+                ActionType.Speak => "white",
+                ActionType.NonVerbalCommunication => "aqua",
+                ActionType.Action => "yellow",
+                ActionType.Leave => "red",
+                _ => "grey",
+            };
+            console.MarkupLine($"[grey]Turn #{turn.Number}[/] [bold]{Markup.Escape(name)}[/] [{color}]{Markup.Escape(ActionRenderer.Render(turn.Action))}[/]");
+            if (turn.Note is not null)
+            {
+                console.MarkupLineInterpolated($"         [grey]note: {turn.Note}[/]");
+            }
+        }
+        console.WriteLine();
+        if (episode.Outcome is { Succeeded: true } outcome)
+        {
+            for (var seat = 0; seat < 2; seat++)
+            {
+                var evaluation = outcome.Evaluation.ForSeat(seat);
+                var scored = episode.ScoredSeats.Contains(seat) ? "" : " (not scored in this episode's purpose)";
+                var table = new Table()
+                    .Title($"[bold]{Markup.Escape(setup.Agent(seat).FullName)}[/] — overall {evaluation.Overall.ToString("0.00", CultureInfo.InvariantCulture)}{scored}")
+                    .Border(TableBorder.Rounded);
+                table.AddColumn("dimension");
+                table.AddColumn(new TableColumn("score").RightAligned());
+                table.AddColumn("range");
+                table.AddColumn("judge's reasoning");
+                foreach (var info in DimensionInfo.All)
+                {
+                    var score = evaluation.Scores[(int)info.Dimension];
+                    table.AddRow(info.Key, score.Score.ToString(CultureInfo.InvariantCulture), $"{info.Min}..{info.Max}", Markup.Escape(score.Reasoning));
+                }
+                console.Write(table);
+            }
+            console.MarkupLineInterpolated($"[grey]Judge: {outcome.Evaluation.JudgeModel}[/]");
+        }
+        else if (episode.Outcome?.Failure is { } failure)
+        {
+            console.MarkupLineInterpolated($"[red]Evaluation failed:[/] {failure.Reason} (no scores are recorded for this episode)");
+        }
+        else if (episode.FailureReason is not null)
+        {
+            console.MarkupLineInterpolated($"[red]Episode failed:[/] {episode.FailureReason}");
+        }
+    }
+}

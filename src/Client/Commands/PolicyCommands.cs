@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using SotopiaPi.Grains.Policies;
+
+namespace SotopiaPi.Client.Commands;
+
+/// <summary><c>sotopia policy list|activate|rollback</c>.</summary>
+internal static class PolicyCommands
+{
+    public static Command Create()
+    {
+        var policy = new Command("policy", "Inspect and choose policy versions.");
+        var name = new Option<string>("--policy") { Description = "Policy name.", DefaultValueFactory = _ => "sotopia-pi", Recursive = true };
+        policy.Options.Add(name);
+
+        var list = new Command("list", "List versions with lineage and metrics; * marks the active one.");
+        list.SetAction((parse, ct) => CliContext.GuardAsync(() => CliContext.WithRuntimeAsync(parse, ct, async runtime =>
+        {
+            var policyName = parse.GetValue(name)!;
+            var versions = await runtime.Store.ListVersionsAsync(policyName, ct);
+            if (versions.Count == 0)
+            {
+                throw new UserFacingException($"Policy '{policyName}' has no versions yet.");
+            }
+            var active = await runtime.Store.GetActiveVersionAsync(policyName, ct);
+            var table = new Table().Title($"[bold]{Markup.Escape(policyName)}[/]").Border(TableBorder.Rounded);
+            foreach (var column in new[] { "", "version", "kind", "parent", "model", "examples", "final loss", "campaign", "created" })
+            {
+                table.AddColumn(column);
+            }
+            foreach (var v in versions)
+            {
+                table.AddRow(
+                    v.Version == active?.Version ? "*" : "",
+                    $"v{v.Version}",
+                    v.Kind,
+                    v.ParentVersion is { } p ? $"v{p}" : "-",
+                    Markup.Escape(v.Model),
+                    v.Metrics.TryGetValue("examples", out var ex) ? ex.ToString("0", CultureInfo.InvariantCulture) : "-",
+                    v.Metrics.TryGetValue("final_loss", out var loss) ? loss.ToString("0.0000", CultureInfo.InvariantCulture) : "-",
+                    Markup.Escape(v.CampaignId ?? "-"),
+                    v.CreatedAt.ToString("u", CultureInfo.InvariantCulture));
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        })));
+
+        var version = new Argument<int>("version") { Description = "Version number to activate." };
+        var activate = new Command("activate", "Make a version active: new episodes pin it, running ones keep theirs.") { version };
+        activate.SetAction((parse, ct) => CliContext.GuardAsync(() => CliContext.WithRuntimeAsync(parse, ct, async runtime =>
+        {
+            var registry = new PolicyRegistryGrain(runtime.Store, TimeProvider.System);
+            try
+            {
+                var v = await registry.ActivateAsync(parse.GetValue(name)!, parse.GetValue(version), ct);
+                AnsiConsole.MarkupLineInterpolated($"Active: [bold]{v.PolicyName} v{v.Version}[/] ({v.Model}).");
+                return 0;
+            }
+            catch (KeyNotFoundException ex)
+            {
+                throw new UserFacingException(ex.Message);
+            }
+        })));
+
+        var rollback = new Command("rollback", "Re-activate the version the active one was trained from.");
+        rollback.SetAction((parse, ct) => CliContext.GuardAsync(() => CliContext.WithRuntimeAsync(parse, ct, async runtime =>
+        {
+            var registry = new PolicyRegistryGrain(runtime.Store, TimeProvider.System);
+            try
+            {
+                var v = await registry.RollbackAsync(parse.GetValue(name)!, ct);
+                AnsiConsole.MarkupLineInterpolated($"Rolled back; active: [bold]{v.PolicyName} v{v.Version}[/] ({v.Model}).");
+                return 0;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or KeyNotFoundException)
+            {
+                throw new UserFacingException(ex.Message);
+            }
+        })));
+
+        policy.Subcommands.Add(list);
+        policy.Subcommands.Add(activate);
+        policy.Subcommands.Add(rollback);
+        return policy;
+    }
+}

@@ -1,0 +1,60 @@
+using SotopiaPi.Grains.Campaigns;
+using SotopiaPi.Grains.Data;
+using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Grains.Policies;
+
+namespace SotopiaPi.Silo.Runtime;
+
+/// <summary>Creates campaigns: validates the spec, loads and validates its dataset, imports it into the store,
+/// makes sure the policy has its base version, and stores the campaign as running (a silo then drives it).</summary>
+public sealed class CampaignLauncher(ISotopiaStore store, PolicyRegistryGrain registry, CampaignModels models, TimeProvider time)
+{
+    /// <summary>Creates the campaign, or throws <see cref="CampaignSpecException"/> listing every problem of
+    /// the spec or its data (nothing is stored then).</summary>
+    public async Task<CampaignRecord> CreateAsync(CampaignSpec spec, string? campaignId = null, CancellationToken cancellationToken = default)
+    {
+        var problems = CampaignPlan.Validate(spec).ToList();
+        var path = DatasetLocator.Resolve(spec.Dataset);
+        DataLoadResult? loaded = null;
+        if (!Directory.Exists(path) && !File.Exists(path))
+        {
+            problems.Add($"dataset: '{spec.Dataset}' not found (looked at {path})");
+        }
+        else
+        {
+            loaded = SotopiaDataLoader.Load(path);
+            problems.AddRange(loaded.Problems.Where(p => p.Severity == DataProblemSeverity.Error).Select(p => $"dataset: {p}"));
+            if (loaded.IsValid)
+            {
+                if (!spec.SkipEvaluation && !loaded.Dataset.NamedSets.ContainsKey(spec.EvaluationSet))
+                {
+                    problems.Add($"evaluation_set: '{spec.EvaluationSet}' is not a named set of the dataset (it has: {string.Join(", ", loaded.Dataset.NamedSets.Keys.Order())})");
+                }
+                foreach (var set in spec.RoundScenarioSets.Where(s => !loaded.Dataset.NamedSets.ContainsKey(s)))
+                {
+                    problems.Add($"round_scenario_sets: '{set}' is not a named set of the dataset");
+                }
+            }
+        }
+        if (problems.Count > 0)
+        {
+            throw new CampaignSpecException(problems);
+        }
+
+        await store.ImportDatasetAsync(loaded!.Dataset, cancellationToken);
+        await registry.EnsureBaseAsync(spec.PolicyName, models.PolicyBase, cancellationToken);
+        var now = time.GetUtcNow();
+        var campaign = new CampaignRecord
+        {
+            Id = campaignId ?? NewId(now),
+            Spec = spec,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await store.CreateCampaignAsync(campaign, cancellationToken);
+        return campaign;
+    }
+
+    private static string NewId(DateTimeOffset now) =>
+        $"c{now:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";
+}
