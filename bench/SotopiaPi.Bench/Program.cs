@@ -1,1 +1,3 @@
-return 0;
+using SotopiaPi.Bench;
+
+return await BenchmarkCli.RunAsync(args);

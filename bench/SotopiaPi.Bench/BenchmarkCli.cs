@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace SotopiaPi.Bench;
+
+/// <summary>Entry point: <c>dotnet run -c Release --project bench/SotopiaPi.Bench -- episodes [--concurrency 1,100,2000]</c>.</summary>
+internal static class BenchmarkCli
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var which = args.FirstOrDefault() ?? "episodes";
+        var concurrency = ReadList(args, "--concurrency") ?? [1, 100, 2000];
+        switch (which)
+        {
+            case "episodes":
+                Console.WriteLine($"# Simulator episodes through the grain runtime on SQLite ({DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, .NET {Environment.Version})");
+                Console.WriteLine();
+                Console.WriteLine("| concurrent episodes | episodes | turns | seconds | episodes/s | turns/s | peak RSS MB | managed heap MB |");
+                Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+                foreach (var c in concurrency)
+                {
+                    var result = await EpisodeThroughputBenchmark.RunAsync(c, episodes: Math.Max(300, c * 3));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"| {c} | {result.Episodes} | {result.Turns} | {result.Seconds:F2} | {result.EpisodesPerSecond:F0} | {result.TurnsPerSecond:F0} | {result.PeakRssMb:F0} | {result.ManagedHeapMb:F0} |"));
+                }
+                return 0;
+            default:
+                Console.Error.WriteLine($"Unknown benchmark '{which}'. Known: episodes.");
+                return 2;
+        }
+    }
+
+    private static int[]? ReadList(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i < 0 || i + 1 >= args.Length
+            ? null
+            : [.. args[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
+    }
+}
