@@ -1,5 +1,41 @@
 #!/usr/bin/env bash
-# Runs the whole test suite. Installs what the tests need when it is missing.
+# Runs SotopiaPi's whole test suite from a clean clone: installs what the tests need when it is missing,
+# builds once, runs every test project, and ends with one line "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dotnet test SotopiaPi.sln -c Release
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "error: the .NET 10 SDK (dotnet) is required" >&2
+  exit 2
+fi
+if [ ! -d ../shared/data/sotopia ] && [ ! -d shared/data/sotopia ]; then
+  echo "warning: ../shared/data/sotopia is missing; the tests that read the original SOTOPIA data will fail" >&2
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+
+dotnet build SotopiaPi.sln -c Release -nologo -v quiet
+
+status=0
+for project in tests/*/*.csproj; do
+  name="$(basename "$project" .csproj)"
+  echo "== $name"
+  if ! dotnet test "$project" -c Release --no-build -nologo --blame-hang-timeout 20m \
+      --logger "console;verbosity=normal" 2>&1 | tee "$results/$name.log"; then
+    status=1
+  fi
+done
+
+passed=$(cat "$results"/*.log | sed -n 's/.*Passed:[[:space:]]*\([0-9]\+\),.*/\1/p' | awk '{s+=$1} END {print s+0}')
+failed=$(cat "$results"/*.log | sed -n 's/.*Failed:[[:space:]]*\([0-9]\+\),.*/\1/p' | awk '{s+=$1} END {print s+0}')
+if [ "$passed" -eq 0 ]; then
+  echo "error: no test ran" >&2
+  status=1
+fi
+if [ "$failed" -ne 0 ]; then
+  status=1
+fi
+echo "$passed passed, $failed failed"
+exit $status
