@@ -31,6 +31,22 @@ internal static class TestData
     /// <summary>SOTOPIA-π's split file (set name → scenario ids).</summary>
     public static string SotopiaPiUsedEnv => RequireFile(Path.Combine(SotopiaRoot, "sotopia_pi", "used_env.json"));
 
+    /// <summary>The repository's own starter dataset (<c>data/starter</c>).</summary>
+    public static string Starter
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "SotopiaPi.sln")))
+                {
+                    return RequireDirectory(Path.Combine(dir.FullName, "data", "starter"));
+                }
+            }
+            throw new InvalidOperationException($"The repository root (SotopiaPi.sln) was not found above '{AppContext.BaseDirectory}'.");
+        }
+    }
+
     private static string RequireDirectory(string path) =>
         Directory.Exists(path) ? path : throw new InvalidOperationException($"Expected the shared data folder '{path}', which is missing.");
 
