@@ -53,6 +53,11 @@ internal sealed class SqliteReadPool : IDisposable
             }
             _idle.Add(session);
             session = null;
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                // Closed while this read ran: close what was just returned.
+                DrainIdle();
+            }
             return result;
         }
         catch (Microsoft.Data.Sqlite.SqliteException error)
@@ -73,6 +78,11 @@ internal sealed class SqliteReadPool : IDisposable
         {
             return;
         }
+        DrainIdle();
+    }
+
+    private void DrainIdle()
+    {
         while (_idle.TryTake(out var session))
         {
             session.Dispose();

@@ -101,4 +101,16 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         await store.AppendTurnAsync(claimed.Lease, Turn(claimed.Episode.Id, 2));
         Assert.Equal(3, (await store.GetTurnsAsync(ids[0])).Length);
     }
+
+    [Fact]
+    public async Task CancelledWriteIsNotApplied()
+    {
+        var store = await NewStoreAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            store.CreateCampaignAsync(Campaign("c-1", Start), new CancellationToken(canceled: true)));
+
+        Assert.Null(await store.GetCampaignAsync("c-1"));
+        Assert.Empty(await store.ListCampaignsAsync());
+    }
 }
