@@ -1,0 +1,99 @@
+namespace SotopiaPi.Storage;
+
+/// <summary>The schema, as numbered migrations. Never edit an applied migration: add a new one.</summary>
+internal static class SqliteMigrations
+{
+    public sealed record Migration(int Version, string Name, string Sql);
+
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "initial schema", """
+            CREATE TABLE leases (
+                kind       TEXT    NOT NULL,
+                key        TEXT    NOT NULL,
+                owner      TEXT    NOT NULL,
+                epoch      INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                PRIMARY KEY (kind, key)
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_leases_owner ON leases (owner, expires_at);
+
+            CREATE TABLE campaigns (
+                id         TEXT    NOT NULL PRIMARY KEY,
+                status     TEXT    NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                json       TEXT    NOT NULL
+            );
+            CREATE INDEX ix_campaigns_created ON campaigns (created_at);
+
+            CREATE TABLE episodes (
+                id           TEXT    NOT NULL PRIMARY KEY,
+                campaign_id  TEXT    NOT NULL,
+                round        INTEGER NOT NULL,
+                phase        TEXT    NOT NULL,
+                task_id      TEXT    NOT NULL,
+                scenario_id  TEXT    NOT NULL,
+                status       TEXT    NOT NULL,
+                created_at   INTEGER NOT NULL,
+                completed_at INTEGER,
+                json         TEXT    NOT NULL
+            );
+            CREATE INDEX ix_episodes_campaign ON episodes (campaign_id, round, status);
+            CREATE INDEX ix_episodes_order ON episodes (created_at, id);
+            CREATE INDEX ix_episodes_claimable ON episodes (created_at, id) WHERE status IN ('pending', 'running');
+
+            CREATE TABLE turns (
+                episode_id  TEXT    NOT NULL REFERENCES episodes (id),
+                number      INTEGER NOT NULL,
+                seat        INTEGER NOT NULL,
+                action_type TEXT    NOT NULL,
+                argument    TEXT    NOT NULL,
+                note        TEXT,
+                usage       TEXT,
+                PRIMARY KEY (episode_id, number)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE policy_versions (
+                policy_name         TEXT    NOT NULL,
+                version             INTEGER NOT NULL,
+                training_request_id TEXT,
+                created_at          INTEGER NOT NULL,
+                json                TEXT    NOT NULL,
+                PRIMARY KEY (policy_name, version)
+            ) WITHOUT ROWID;
+            CREATE UNIQUE INDEX ux_policy_versions_request ON policy_versions (policy_name, training_request_id)
+                WHERE training_request_id IS NOT NULL;
+
+            CREATE TABLE policies (
+                name           TEXT NOT NULL PRIMARY KEY,
+                active_version INTEGER
+            ) WITHOUT ROWID;
+
+            CREATE TABLE training_requests (
+                seq          INTEGER PRIMARY KEY,
+                id           TEXT    NOT NULL UNIQUE,
+                campaign_id  TEXT    NOT NULL,
+                status       TEXT    NOT NULL,
+                created_at   INTEGER NOT NULL,
+                completed_at INTEGER,
+                json         TEXT    NOT NULL
+            );
+            CREATE INDEX ix_training_claimable ON training_requests (created_at, seq) WHERE status IN ('pending', 'running');
+
+            CREATE TABLE characters    (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
+            CREATE TABLE relationships (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
+            CREATE TABLE scenarios     (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
+            CREATE TABLE tasks         (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
+            CREATE TABLE named_sets    (name TEXT NOT NULL PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
+            """),
+    ];
+
+    public const string CreateMigrationsTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER NOT NULL PRIMARY KEY,
+            name       TEXT    NOT NULL,
+            applied_at INTEGER NOT NULL
+        )
+        """;
+}

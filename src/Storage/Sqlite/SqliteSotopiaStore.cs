@@ -1,0 +1,181 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using SotopiaPi.Grains.Interfaces;
+
+namespace SotopiaPi.Storage;
+
+/// <summary>The embedded store: one SQLite file in WAL mode. All writes go through one write connection with
+/// group commit (see <see cref="SqliteWriteQueue"/>); reads use a small pool of read-only connections.
+/// Durability: <c>synchronous=NORMAL</c> (default) — a write whose task completed survives a crash or SIGKILL of
+/// the process; only power loss or an OS crash may lose the last commits (set
+/// <see cref="SqliteStoreOptions.SynchronousFull"/> to be durable against those too). Times are stored with
+/// millisecond precision. See <c>src/Storage/README.md</c> for the schema and the lease/epoch contract.</summary>
+public sealed partial class SqliteSotopiaStore : ISotopiaStore
+{
+    private readonly string _path;
+    private readonly TimeProvider _time;
+    private readonly SqliteWriteQueue _writer;
+    private readonly SqliteReadPool _readers;
+    private long _staleWritesRefused;
+    private int _disposed;
+
+    private SqliteSotopiaStore(string path, TimeProvider time, SqliteWriteQueue writer, SqliteReadPool readers)
+    {
+        _path = path;
+        _time = time;
+        _writer = writer;
+        _readers = readers;
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string Path => _path;
+
+    public long StaleWritesRefused => Interlocked.Read(ref _staleWritesRefused);
+
+    /// <summary>Transactions committed by the writer since the store was opened (each holds a group of writes).</summary>
+    public long CommittedBatches => _writer.Batches;
+
+    /// <summary>Writes executed in committed transactions since the store was opened.</summary>
+    public long CommittedWrites => _writer.Items;
+
+    /// <summary>Opens (creating the folder and file if needed) the store at <paramref name="path"/> and, unless
+    /// <see cref="SqliteStoreOptions.MigrateOnOpen"/> is off, brings its schema up to date.</summary>
+    /// <exception cref="SqliteException">The file is not a database, is corrupt, locked or unwritable; the
+    /// message names the path.</exception>
+    public static async Task<SqliteSotopiaStore> OpenAsync(
+        string path, SqliteStoreOptions? options = null, TimeProvider? time = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        options ??= new SqliteStoreOptions();
+        options.Validate();
+        time ??= TimeProvider.System;
+        ct.ThrowIfCancellationRequested();
+
+        var fullPath = System.IO.Path.GetFullPath(path);
+        var folder = System.IO.Path.GetDirectoryName(fullPath);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        var timeoutSeconds = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds);
+        var busyTimeoutMs = ((long)options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        var writeConnection = new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = false,
+            DefaultTimeout = timeoutSeconds,
+        }.ToString();
+        var readConnection = new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadOnly,
+            Cache = SqliteCacheMode.Private,
+            Pooling = false,
+            DefaultTimeout = timeoutSeconds,
+        }.ToString();
+
+        SqliteSession writeSession;
+        try
+        {
+            writeSession = SqliteSession.Open(writeConnection,
+            [
+                $"PRAGMA busy_timeout = {busyTimeoutMs}",
+                "PRAGMA journal_mode = WAL",
+                options.SynchronousFull ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+                "PRAGMA foreign_keys = ON",
+            ]);
+        }
+        catch (SqliteException error)
+        {
+            throw SqliteErrors.WithPath(error, fullPath, "open");
+        }
+
+        var journalMode = writeSession.Command("PRAGMA journal_mode").ExecuteScalar() as string;
+        if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            writeSession.Dispose();
+            throw new InvalidOperationException(
+                $"SQLite store '{fullPath}' could not be switched to WAL mode (journal_mode is '{journalMode}').");
+        }
+
+        var writer = new SqliteWriteQueue(writeSession, fullPath, options.MaxBatchSize);
+        var readers = new SqliteReadPool(readConnection, [$"PRAGMA busy_timeout = {busyTimeoutMs}"], fullPath, options.ReadConnections);
+        var store = new SqliteSotopiaStore(fullPath, time, writer, readers);
+        if (options.MigrateOnOpen)
+        {
+            try
+            {
+                await store.MigrateAsync(ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                await store.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+        return store;
+    }
+
+    /// <summary>Applies every migration not yet recorded in <c>schema_migrations</c>, in one transaction
+    /// (idempotent; concurrent callers, even in other processes, are serialised by SQLite's write lock).</summary>
+    public Task MigrateAsync(CancellationToken cancellationToken = default) =>
+        WriteAsync("migrate", needsSavepoint: true, session =>
+        {
+            session.Execute(SqliteMigrations.CreateMigrationsTable);
+            var applied = new HashSet<long>();
+            using (var reader = session.Command("SELECT version FROM schema_migrations").ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    applied.Add(reader.GetInt64(0));
+                }
+            }
+            var now = StoreValues.ToMs(_time.GetUtcNow());
+            foreach (var migration in SqliteMigrations.All)
+            {
+                if (applied.Contains(migration.Version))
+                {
+                    continue;
+                }
+                using (var ddl = session.Connection.CreateCommand())
+                {
+                    ddl.CommandText = migration.Sql;
+                    ddl.ExecuteNonQuery();
+                }
+                session.Command("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($v, $n, $t)")
+                    .With("$v", migration.Version).With("$n", migration.Name).With("$t", now)
+                    .ExecuteNonQuery();
+            }
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Finishes queued writes, then closes every connection. Safe to call more than once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        _readers.Dispose();
+    }
+
+    private Task<T> WriteAsync<T>(string operation, bool needsSavepoint, Func<SqliteSession, T> work, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _writer.EnqueueAsync(operation, needsSavepoint, work, cancellationToken);
+    }
+
+    private Task<T> ReadAsync<T>(string operation, Func<SqliteSession, T> work, CancellationToken cancellationToken, bool snapshot = false)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _readers.ReadAsync(operation, work, cancellationToken, snapshot);
+    }
+
+    private long NowMs() => StoreValues.ToMs(_time.GetUtcNow());
+
+    private T Parse<T>(string json, string what) => StoreValues.Parse<T>(json, what, _path);
+}

@@ -1,0 +1,54 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using SotopiaPi.Grains.Interfaces;
+
+namespace SotopiaPi.Storage;
+
+/// <summary>How values are written to key columns: times as Unix milliseconds (UTC), enums by the same
+/// snake_case names <see cref="SotopiaJson"/> uses in the JSON documents.</summary>
+internal static class StoreValues
+{
+    private static readonly FrozenDictionary<string, EpisodeStatus> EpisodeStatuses =
+        Enum.GetValues<EpisodeStatus>().ToFrozenDictionary(Name, status => status, StringComparer.Ordinal);
+
+    public static long ToMs(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+
+    public static long? ToMs(DateTimeOffset? time) => time?.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    /// <summary>Milliseconds of a lease duration; must be positive.</summary>
+    public static long DurationMs(TimeSpan duration, string parameterName)
+    {
+        if (duration <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(parameterName, duration, "A lease duration must be positive.");
+        }
+        return Math.Max(1, (long)Math.Ceiling(duration.TotalMilliseconds));
+    }
+
+    /// <summary>The snake_case wire name of an enum value, as in the JSON documents.</summary>
+    public static string Name<TEnum>(TEnum value)
+        where TEnum : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+
+    public static EpisodeStatus ParseEpisodeStatus(string name, string path) =>
+        EpisodeStatuses.TryGetValue(name, out var status)
+            ? status
+            : throw new InvalidDataException($"SQLite store '{path}': unknown episode status '{name}' in table episodes.");
+
+    /// <summary>A value as a JSON fragment, for <c>json_set(…, json($fragment))</c>.</summary>
+    public static string Json<T>(T value) => JsonSerializer.Serialize(value, SotopiaJson.Options);
+
+    public static T Parse<T>(string json, string what, string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, SotopiaJson.Options)
+                ?? throw new InvalidDataException($"SQLite store '{path}': {what} is stored as JSON null.");
+        }
+        catch (JsonException error)
+        {
+            throw new InvalidDataException($"SQLite store '{path}': {what} has invalid stored JSON: {error.Message}", error);
+        }
+    }
+}
