@@ -7,7 +7,7 @@ using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.Hosting;
 using SotopiaPi.Silo.Runtime;
 using SotopiaPi.Storage.Artifacts;
-using SotopiaPi.Storage.Sqlite;
+using SotopiaPi.Storage;
 
 namespace SotopiaPi.Bench;
 

@@ -7,7 +7,7 @@ using SotopiaPi.Grains.Policies;
 using SotopiaPi.Silo.Hosting;
 using SotopiaPi.Silo.Runtime;
 using SotopiaPi.Storage.Artifacts;
-using SotopiaPi.Storage.Sqlite;
+using SotopiaPi.Storage;
 using SotopiaPi.Trainer.Hosting;
 
 namespace SotopiaPi.Client.Embedded;

@@ -1,7 +1,7 @@
 using SotopiaPi.Grains.Episodes;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
-using SotopiaPi.Storage.Sqlite;
+using SotopiaPi.Storage;
 
 namespace SotopiaPi.Silo.IntegrationTests.Crash;
 
