@@ -11,7 +11,8 @@ namespace SotopiaPi.Grains.Episodes;
 /// forced <c>none</c>. The stale rule counts those forced <c>none</c>s exactly as the original environment inbox
 /// does (per step: agent 1's action, then agent 2's action), which gives SOTOPIA's asymmetry: a single <c>none</c>
 /// by agent 2 right after agent 1 acted ends the episode, a single <c>none</c> by agent 1 does not.
-/// When several rules apply to the same step the reason reported is, in this order: too long, a seat left, stale.
+/// When several rules apply to the same step the reason reported is, in this order: too long, a seat left, stale
+/// (a step whose action is <c>leave</c> can never also be stale, since <c>leave</c> is not <c>none</c>).
 /// </remarks>
 public static class EpisodeRules
 {
