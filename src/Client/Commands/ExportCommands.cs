@@ -35,16 +35,16 @@ internal static class ExportCommands
             {
                 throw new UserFacingException($"Campaign {c.Id} has no episodes in round {roundIndex}.");
             }
-            var trajectories = EpisodeFilter.Select(episodes, c.Spec.Filter);
+            var trajectories = EpisodeFilter.Filter(episodes, c.Spec.Filter);
             var examples = await RoundDatasetExporter.BuildExamplesAsync(
                 runtime.Store, trajectories, parse.GetValue(maxTokens) ?? c.Spec.Trainer.MaxPromptTokens, parse.GetValue(quirk), c.Spec.Seed, ct);
             var path = Path.GetFullPath(parse.GetValue(output)!);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await using (var stream = File.Create(path))
             {
-                await SftWriter.WriteAsync(examples, sftFormat, stream, ct);
+                await RoundDatasetExporter.WriteAsync(examples, sftFormat, stream);
             }
-            AnsiConsole.MarkupLineInterpolated($"Wrote {examples.Count} examples from {trajectories.Count} trajectories ({episodes.Count} episodes) to [bold]{path}[/].");
+            AnsiConsole.MarkupLineInterpolated($"Wrote {examples.Length} examples from {trajectories.Count} trajectories ({episodes.Count} episodes) to [bold]{path}[/].");
             return 0;
         })));
         export.Subcommands.Add(sft);

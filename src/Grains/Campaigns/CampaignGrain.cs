@@ -202,7 +202,7 @@ public sealed partial class CampaignGrain(
         var spec = campaign.Spec;
         var episodes = await store.ListEpisodesAsync(new EpisodeQuery { CampaignId = campaignId, Round = stage.Index }, ct);
         var scored = ScoredSeats(episodes).ToList();
-        var trajectories = Filtering.EpisodeFilter.Select(episodes, spec.Filter);
+        var trajectories = Filtering.EpisodeFilter.Filter(episodes, spec.Filter);
         if (trajectories.Count == 0)
         {
             throw new CampaignFailedException(

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Text;
 using SotopiaPi.Grains.Data;
 using SotopiaPi.Grains.Filtering;
 using SotopiaPi.Grains.Interfaces;
@@ -22,12 +24,20 @@ public static class RoundDatasetExporter
     {
         var examples = await BuildExamplesAsync(store, trajectories, spec.Trainer.MaxPromptTokens, reproduceBracketQuirk: false, spec.Seed, cancellationToken);
         var path = $"datasets/{campaignId}/round-{round}.chat.jsonl";
-        var hash = await artifacts.WriteAsync(path, stream => SftWriter.WriteAsync(examples, SftFormat.Chat, stream, cancellationToken), cancellationToken);
-        return new Result(path, hash, examples.Count);
+        var hash = await artifacts.WriteAsync(path, stream => WriteAsync(examples, SftFormat.Chat, stream), cancellationToken);
+        return new Result(path, hash, examples.Length);
+    }
+
+    /// <summary>Writes examples as JSONL (UTF-8, no BOM).</summary>
+    public static async Task WriteAsync(IEnumerable<SftExample> examples, SftFormat format, Stream stream)
+    {
+        await using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true);
+        SftExporter.WriteJsonl(examples, writer, format);
+        await writer.FlushAsync();
     }
 
     /// <summary>Loads the episodes behind the trajectories and renders one example per turn of each chosen seat.</summary>
-    public static async Task<IReadOnlyList<SftExample>> BuildExamplesAsync(
+    public static async Task<ImmutableArray<SftExample>> BuildExamplesAsync(
         ISotopiaStore store,
         IReadOnlyList<FilteredTrajectory> trajectories,
         int maxPromptTokens,
@@ -36,15 +46,20 @@ public static class RoundDatasetExporter
         CancellationToken cancellationToken)
     {
         var index = new DatasetIndex(await store.LoadDatasetAsync(cancellationToken));
-        var sources = new List<SftSource>(trajectories.Count);
-        foreach (var trajectory in trajectories)
+        var episodes = new Dictionary<string, SftEpisode>(StringComparer.Ordinal);
+        foreach (var id in trajectories.Select(t => t.EpisodeId).Distinct())
         {
-            var episode = await store.GetEpisodeAsync(trajectory.EpisodeId, cancellationToken)
-                ?? throw new InvalidOperationException($"Episode '{trajectory.EpisodeId}' vanished from the store.");
-            var turns = await store.GetTurnsAsync(episode.Id, cancellationToken);
-            sources.Add(new SftSource(trajectory, index.GetSetup(episode), turns));
+            var episode = await store.GetEpisodeAsync(id, cancellationToken)
+                ?? throw new InvalidOperationException($"Episode '{id}' vanished from the store.");
+            var turns = await store.GetTurnsAsync(id, cancellationToken);
+            episodes[id] = new SftEpisode(index.GetSetup(episode), turns);
         }
-        var options = new SftOptions { MaxPromptTokens = maxPromptTokens, ReproduceBracketQuirk = reproduceBracketQuirk, ShuffleSeed = seed };
-        return SftExporter.Export(sources, options).Examples;
+        var options = new SftOptions
+        {
+            MaxPromptTokens = maxPromptTokens,
+            ReproduceBracketQuirk = reproduceBracketQuirk,
+            ShuffleSeed = unchecked((int)seed),
+        };
+        return SftExporter.Build(trajectories, id => episodes[id], options).Examples;
     }
 }
