@@ -308,7 +308,6 @@ internal sealed class JudgeReplay
                 }
                 break;
             case SocialMove.Leave:
-                me.Left = true;
                 if (me.Moves < 2)
                 {
                     me.LeftEarly = true;
@@ -336,7 +335,6 @@ internal sealed class JudgeReplay
     {
         var r = _dynamics.Receptiveness(b, family);
         var g = baseGain * r * (0.5 + _open[b]) * (Agreed ? 0.3 : 1.0);
-        me.AppealGain[(int)family] += g;
         me.Advocacy += g;
         me.AppealUses[(int)family]++;
         return g;
@@ -562,6 +560,10 @@ internal sealed class JudgeReplay
         {
             good.Add("showing understanding");
         }
+        if (me.Deescalations + other.Deescalations > 0)
+        {
+            good.Add("calming things down after pressure");
+        }
         if (me.Counts[(int)SocialMove.Greet] > 0 || me.Counts[(int)SocialMove.Gesture] > 0)
         {
             good.Add("a warm manner");
@@ -741,13 +743,11 @@ internal sealed class JudgeReplay
         public bool PendingAsk;
         public bool Understood;
         public bool Countered;
-        public bool Left;
         public bool LeftEarly;
         public bool Reneged;
         public bool SawOvershare;
         public SocialMove? Last;
         public readonly int[] Counts = new int[SocialMoves.Count];
-        public readonly double[] AppealGain = new double[5];
         public readonly int[] AppealUses = new int[5];
     }
 }
