@@ -58,8 +58,7 @@ internal static class EpisodeThroughputBenchmark
 
             var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.ClearProviders();
-            builder.Services.AddSingleton<ISotopiaStore>(store);
-            builder.Services.AddSingleton<IArtifactStore>(new FileArtifactStore(Path.Combine(home, "artifacts")));
+            builder.Services.AddSotopiaStore(store, new FileArtifactStore(Path.Combine(home, "artifacts")));
             builder.Services.AddSotopiaSimulatorBackend();
             builder.Services.AddSotopiaSilo(o =>
             {

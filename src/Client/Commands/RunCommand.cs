@@ -25,11 +25,11 @@ internal static class RunCommand
         var invert = new Option<bool>("--invert-filter") { Description = "Train on the WORST trajectories instead of the best (to see that the filter matters)." };
         var concurrency = new Option<int>("--concurrency") { Description = "Episodes played at once.", DefaultValueFactory = _ => 256 };
         var noProgress = new Option<bool>("--no-progress") { Description = "Plain progress lines instead of live bars." };
-        var campaignId = new Option<string?>("--campaign-id") { Description = "Id for the new campaign (default: generated); with the same id and seed two runs play identical episodes." };
+        var campaignIdOption = new Option<string?>("--campaign-id") { Description = "Id for the new campaign (default: generated); with the same id and seed two runs play identical episodes." };
 
         var command = new Command("run", "Run an offline SOTOPIA-π experiment (BC + SR + evaluation) end to end.")
         {
-            output, resume, specFile, mode, srRounds, dataset, evalSet, seed, invert, concurrency, noProgress, campaignId,
+            output, resume, specFile, mode, srRounds, dataset, evalSet, seed, invert, concurrency, noProgress, campaignIdOption,
         };
         command.SetAction((parse, ct) => CliContext.GuardAsync(async () =>
         {
@@ -62,7 +62,7 @@ internal static class RunCommand
                 }
                 var spec = BuildSpec(parse, specFile, mode, srRounds, dataset, evalSet, seed, invert);
                 await using var services = runtime.BuildServices();
-                var campaign = await services.GetRequiredService<CampaignLauncher>().CreateAsync(spec, parse.GetValue(campaignId), ct);
+                var campaign = await services.GetRequiredService<CampaignLauncher>().CreateAsync(spec, parse.GetValue(campaignIdOption), ct);
                 campaignId = campaign.Id;
                 AnsiConsole.MarkupLineInterpolated(
                     $"Campaign [bold]{campaignId}[/]: {spec.Mode} on '{spec.Dataset}', {spec.SrRounds} SR round(s), evaluation on '{spec.EvaluationSet}', seed {spec.Seed}. Store: {runtime.Home}");

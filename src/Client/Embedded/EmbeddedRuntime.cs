@@ -50,7 +50,7 @@ internal sealed class EmbeddedRuntime : IAsyncDisposable
         }
         try
         {
-            var store = await SqliteSotopiaStore.OpenAsync(Path.Combine(home, "sotopia.db"), cancellationToken: cancellationToken);
+            var store = await SqliteSotopiaStore.OpenAsync(Path.Combine(home, "sotopia.db"), ct: cancellationToken);
             await store.MigrateAsync(cancellationToken);
             var artifacts = new FileArtifactStore(Path.Combine(home, "artifacts"));
             return new EmbeddedRuntime(home, lockFile, store, artifacts);
@@ -91,10 +91,8 @@ internal sealed class EmbeddedRuntime : IAsyncDisposable
 
     private void AddServices(IServiceCollection services)
     {
-        services.AddSingleton(Store);
-        services.AddSingleton(Artifacts);
+        services.AddSotopiaStore(Store, Artifacts);
         services.AddSingleton(TimeProvider.System);
-        services.AddSotopiaStoreViews();
         services.AddSotopiaSimulatorBackend();
         services.AddSingleton<PolicyRegistryGrain>();
         services.AddSingleton<CampaignLauncher>();

@@ -47,7 +47,7 @@ internal static class CampaignReport
             table.AddColumn("policy");
             table.AddColumn(new TableColumn("GOAL").RightAligned());
             table.AddColumn(new TableColumn("overall").RightAligned());
-            foreach (var info in DimensionInfo.All)
+            foreach (var info in DimensionInfo.All.Where(d => d.Dimension != SotopiaDimension.Goal))
             {
                 table.AddColumn(new TableColumn(info.Abbreviation).RightAligned());
             }
@@ -60,7 +60,7 @@ internal static class CampaignReport
                     $"{F(e.Scores.Goal)} ± {F(e.Scores.GoalCi95)}",
                     $"{F(e.Scores.Overall)} ± {F(e.Scores.OverallCi95)}",
                 };
-                cells.AddRange(e.Scores.DimensionMeans.Select(F));
+                cells.AddRange(e.Scores.DimensionMeans.Where((_, i) => i != (int)SotopiaDimension.Goal).Select(F));
                 cells.Add(e.Scores.N.ToString(CultureInfo.InvariantCulture));
                 table.AddRow(cells.ToArray());
             }

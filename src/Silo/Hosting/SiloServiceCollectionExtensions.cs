@@ -32,7 +32,6 @@ public static class SiloServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>());
         services.AddOptions<CampaignGrainOptions>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSotopiaStoreViews();
         services.TryAddSingleton<PolicyRegistryGrain>();
         services.TryAddSingleton<WorkSignal>();
         services.TryAddSingleton<SiloStatistics>();
@@ -46,7 +45,6 @@ public static class SiloServiceCollectionExtensions
     /// <summary>The offline simulator: expert, partner and trainable policies and the simulator judge.</summary>
     public static IServiceCollection AddSotopiaSimulatorBackend(this IServiceCollection services)
     {
-        services.AddSotopiaStoreViews();
         services.TryAddSingleton<IPromptReader, AgentPromptReader>();
         services.TryAddSingleton<SimulatorCheckpointStore>();
         services.TryAddSingleton<IPolicyProvider>(sp =>
@@ -61,15 +59,18 @@ public static class SiloServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Registers the narrow store contracts as views of the one <see cref="ISotopiaStore"/>.</summary>
-    public static IServiceCollection AddSotopiaStoreViews(this IServiceCollection services)
+    /// <summary>Registers the store (and its narrow contracts) and the artifact store as instances: the caller
+    /// opened them and disposes them; the container never does.</summary>
+    public static IServiceCollection AddSotopiaStore(this IServiceCollection services, ISotopiaStore store, IArtifactStore artifacts)
     {
-        services.TryAddSingleton<IPolicyStore>(sp => sp.GetRequiredService<ISotopiaStore>());
-        services.TryAddSingleton<IEpisodeStore>(sp => sp.GetRequiredService<ISotopiaStore>());
-        services.TryAddSingleton<ICampaignStore>(sp => sp.GetRequiredService<ISotopiaStore>());
-        services.TryAddSingleton<ITrainingStore>(sp => sp.GetRequiredService<ISotopiaStore>());
-        services.TryAddSingleton<IDatasetStore>(sp => sp.GetRequiredService<ISotopiaStore>());
-        services.TryAddSingleton<ILeaseStore>(sp => sp.GetRequiredService<ISotopiaStore>());
+        services.AddSingleton(store);
+        services.AddSingleton<IPolicyStore>(store);
+        services.AddSingleton<IEpisodeStore>(store);
+        services.AddSingleton<ICampaignStore>(store);
+        services.AddSingleton<ITrainingStore>(store);
+        services.AddSingleton<IDatasetStore>(store);
+        services.AddSingleton<ILeaseStore>(store);
+        services.AddSingleton(artifacts);
         return services;
     }
 

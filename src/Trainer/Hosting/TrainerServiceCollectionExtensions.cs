@@ -9,7 +9,7 @@ using SotopiaPi.Trainer.Options;
 namespace SotopiaPi.Trainer.Hosting;
 
 /// <summary>Adds the trainer service to a host (its own process, or in-process in embedded mode). The host
-/// provides the <see cref="ISotopiaStore"/> and <see cref="IArtifactStore"/>.</summary>
+/// provides the store and artifact store (<c>AddSotopiaStore</c>).</summary>
 public static class TrainerServiceCollectionExtensions
 {
     public static IServiceCollection AddSotopiaTrainer(this IServiceCollection services, Action<TrainerOptions>? configure = null)
@@ -25,7 +25,6 @@ public static class TrainerServiceCollectionExtensions
         }
         services.AddSingleton<TrainerMarker>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IPolicyStore>(sp => sp.GetRequiredService<ISotopiaStore>());
         services.TryAddSingleton<PolicyRegistryGrain>();
         services.TryAddSingleton<IPromptReader, AgentPromptReader>();
         services.TryAddSingleton<SimulatorCheckpointStore>();

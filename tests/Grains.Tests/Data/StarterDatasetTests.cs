@@ -47,10 +47,10 @@ public sealed class StarterDatasetTests
         foreach (var scenario in d.Scenarios)
         {
             var pairs = ConstraintBasedSampler.Sample(d, scenario, 10, seed: 1);
-            Assert.True(pairs.Count >= 5, $"{scenario.Codename}: only {pairs.Count} character pairs fit");
+            Assert.True(pairs.Length >= 5, $"{scenario.Codename}: only {pairs.Length} character pairs fit");
             if (AgeConstraint.TryParse(scenario.AgeConstraint, out _, out _) && scenario.AgeConstraint == Scenario.DefaultAgeConstraint)
             {
-                Assert.Equal(10, pairs.Count);
+                Assert.Equal(10, pairs.Length);
             }
         }
     }
