@@ -54,7 +54,7 @@ public sealed class CrashRecoveryTests
             Assert.True(expectedEpisodes.TryGetValue(episode.Id, out var twin), $"episode {episode.Id} does not exist in the uninterrupted run");
             Assert.Equal(EpisodeStatus.Completed, episode.Status);
             Assert.Equal(twin.Termination, episode.Termination);
-            Assert.Equal(twin.Seats, episode.Seats);
+            Assert.Equal(twin.Seats.ToArray(), episode.Seats.ToArray());
 
             var turns = await actual.GetTurnsAsync(episode.Id);
             var twinTurns = await expected.GetTurnsAsync(episode.Id);
