@@ -18,7 +18,7 @@ internal static class BenchmarkCli
                 Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
                 foreach (var c in concurrency)
                 {
-                    var result = await EpisodeThroughputBenchmark.RunAsync(c, episodes: Math.Max(300, c * 3));
+                    var result = await EpisodeThroughputBenchmark.RunAsync(c, episodes: c == 1 ? 300 : Math.Max(3000, c * 3));
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"| {c} | {result.Episodes} | {result.Turns} | {result.Seconds:F2} | {result.EpisodesPerSecond:F0} | {result.TurnsPerSecond:F0} | {result.PeakRssMb:F0} | {result.ManagedHeapMb:F0} |"));
                 }

@@ -99,12 +99,17 @@ public sealed partial class AgentPromptReader : IPromptReader
     /// <summary>Reads <c>&lt;Name&gt; &lt;rendering&gt;</c> for one of the two names (the longest that fits first).</summary>
     private static (string Speaker, AgentAction Action)? ReadAction(string content, string agentName, string otherName)
     {
-        foreach (var name in new[] { agentName, otherName }.OrderByDescending(n => n.Length))
+        // The longer name first, so that a name that is a prefix of the other never wins by accident.
+        var (first, second) = agentName.Length >= otherName.Length ? (agentName, otherName) : (otherName, agentName);
+        return ReadAs(content, first) ?? ReadAs(content, second);
+    }
+
+    private static (string Speaker, AgentAction Action)? ReadAs(string content, string name)
+    {
+        if (content.Length > name.Length && content[name.Length] == ' ' && content.StartsWith(name, StringComparison.Ordinal)
+            && ReadRendering(content[(name.Length + 1)..]) is { } action)
         {
-            if (content.StartsWith(name + " ", StringComparison.Ordinal) && ReadRendering(content[(name.Length + 1)..]) is { } action)
-            {
-                return (name, action);
-            }
+            return (name, action);
         }
         return null;
     }

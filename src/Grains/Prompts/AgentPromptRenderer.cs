@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json.Nodes;
 using SotopiaPi.Grains.Episodes;
 using SotopiaPi.Grains.Interfaces;
@@ -28,6 +30,8 @@ public static class AgentPromptRenderer
 
     /// <summary>JSON schema of the agent's answer, <c>{"action_type": one of the 5 wire names, "argument": string}</c>,
     /// on one line; usable as a strict structured-output schema.</summary>
+    private static readonly ConditionalWeakTable<EpisodeSetup, string?[]> HeadCache = new();
+
     public static string ActionSchema { get; } = BuildActionSchema();
 
     /// <summary>The prompt of the agent in <paramref name="seat"/> at <paramref name="turnNumber"/>.</summary>
@@ -61,11 +65,7 @@ public static class AgentPromptRenderer
             }
         }
 
-        var name = setup.Agent(seat).FullName;
-        var head = new List<string>(Instructions(name)) { "" };
-        head.AddRange(ContextRenderer.ForSeat(setup, seat, options.Omniscient, options.Lite).Lines());
-        head.Add("");
-        head.Add(HistoryHeader);
+        var head = Head(setup, seat, options);
         var historyLines = HistoryRenderer.AgentLines(setup, history);
         var tail = TurnLine(turnNumber);
 
@@ -99,10 +99,36 @@ public static class AgentPromptRenderer
         "The argument is what you say for speak, your gesture or facial expression for non-verbal communication, the physical act for action, and an empty string for none and leave.",
     ];
 
-    private static string Compose(List<string> head, IReadOnlyList<string> historyLines, int dropped, string tail)
+    /// <summary>The encoded stable part (instructions, context block, history header) of one seat's prompts.
+    /// It is the same for every turn of an episode, so it is rendered once per setup instance and seat.</summary>
+    private static string Head(EpisodeSetup setup, int seat, PromptOptions options)
     {
-        var lines = head.Concat(historyLines.Skip(dropped)).Append(tail).Select(PromptLines.Encode);
-        return string.Join('\n', lines);
+        var cacheable = !options.Omniscient && !options.Lite;
+        if (cacheable && HeadCache.TryGetValue(setup, out var cached) && cached[seat] is { } hit)
+        {
+            return hit;
+        }
+        var lines = new List<string>(Instructions(setup.Agent(seat).FullName)) { "" };
+        lines.AddRange(ContextRenderer.ForSeat(setup, seat, options.Omniscient, options.Lite).Lines());
+        lines.Add("");
+        lines.Add(HistoryHeader);
+        var head = string.Join('\n', lines.Select(PromptLines.Encode));
+        if (cacheable)
+        {
+            HeadCache.GetValue(setup, _ => new string?[2])[seat] = head;
+        }
+        return head;
+    }
+
+    private static string Compose(string head, IReadOnlyList<string> historyLines, int dropped, string tail)
+    {
+        var builder = new StringBuilder(head.Length + 128 * (historyLines.Count - dropped + 1));
+        builder.Append(head);
+        for (var i = dropped; i < historyLines.Count; i++)
+        {
+            builder.Append('\n').Append(PromptLines.Encode(historyLines[i]));
+        }
+        return builder.Append('\n').Append(PromptLines.Encode(tail)).ToString();
     }
 
     private static string BuildActionSchema()
