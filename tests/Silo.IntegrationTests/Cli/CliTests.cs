@@ -1,0 +1,82 @@
+using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
+
+namespace SotopiaPi.Silo.IntegrationTests.Cli;
+
+/// <summary>The real console, as a user runs it: clear messages and exit codes, never a stack trace for bad input.</summary>
+public sealed class CliTests
+{
+    private static string SharedOriginal()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "data", "sotopia", "sotopia_original");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        throw new InvalidOperationException("shared/data/sotopia/sotopia_original was not found above the test binaries; put 'shared' beside the clone.");
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    {
+        using var process = SotopiaProcess.Start(args);
+        var exit = await process.WaitForExitAsync(TimeSpan.FromMinutes(2));
+        return (exit, process.Output);
+    }
+
+    [Fact]
+    public async Task DataCheckReportsTheOriginalSotopiaCounts()
+    {
+        var (exit, output) = await RunAsync("data", "check", SharedOriginal());
+        Assert.True(exit == 0, output);
+        foreach (var expected in new[] { "characters: 40", "relationships: 120", "scenarios: 90", "tasks: 450" })
+        {
+            Assert.Contains(expected, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task DataCheckNamesTheFileLineAndFieldOfBadData()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("environment_profiles.jsonl"),
+            "{\"env_id\": \"e1\", \"scenario\": \"s\", \"agent_goals\": [\"only one\"], \"relationship\": 3}\n");
+        var (exit, output) = await RunAsync("data", "check", dir.Path);
+        Assert.NotEqual(0, exit);
+        Assert.Contains("environment_profiles.jsonl:1", output, StringComparison.Ordinal);
+        Assert.Contains("agent_goals", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadRunOptionsGiveAClearErrorAndNoStackTrace()
+    {
+        using var dir = new TempDirectory();
+        var (exit, output) = await RunAsync("run", "--out", dir.Path, "--mode", "bogus", "--no-progress");
+        Assert.Equal(2, exit);
+        Assert.Contains("--mode: 'bogus'", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+
+        var (resumeExit, resumeOutput) = await RunAsync("run", "--out", dir.Path, "--resume", "--no-progress");
+        Assert.Equal(2, resumeExit);
+        Assert.Contains("no unfinished campaign", resumeOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DataImportThenExportRoundTripsTheStarterDataThroughTheStore()
+    {
+        using var dir = new TempDirectory();
+        var starter = Path.Combine(AppContext.BaseDirectory, "data", "starter");
+        var (importExit, importOutput) = await RunAsync("--home", dir.Combine("home"), "data", "import", starter);
+        Assert.True(importExit == 0, importOutput);
+        Assert.Contains("Imported 24 characters, 72 relationships, 40 scenarios, 200 tasks", importOutput, StringComparison.Ordinal);
+
+        var (exportExit, exportOutput) = await RunAsync("--home", dir.Combine("home"), "data", "export", dir.Combine("out"));
+        Assert.True(exportExit == 0, exportOutput);
+        var (checkExit, checkOutput) = await RunAsync("data", "check", dir.Combine("out"));
+        Assert.True(checkExit == 0, checkOutput);
+        Assert.Contains("scenarios: 40", checkOutput, StringComparison.Ordinal);
+        Assert.Contains("hard", checkOutput, StringComparison.Ordinal);
+    }
+}
