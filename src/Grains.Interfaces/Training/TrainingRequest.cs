@@ -17,6 +17,9 @@ public sealed record TrainingRequest
     /// <summary>SHA-256 of the dataset file.</summary>
     public required string DatasetHash { get; init; }
     public required TrainerSettings Settings { get; init; }
+    /// <summary>Seed for everything random in training (derived from the campaign's seed and the round, so the
+    /// same spec trains the same checkpoint whatever the campaign id).</summary>
+    public long Seed { get; init; }
     public TrainingStatus Status { get; init; } = TrainingStatus.Pending;
     /// <summary>Human-readable progress ("epoch 3/20, loss 1.23").</summary>
     public string? Progress { get; init; }

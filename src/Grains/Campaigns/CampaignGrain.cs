@@ -124,7 +124,8 @@ public sealed partial class CampaignGrain(
         var now = time.GetUtcNow();
         var episodes = tasks.Select(task =>
         {
-            var id = $"{campaignId}-r{stage.Index}-{task.Id}";
+            var key = $"r{stage.Index}-{task.Id}";
+            var id = $"{campaignId}-{key}";
             return new EpisodeRecord
             {
                 Id = id,
@@ -137,7 +138,7 @@ public sealed partial class CampaignGrain(
                 Agent2Id = task.Agent2Id,
                 Seats = [.. seats],
                 ScoredSeats = [0, 1],
-                Seed = StableSeed.Derive(spec.Seed, id),
+                Seed = StableSeed.Derive(spec.Seed, key),
                 CreatedAt = now,
             };
         }).ToList();
@@ -223,6 +224,7 @@ public sealed partial class CampaignGrain(
             DatasetPath = export.Path,
             DatasetHash = export.Hash,
             Settings = spec.Trainer,
+            Seed = StableSeed.Derive(spec.Seed, $"train/{stage.Index}"),
             CreatedAt = time.GetUtcNow(),
         }, ct);
 
@@ -283,7 +285,8 @@ public sealed partial class CampaignGrain(
             {
                 for (var seat = 0; seat < 2; seat++)
                 {
-                    var id = $"{campaignId}-r{stage.Index}-{target.Label}-{task.Id}-s{seat}";
+                    var key = $"r{stage.Index}-{target.Label}-{task.Id}-s{seat}";
+                    var id = $"{campaignId}-{key}";
                     episodes.Add(new EpisodeRecord
                     {
                         Id = id,
@@ -296,7 +299,7 @@ public sealed partial class CampaignGrain(
                         Agent2Id = task.Agent2Id,
                         Seats = seat == 0 ? [target.Binding, partner] : [partner, target.Binding],
                         ScoredSeats = [seat],
-                        Seed = StableSeed.Derive(spec.Seed, id),
+                        Seed = StableSeed.Derive(spec.Seed, key),
                         CreatedAt = now,
                     });
                 }

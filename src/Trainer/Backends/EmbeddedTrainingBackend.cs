@@ -1,5 +1,4 @@
 using System.Globalization;
-using SotopiaPi.Grains;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Grains.Policies;
 using SotopiaPi.Trainer.Embedded;
@@ -18,7 +17,7 @@ internal sealed class EmbeddedTrainingBackend(
     public async Task<TrainedCheckpoint> TrainAsync(TrainingRequest request, IProgress<string> progress, CancellationToken cancellationToken)
     {
         var start = await checkpoints.LoadAsync(request.PolicyName, request.BaseVersion, cancellationToken);
-        var options = EmbeddedTrainingOptions.FromSettings(request.Settings, StableSeed.Derive(0, request.Id));
+        var options = EmbeddedTrainingOptions.FromSettings(request.Settings, request.Seed);
         var epochs = new Progress<EmbeddedTrainingProgress>(e =>
             progress.Report(string.Create(CultureInfo.InvariantCulture, $"epoch {e.Epoch}/{e.Epochs}, loss {e.Loss:F4}")));
         var result = await new EmbeddedPolicyTrainer(reader).TrainFileAsync(

@@ -70,6 +70,20 @@ public sealed class CampaignTests
     }
 
     [Fact]
+    public async Task TheSameSeedReproducesTheSameExperimentWhateverTheCampaignId()
+    {
+        using var first = new TempDirectory();
+        using var second = new TempDirectory();
+        var a = await EmbeddedCampaign.RunAsync(first.Path, Small, "first-id");
+        var b = await EmbeddedCampaign.RunAsync(second.Path, Small, "second-id", concurrency: 7);
+        var c = await EmbeddedCampaign.RunAsync(second.Path, Small with { Seed = 43 }, "other-seed");
+
+        Assert.Equal(a.Rounds.Select(r => (r.Episodes, r.Scores!.Goal, r.TrainingExamples)), b.Rounds.Select(r => (r.Episodes, r.Scores!.Goal, r.TrainingExamples)));
+        Assert.Equal(a.Evaluations.Select(e => (e.Label, e.Scores.Goal, e.Scores.Overall)), b.Evaluations.Select(e => (e.Label, e.Scores.Goal, e.Scores.Overall)));
+        Assert.NotEqual(a.Evaluations.Select(e => e.Scores.Overall), c.Evaluations.Select(e => e.Scores.Overall));
+    }
+
+    [Fact]
     public async Task ABadSpecIsRejectedWithEveryProblemAndNothingIsStored()
     {
         using var home = new TempDirectory();
