@@ -2,10 +2,11 @@ using System.CommandLine;
 using Spectre.Console;
 using SotopiaPi.Client.Commands;
 
-if (Console.IsOutputRedirected && AnsiConsole.Profile.Width < 160)
+if (Console.IsOutputRedirected)
 {
-    // Logs and CI captures are read in wide viewers: do not wrap tables at 80 columns.
-    AnsiConsole.Profile.Width = 160;
+    // Logs and CI captures are read as plain text in wide viewers: no colour codes, no wrapping at 80 columns.
+    AnsiConsole.Profile.Capabilities.Ansi = false;
+    AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
 }
 
 var root = new RootCommand("sotopia — SOTOPIA-π at cluster scale: generate social tasks, play and judge episodes, filter, fine-tune, repeat.");

@@ -154,18 +154,18 @@ internal static class CampaignReport
             sb.AppendLine(CultureInfo.InvariantCulture, $"## Evaluation vs partner on `{campaign.Spec.EvaluationSet}` (own seat only, mean ± 95% CI)");
             sb.AppendLine();
             sb.Append("| policy | GOAL | overall |");
-            foreach (var info in DimensionInfo.All)
+            foreach (var info in DimensionInfo.All.Where(d => d.Dimension != SotopiaDimension.Goal))
             {
                 sb.Append(' ').Append(info.Abbreviation).Append(" |");
             }
             sb.AppendLine(" n |");
             sb.Append("|---|---|---|");
-            sb.Append(string.Concat(Enumerable.Repeat("---|", DimensionInfo.Count)));
+            sb.Append(string.Concat(Enumerable.Repeat("---|", DimensionInfo.Count - 1)));
             sb.AppendLine("---|");
             foreach (var e in campaign.Evaluations)
             {
                 sb.Append(CultureInfo.InvariantCulture, $"| {Label(e)} | {F(e.Scores.Goal)} ± {F(e.Scores.GoalCi95)} | {F(e.Scores.Overall)} ± {F(e.Scores.OverallCi95)} |");
-                foreach (var mean in e.Scores.DimensionMeans)
+                foreach (var mean in e.Scores.DimensionMeans.Where((_, i) => i != (int)SotopiaDimension.Goal))
                 {
                     sb.Append(' ').Append(F(mean)).Append(" |");
                 }

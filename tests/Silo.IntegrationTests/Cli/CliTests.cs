@@ -79,4 +79,66 @@ public sealed class CliTests
         Assert.Contains("scenarios: 40", checkOutput, StringComparison.Ordinal);
         Assert.Contains("hard", checkOutput, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AYamlSpecCampaignCanBeStartedInspectedExportedAndRolledBack()
+    {
+        using var dir = new TempDirectory();
+        var home = dir.Combine("home");
+        await File.WriteAllTextAsync(dir.Combine("spec.yaml"), """
+            # a tiny BC + 1 SR campaign
+            name: tiny
+            mode: bc_sr
+            sr_rounds: 1
+            scenarios_per_round: 2
+            pairs_per_scenario: 3
+            evaluation_pairs_per_scenario: 1
+            trainer:
+              epochs: 4
+            seed: 5
+            """);
+        var (exit, output) = await RunAsync("--home", home, "campaign", "start", "--spec", dir.Combine("spec.yaml"), "--no-progress");
+        Assert.True(exit == 0, output);
+        Assert.Contains("bc+sr1 (v2)", output, StringComparison.Ordinal);
+
+        var (statusExit, status) = await RunAsync("--home", home, "campaign", "status");
+        Assert.True(statusExit == 0, status);
+        Assert.Contains("Completed", status, StringComparison.Ordinal);
+
+        var (listExit, list) = await RunAsync("--home", home, "episodes", "list", "--round", "0");
+        Assert.True(listExit == 0, list);
+        var episodeId = list.Split(['│', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries).First(t => t.Contains("-r0-t-", StringComparison.Ordinal));
+
+        var (showExit, show) = await RunAsync("--home", home, "episodes", "show", episodeId);
+        Assert.True(showExit == 0, show);
+        Assert.Contains("Turn #0", show, StringComparison.Ordinal);
+        Assert.Contains("believability", show, StringComparison.Ordinal);
+        Assert.Contains("sim-judge", show, StringComparison.Ordinal);
+
+        var (exportExit, export) = await RunAsync("--home", home, "export", "sft", "--round", "0", "--format", "alpaca", "--out", dir.Combine("bc.jsonl"));
+        Assert.True(exportExit == 0, export);
+        var lines = await File.ReadAllLinesAsync(dir.Combine("bc.jsonl"));
+        Assert.NotEmpty(lines);
+        Assert.All(lines, line =>
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(line);
+            Assert.Contains("You are at Turn #", json.RootElement.GetProperty("input").GetString(), StringComparison.Ordinal);
+            Assert.Contains("action_type", json.RootElement.GetProperty("output").GetString(), StringComparison.Ordinal);
+        });
+
+        var (rollbackExit, rollback) = await RunAsync("--home", home, "policy", "rollback");
+        Assert.True(rollbackExit == 0, rollback);
+        Assert.Contains("sotopia-pi v1", rollback, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnUnknownSpecKeyIsAnErrorNamingTheKey()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("spec.yaml"), "name: typo\nsr_round: 3\n");
+        var (exit, output) = await RunAsync("--home", dir.Combine("home"), "campaign", "start", "--spec", dir.Combine("spec.yaml"));
+        Assert.Equal(2, exit);
+        Assert.Contains("sr_round", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
 }
