@@ -39,7 +39,8 @@ internal static class EpisodeCommands
             var index = new DatasetIndex(await runtime.Store.LoadDatasetAsync(ct));
             var scenarios = index.Dataset.Scenarios.ToDictionary(x => x.Id);
             var table = new Table().Border(TableBorder.Rounded);
-            foreach (var column in new[] { "id", "round", "scenario", "seat 1", "seat 2", "status", "ended", "GOAL 1", "GOAL 2" })
+            table.AddColumn(new TableColumn("id").NoWrap());
+            foreach (var column in new[] { "round", "scenario", "seat 1", "seat 2", "status", "ended", "GOAL 1", "GOAL 2" })
             {
                 table.AddColumn(column);
             }
