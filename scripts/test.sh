@@ -28,8 +28,9 @@ for project in tests/*/*.csproj; do
   fi
 done
 
-passed=$(cat "$results"/*.log | sed -n 's/.*Passed:[[:space:]]*\([0-9]\+\),.*/\1/p' | awk '{s+=$1} END {print s+0}')
-failed=$(cat "$results"/*.log | sed -n 's/.*Failed:[[:space:]]*\([0-9]\+\),.*/\1/p' | awk '{s+=$1} END {print s+0}')
+# vstest's summary per project: "     Passed: N" and, when some failed, "     Failed: N".
+passed=$(cat "$results"/*.log | sed -n 's/^[[:space:]]*Passed:[[:space:]]*\([0-9]\+\)[[:space:]]*$/\1/p' | awk '{s+=$1} END {print s+0}')
+failed=$(cat "$results"/*.log | sed -n 's/^[[:space:]]*Failed:[[:space:]]*\([0-9]\+\)[[:space:]]*$/\1/p' | awk '{s+=$1} END {print s+0}')
 if [ "$passed" -eq 0 ]; then
   echo "error: no test ran" >&2
   status=1
