@@ -2,36 +2,9 @@ using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Grains.Simulator;
 
-/// <summary>The simulator's expert policy (GPT-4's role in SOTOPIA-π): a strong, kind-aware strategy with some randomness. Decides only from the prompt, read through the
-/// <see cref="IPromptReader"/>, and a random source seeded from the request's seed.</summary>
-public sealed class ExpertPolicy(IPromptReader reader) : IAgentPolicy
+/// <summary>The simulator's expert policy (GPT-4's role in SOTOPIA-π): a strong, kind-aware strategy with
+/// some randomness (<see cref="ExpertStrategy"/>).</summary>
+public sealed class ExpertPolicy(IPromptReader reader) : SimulatorPolicy(reader, SimulatorModels.Expert)
 {
-    private readonly IPromptReader _reader = reader ?? throw new ArgumentNullException(nameof(reader));
-    private readonly TaskTextCache _texts = new();
-
-    public string Model => SimulatorModels.Expert;
-
-    /// <summary>Chooses the move for a parsed prompt.</summary>
-    public SocialMove ChooseMove(ParsedPrompt prompt, Random random)
-    {
-        ArgumentNullException.ThrowIfNull(prompt);
-        ArgumentNullException.ThrowIfNull(random);
-        var task = _texts.Get(prompt.Scenario, prompt.Goal);
-        return ExpertStrategy.Choose(ConversationState.Read(prompt, task.Kind), random);
-    }
-
-    /// <summary>Chooses and renders the action for a parsed prompt.</summary>
-    public AgentAction Decide(ParsedPrompt prompt, Random random)
-    {
-        var move = ChooseMove(prompt, random);
-        return SimulatorPolicyCore.Act(prompt, _texts.Get(prompt.Scenario, prompt.Goal), move, random);
-    }
-
-    public ValueTask<AgentDecision> DecideAsync(AgentTurnRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        cancellationToken.ThrowIfCancellationRequested();
-        var action = Decide(_reader.Read(request.Prompt), SimulatorPolicyCore.RandomFor(request.Seed));
-        return ValueTask.FromResult(SimulatorPolicyCore.Decision(action, Model));
-    }
+    protected override SocialMove Choose(in ConversationState state, Random random) => ExpertStrategy.Choose(state, random);
 }
