@@ -84,6 +84,26 @@ public sealed class CampaignTests
     }
 
     [Fact]
+    public async Task AnEvalCampaignScoresOnlyThePolicysSeatAgainstThePartnerFromBothSeats()
+    {
+        using var home = new TempDirectory();
+        var spec = new CampaignSpec { Name = "eval", Mode = CampaignMode.Eval, EvaluateVersions = [0], EvaluationPairsPerScenario = 2 };
+        var campaign = await EmbeddedCampaign.RunAsync(home.Path, spec);
+
+        Assert.True(campaign.Status == CampaignStatus.Completed, campaign.Error);
+        Assert.Empty(campaign.Rounds);
+        Assert.Equal(["v0", "expert"], campaign.Evaluations.Select(e => e.Label));
+        await using var store = await SqliteSotopiaStore.OpenAsync(home.Combine("sotopia.db"));
+        var episodes = await store.ListEpisodesAsync(new EpisodeQuery { CampaignId = campaign.Id });
+        var hard = (await store.LoadDatasetAsync()).NamedSets["hard"];
+        Assert.Equal(2 * 2 * 2 * hard.Length, episodes.Count);
+        var policyEpisodes = episodes.Where(e => e.Seats.Any(s => s.Role == AgentRoles.Policy)).ToList();
+        Assert.Equal(policyEpisodes.Count / 2, policyEpisodes.Count(e => e.ScoredSeats[0] == 0));
+        Assert.All(policyEpisodes, e => Assert.Equal(AgentRoles.Policy, e.Seats[e.ScoredSeats.Single()].Role));
+        Assert.All(episodes, e => Assert.Contains(e.ScenarioId, hard));
+    }
+
+    [Fact]
     public async Task ABadSpecIsRejectedWithEveryProblemAndNothingIsStored()
     {
         using var home = new TempDirectory();
