@@ -23,12 +23,16 @@ public static class SiloHost
     /// <param name="args">The command line (ASP.NET configuration syntax plus bare <c>--trainer</c>).</param>
     /// <param name="configure">Runs before the settings are read: add configuration, set URLs, or register
     /// services that take precedence over the defaults (the defaults are added with TryAdd).</param>
+    /// <param name="configureServices">Runs after the silo's services were added: replace or decorate them (tests).</param>
     /// <param name="cancellationToken">Cancels opening the store.</param>
     /// <exception cref="SiloConfigurationException">The settings are not usable (every problem is listed).</exception>
     /// <exception cref="StoreOpenException">The store could not be opened or migrated.</exception>
     /// <exception cref="NotSupportedException">A PostgreSQL store was asked for and is not part of this build.</exception>
     public static async Task<SiloApplication> CreateAsync(
-        IReadOnlyList<string> args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<string> args,
+        Action<WebApplicationBuilder>? configure = null,
+        Action<IServiceCollection>? configureServices = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -59,6 +63,7 @@ public static class SiloHost
         try
         {
             AddServices(builder, settings, store, new FileArtifactStore(settings.ArtifactsRoot));
+            configureServices?.Invoke(builder.Services);
             var app = builder.Build();
             app.Services.GetRequiredService<SiloReadiness>().OnMigrated();
             app.UseSotopiaApi();

@@ -78,7 +78,8 @@ public sealed class SiloHostSettings
             problems.Add($"--shutdown-timeout / {SiloSettingNames.ShutdownTimeoutVariable}: '{timeoutText}' is not a duration between 00:00:01 and 01:00:00 (format hh:mm:ss).");
         }
 
-        var token = configuration[SiloSettingNames.ApiTokenVariable];
+        // An empty variable counts as unset.
+        var token = configuration[SiloSettingNames.ApiTokenVariable] is { Length: > 0 } configuredToken ? configuredToken : null;
         if (token is not null)
         {
             if (token.Length < MinimumTokenLength || token.Any(char.IsWhiteSpace))

@@ -4,7 +4,8 @@ using SotopiaPi.Silo.Options;
 
 namespace SotopiaPi.Silo.Api.Campaigns;
 
-/// <summary>Operator status changes (pause, resume, cancel). The campaign's owner may be saving a step at the
+/// <summary>Operator status changes (pause, resume, cancel); asking for the status a campaign already has
+/// changes nothing and succeeds. The campaign's owner may be saving a step at the
 /// moment the status is set, and its save would put the status back to running; so after setting it this waits
 /// until the owner lets go of the campaign lease (it does when it sees the new status) and sets it again if the
 /// owner's last save overwrote it.</summary>
@@ -28,10 +29,7 @@ internal sealed class CampaignControl(ISotopiaStore store, IOptions<SiloOptions>
         }
         if (target == CampaignStatus.Running)
         {
-            if (campaign.Status != CampaignStatus.Paused)
-            {
-                return (CampaignControlOutcome.NotApplicable, campaign);
-            }
+            // Paused → running: nobody drives a paused campaign, so nothing can overwrite this.
             await store.SetCampaignStatusAsync(campaign.Id, CampaignStatus.Running, ct);
             return (CampaignControlOutcome.Applied, await ReloadAsync(campaign.Id, ct));
         }

@@ -9,6 +9,4 @@ internal enum CampaignControlOutcome
     Requested = 1,
     /// <summary>The campaign already ended; nothing changed.</summary>
     Ended = 2,
-    /// <summary>The change does not apply to the campaign's status (resume a running campaign…).</summary>
-    NotApplicable = 3,
 }

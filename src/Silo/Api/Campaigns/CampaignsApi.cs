@@ -31,7 +31,7 @@ internal static partial class CampaignsApi
 
     /// <summary>Body: a <see cref="CampaignSpec"/> in snake_case; <c>?id=</c> optionally chooses the campaign id.
     /// 400 lists every problem of the spec and its dataset (nothing is stored then); 409 if the id exists.</summary>
-    public static async Task<Results<Created<CampaignStatusResponse>, ValidationProblem, Conflict<ProblemDetails>>> CreateCampaignAsync(
+    public static async Task<Results<Created<CampaignStatusResponse>, ValidationProblem, ProblemHttpResult>> CreateCampaignAsync(
         HttpRequest request,
         [FromQuery(Name = "id")] string? campaignId,
         CampaignLauncher launcher,
@@ -72,7 +72,7 @@ internal static partial class CampaignsApi
         return TypedResults.Ok(campaigns.Select(CampaignViews.Summary).ToArray());
     }
 
-    public static async Task<Results<Ok<CampaignStatusResponse>, NotFound<ProblemDetails>>> GetCampaignAsync(
+    public static async Task<Results<Ok<CampaignStatusResponse>, ProblemHttpResult>> GetCampaignAsync(
         string id, ISotopiaStore store, CancellationToken cancellationToken)
     {
         var campaign = await store.GetCampaignAsync(id, cancellationToken);
@@ -84,22 +84,24 @@ internal static partial class CampaignsApi
     }
 
     /// <summary>Cancels the campaign and every unfinished episode of it. 409 if it already ended.</summary>
-    public static Task<Results<Ok<CampaignStatusResponse>, Accepted<CampaignStatusResponse>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> CancelCampaignAsync(
+    public static Task<Results<Ok<CampaignStatusResponse>, Accepted<CampaignStatusResponse>, ProblemHttpResult>> CancelCampaignAsync(
         string id, ISotopiaStore store, CampaignControl control, ILoggerFactory loggers, CancellationToken cancellationToken) =>
         ChangeStatusAsync(id, CampaignStatus.Cancelled, store, control, loggers, cancellationToken);
 
     /// <summary>Stops the campaign from advancing (no new round, training request or evaluation is started;
-    /// episodes already created are still played). 409 unless it is running or paused.</summary>
-    public static Task<Results<Ok<CampaignStatusResponse>, Accepted<CampaignStatusResponse>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> PauseCampaignAsync(
+    /// episodes already created are still played). Pausing a paused campaign changes nothing; 409 if it already
+    /// ended. 202 when its owner has not let go within the wait (it will at its next step).</summary>
+    public static Task<Results<Ok<CampaignStatusResponse>, Accepted<CampaignStatusResponse>, ProblemHttpResult>> PauseCampaignAsync(
         string id, ISotopiaStore store, CampaignControl control, ILoggerFactory loggers, CancellationToken cancellationToken) =>
         ChangeStatusAsync(id, CampaignStatus.Paused, store, control, loggers, cancellationToken);
 
-    /// <summary>Lets a paused campaign advance again (a silo picks it up within its campaign poll interval).</summary>
-    public static Task<Results<Ok<CampaignStatusResponse>, Accepted<CampaignStatusResponse>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ResumeCampaignAsync(
+    /// <summary>Lets a paused campaign advance again (a silo picks it up within its campaign poll interval).
+    /// Resuming a running campaign changes nothing; 409 if it already ended.</summary>
+    public static Task<Results<Ok<CampaignStatusResponse>, Accepted<CampaignStatusResponse>, ProblemHttpResult>> ResumeCampaignAsync(
         string id, ISotopiaStore store, CampaignControl control, ILoggerFactory loggers, CancellationToken cancellationToken) =>
         ChangeStatusAsync(id, CampaignStatus.Running, store, control, loggers, cancellationToken);
 
-    private static async Task<Results<Ok<CampaignStatusResponse>, Accepted<CampaignStatusResponse>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ChangeStatusAsync(
+    private static async Task<Results<Ok<CampaignStatusResponse>, Accepted<CampaignStatusResponse>, ProblemHttpResult>> ChangeStatusAsync(
         string id, CampaignStatus target, ISotopiaStore store, CampaignControl control, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var campaign = await store.GetCampaignAsync(id, cancellationToken);
@@ -109,12 +111,9 @@ internal static partial class CampaignsApi
         }
         var (outcome, current) = await control.ChangeAsync(campaign, target, cancellationToken);
         SotopiaApiLog.CampaignStatusRequested(loggers.CreateLogger(typeof(CampaignsApi)), id, target, $"{current.Status} ({outcome})");
-        switch (outcome)
+        if (outcome == CampaignControlOutcome.Ended)
         {
-            case CampaignControlOutcome.Ended:
-                return ApiProblems.Conflict($"Campaign '{id}' already ended ({Wire(current.Status)}).");
-            case CampaignControlOutcome.NotApplicable:
-                return ApiProblems.Conflict($"Campaign '{id}' is {Wire(current.Status)}; only a paused campaign can be resumed.");
+            return ApiProblems.Conflict($"Campaign '{id}' already ended ({Wire(current.Status)}).");
         }
         var status = await CampaignViews.StatusAsync(store, current, cancellationToken);
         return outcome == CampaignControlOutcome.Applied

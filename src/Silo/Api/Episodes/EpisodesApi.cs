@@ -29,7 +29,7 @@ internal static class EpisodesApi
 
     /// <summary>Query: <c>round</c> (stage index), <c>status</c> (pending, running, completed, evaluation_failed,
     /// failed, cancelled), <c>offset</c> (≥ 0), <c>limit</c> (1..1000, default 50). Oldest first.</summary>
-    public static async Task<Results<Ok<EpisodePageResponse>, ValidationProblem, NotFound<ProblemDetails>>> ListEpisodesAsync(
+    public static async Task<Results<Ok<EpisodePageResponse>, ValidationProblem, ProblemHttpResult>> ListEpisodesAsync(
         string campaignId,
         [FromQuery(Name = "round")] string? roundText,
         [FromQuery(Name = "status")] string? statusText,
@@ -82,7 +82,7 @@ internal static class EpisodesApi
         return TypedResults.Ok(new EpisodePageResponse { CampaignId = campaignId, Offset = offset, Limit = limit, Total = total, Items = [.. items] });
     }
 
-    public static async Task<Results<Ok<EpisodeDetailResponse>, NotFound<ProblemDetails>>> GetEpisodeAsync(
+    public static async Task<Results<Ok<EpisodeDetailResponse>, ProblemHttpResult>> GetEpisodeAsync(
         string id, ISotopiaStore store, DatasetCache datasets, CancellationToken cancellationToken)
     {
         var episode = await store.GetEpisodeAsync(id, cancellationToken);

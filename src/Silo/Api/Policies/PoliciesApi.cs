@@ -37,7 +37,7 @@ internal static class PoliciesApi
         return TypedResults.Ok(rows.ToArray());
     }
 
-    public static async Task<Results<Ok<PolicyResponse>, NotFound<ProblemDetails>>> GetPolicyAsync(
+    public static async Task<Results<Ok<PolicyResponse>, ProblemHttpResult>> GetPolicyAsync(
         string name, IPolicyStore store, CancellationToken cancellationToken)
     {
         var policy = await ReadAsync(name, store, cancellationToken);
@@ -45,7 +45,7 @@ internal static class PoliciesApi
     }
 
     /// <summary>Body: <c>{"version": n}</c>. 400 names <c>version</c> when it is missing or not a version of the policy.</summary>
-    public static async Task<Results<Ok<PolicyResponse>, ValidationProblem, NotFound<ProblemDetails>>> ActivateAsync(
+    public static async Task<Results<Ok<PolicyResponse>, ValidationProblem, ProblemHttpResult>> ActivateAsync(
         string name, HttpRequest request, IPolicyStore store, PolicyRegistryGrain registry, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         const string Title = "The activation request is not valid.";
@@ -74,7 +74,7 @@ internal static class PoliciesApi
     }
 
     /// <summary>Re-activates the parent of the active version. 409 when the active version is the base.</summary>
-    public static async Task<Results<Ok<PolicyResponse>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RollbackAsync(
+    public static async Task<Results<Ok<PolicyResponse>, ProblemHttpResult>> RollbackAsync(
         string name, IPolicyStore store, PolicyRegistryGrain registry, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if ((await store.ListVersionsAsync(name, cancellationToken)).Count == 0)
