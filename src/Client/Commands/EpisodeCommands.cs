@@ -95,7 +95,7 @@ internal static class EpisodeCommands
         for (var seat = 0; seat < 2; seat++)
         {
             var c = setup.Agent(seat);
-            console.MarkupLineInterpolated($"[grey]Seat {seat + 1}:[/] [bold]{c.FullName}[/] ({c.Age}, {c.Occupation}) — {Seat(episode, seat)} [{episode.Seats[seat].Model}]");
+            console.MarkupLineInterpolated($"[grey]Seat {seat + 1}:[/] [bold]{c.FullName}[/] ({c.Age}, {c.Occupation}) — {Seat(episode, seat)} [[{episode.Seats[seat].Model}]]");
             console.MarkupLineInterpolated($"    [grey]goal:[/] {HintTags.Render(setup.Goal(seat))}");
             console.MarkupLineInterpolated($"    [grey]secret:[/] {c.Secret}");
         }
