@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 
 namespace SotopiaPi.Silo.Api;
@@ -10,7 +11,7 @@ namespace SotopiaPi.Silo.Api;
 /// <summary>The API's JSON: <see cref="Grains.Interfaces.SotopiaJson"/>'s shape (snake_case names, enums as
 /// snake_case strings) for answers, and a strict reader for request bodies that names every wrong field
 /// (unknown fields, wrong types, enum values that do not exist, nulls where a value is required).</summary>
-internal static class ApiJson
+internal static partial class ApiJson
 {
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
 
@@ -18,6 +19,7 @@ internal static class ApiJson
     {
         AllowTrailingCommas = true,
         CommentHandling = JsonCommentHandling.Skip,
+        AllowDuplicateProperties = false,
     };
 
     /// <summary>Options for reading request bodies: unknown members are errors, nullable annotations respected.</summary>
@@ -50,9 +52,16 @@ internal static class ApiJson
         catch (JsonException ex)
         {
             var empty = ex.BytePositionInLine == 0 && ex.LineNumber == 0 && request.ContentLength is null or 0;
-            Add(errors, "body", empty
-                ? "a JSON object is required"
-                : $"not valid JSON at line {(ex.LineNumber ?? 0) + 1}, position {(ex.BytePositionInLine ?? 0) + 1}");
+            if (DuplicatePattern().Match(ex.Message) is { Success: true } duplicate)
+            {
+                Add(errors, duplicate.Groups[1].Value, "is given more than once");
+            }
+            else
+            {
+                Add(errors, "body", empty
+                    ? "a JSON object is required"
+                    : $"not valid JSON at line {(ex.LineNumber ?? 0) + 1}, position {(ex.BytePositionInLine ?? 0) + 1}");
+            }
             return (null, Freeze(errors));
         }
         if (node is not JsonObject root)
@@ -148,9 +157,14 @@ internal static class ApiJson
     {
         if (type == typeof(int) || type == typeof(long))
         {
-            return kind == JsonValueKind.Number && value.AsValue().TryGetValue<long>(out var whole) && (type == typeof(long) || whole is >= int.MinValue and <= int.MaxValue)
-                ? null
-                : "must be a whole number";
+            var fits = kind == JsonValueKind.Number && (type == typeof(int) ? value.AsValue().TryGetValue<int>(out _) : value.AsValue().TryGetValue<long>(out _));
+            if (fits)
+            {
+                return null;
+            }
+            var outside = kind == JsonValueKind.Number && value.AsValue().TryGetValue<double>(out var number) && number == Math.Floor(number)
+                && (type == typeof(int) ? number is < int.MinValue or > int.MaxValue : number is < long.MinValue or > long.MaxValue);
+            return outside ? (type == typeof(int) ? $"is outside {int.MinValue}..{int.MaxValue}" : "is too large") : "must be a whole number";
         }
         if (type == typeof(double) || type == typeof(float) || type == typeof(decimal))
         {
@@ -229,6 +243,9 @@ internal static class ApiJson
 
     private static Dictionary<string, string[]> Freeze(Dictionary<string, List<string>> errors) =>
         errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+
+    [GeneratedRegex("Duplicate property '([^']+)'")]
+    private static partial Regex DuplicatePattern();
 
     private static JsonSerializerOptions CreateStrict()
     {

@@ -43,6 +43,17 @@ public sealed class BadRequestTests(EmptySiloFixture fixture) : IClassFixture<Em
     }
 
     [Fact]
+    public async Task DuplicateAndOversizedFieldsAreNamed()
+    {
+        var duplicate = await ApiAssert.FieldErrorAsync(await Silo.PostJsonAsync("api/campaigns", """{"mode": "bc", "mode": "sr"}"""), "mode");
+        Assert.Equal(["is given more than once"], duplicate);
+        var oversized = await ApiAssert.FieldErrorAsync(await Silo.PostJsonAsync("api/campaigns", """{"sr_rounds": 99999999999}"""), "sr_rounds");
+        Assert.Contains("2147483647", oversized[0], StringComparison.Ordinal);
+        await ApiAssert.FieldErrorAsync(await Silo.PostJsonAsync("api/campaigns", """{"evaluate_versions": [1, "x"]}"""), "evaluate_versions[1]");
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
     public async Task SpecProblemsAreAllListedTogether()
     {
         using var response = await Silo.PostJsonAsync("api/campaigns", """{"sr_rounds": -1, "pairs_per_scenario": 0, "backend": "gpu"}""");
