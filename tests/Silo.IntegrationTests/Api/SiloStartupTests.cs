@@ -28,6 +28,50 @@ public sealed partial class SiloStartupTests
     public void LoopbackAddressesAreRecognised(string url, bool loopback) =>
         Assert.Equal(loopback, SiloHostSettings.IsLoopback(url));
 
+    [Fact]
+    public void SettingsComeFromTheEnvironmentVariableNames()
+    {
+        var settings = SiloHostSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["SOTOPIA_STORE"] = "Data Source=env/sotopia.db",
+            ["SOTOPIA_TRAINER"] = "true",
+            ["SOTOPIA_SHUTDOWN_TIMEOUT"] = "00:00:45",
+            ["SOTOPIA_ARTIFACTS"] = "shared/artifacts",
+            ["SOTOPIA_ADVERTISED_URL"] = "http://10.0.0.7:8080",
+            ["urls"] = "http://127.0.0.1:9000",
+        }).Build());
+        Assert.Equal(Path.GetFullPath("env/sotopia.db"), settings.Store.Value);
+        Assert.True(settings.RunTrainer);
+        Assert.Equal(TimeSpan.FromSeconds(45), settings.ShutdownTimeout);
+        Assert.Equal(Path.GetFullPath("shared/artifacts"), settings.ArtifactsRoot);
+        Assert.Equal("http://10.0.0.7:8080", settings.AdvertisedUrl);
+        Assert.Equal(["http://127.0.0.1:9000"], settings.ListenUrls);
+        Assert.Null(settings.ApiToken);
+    }
+
+    [Fact]
+    public void EveryBadSettingIsListedAtOnce()
+    {
+        var error = Assert.Throws<SiloConfigurationException>(() => SiloHostSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["trainer"] = "maybe",
+            ["shutdown-timeout"] = "soon",
+            ["advertised-url"] = "not a url",
+        }).Build()));
+        Assert.Equal(4, error.Problems.Count);
+        Assert.Contains(error.Problems, p => p.StartsWith("--store / SOTOPIA_STORE", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Contains("'maybe'", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Contains("'soon'", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.Contains("'not a url'", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--trainer", "--urls", "http://127.0.0.1:1" }, new[] { "--trainer=true", "--urls", "http://127.0.0.1:1" })]
+    [InlineData(new[] { "--store", "x.db", "--trainer" }, new[] { "--store", "x.db", "--trainer=true" })]
+    [InlineData(new[] { "--trainer", "false", "--store", "x.db" }, new[] { "--trainer=false", "--store", "x.db" })]
+    public void BareFlagsAreNotMistakenForOptionsWithValues(string[] args, string[] expected) =>
+        Assert.Equal(expected, SiloCommandLine.Normalize(args));
+
     [Theory]
     [InlineData("data/sotopia.db", StoreKind.Sqlite)]
     [InlineData("Data Source=data/sotopia.db", StoreKind.Sqlite)]
