@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using SotopiaPi.Client.Cluster;
 using SotopiaPi.Client.Commands;
 
 if (Console.IsOutputRedirected)
@@ -11,6 +12,7 @@ if (Console.IsOutputRedirected)
 
 var root = new RootCommand("sotopia — SOTOPIA-π at cluster scale: generate social tasks, play and judge episodes, filter, fine-tune, repeat.");
 root.Options.Add(CliContext.Home);
+root.Options.Add(ClusterMode.Url);
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(CampaignCommands.Create());
 root.Subcommands.Add(EpisodeCommands.Create());
@@ -20,4 +22,5 @@ var data = DataCommands.Create();
 data.Subcommands.Add(StoreDataCommands.Import());
 data.Subcommands.Add(StoreDataCommands.Export());
 root.Subcommands.Add(data);
+ClusterCommands.AddTo(root);
 return await root.Parse(args).InvokeAsync();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
+using SotopiaPi.Client.Cluster;
 using SotopiaPi.Client.Output;
 using SotopiaPi.Grains.Campaigns;
 using SotopiaPi.Grains.Interfaces;
@@ -42,6 +43,7 @@ internal static class CampaignCommands
             }
             return await CampaignRunner.RunToEndAsync(runtime, created.Id, parse.GetValue(concurrency), !parse.GetValue(noProgress), ct);
         })));
+        ClusterMode.Branch(command, (client, parse, ct) => ClusterCommands.StartCampaignAsync(client, parse.GetValue(spec)!, ct));
         return command;
     }
 
@@ -73,6 +75,7 @@ internal static class CampaignCommands
             CampaignReport.Render(campaign, AnsiConsole.Console);
             return 0;
         })));
+        ClusterMode.Branch(command, (client, parse, ct) => ClusterCommands.CampaignStatusAsync(client, parse.GetValue(id), ct));
         return command;
     }
 
@@ -96,6 +99,7 @@ internal static class CampaignCommands
             AnsiConsole.Write(table);
             return 0;
         })));
+        ClusterMode.Branch(command, (client, _, ct) => ClusterCommands.ListCampaignsAsync(client, ct));
         return command;
     }
 
@@ -115,6 +119,7 @@ internal static class CampaignCommands
             AnsiConsole.MarkupLineInterpolated($"Cancelled campaign [bold]{campaign.Id}[/] ({cancelled} unfinished episodes cancelled).");
             return 0;
         })));
+        ClusterMode.Branch(command, (client, parse, ct) => ClusterCommands.CancelCampaignAsync(client, parse.GetValue(id)!, ct));
         return command;
     }
 

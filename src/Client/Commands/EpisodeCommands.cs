@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using SotopiaPi.Client.Cluster;
 using SotopiaPi.Grains.Data;
 using SotopiaPi.Grains.Episodes;
 using SotopiaPi.Grains.Interfaces;
@@ -62,6 +63,8 @@ internal static class EpisodeCommands
             AnsiConsole.MarkupLine("[grey]* = seat not scored for this episode's purpose (the partner's seat in evaluation).[/]");
             return 0;
         })));
+        ClusterMode.Branch(command, (client, parse, ct) => ClusterCommands.ListEpisodesAsync(
+            client, parse.GetValue(campaign), parse.GetValue(round), parse.GetValue(status), parse.GetValue(limit), ct));
         return command;
     }
 
@@ -81,6 +84,7 @@ internal static class EpisodeCommands
             Render(episode, setup, turns);
             return 0;
         })));
+        ClusterMode.Branch(command, (client, parse, ct) => ClusterCommands.ShowEpisodeAsync(client, parse.GetValue(id)!, ct));
         return command;
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using SotopiaPi.Client.Cluster;
 using SotopiaPi.Grains.Policies;
 
 namespace SotopiaPi.Client.Commands;
@@ -79,6 +80,9 @@ internal static class PolicyCommands
             }
         })));
 
+        ClusterMode.Branch(list, (client, parse, ct) => ClusterCommands.ListPolicyAsync(client, parse.GetValue(name)!, ct));
+        ClusterMode.Branch(activate, (client, parse, ct) => ClusterCommands.ActivatePolicyAsync(client, parse.GetValue(name)!, parse.GetValue(version), ct));
+        ClusterMode.Branch(rollback, (client, parse, ct) => ClusterCommands.RollbackPolicyAsync(client, parse.GetValue(name)!, ct));
         policy.Subcommands.Add(list);
         policy.Subcommands.Add(activate);
         policy.Subcommands.Add(rollback);

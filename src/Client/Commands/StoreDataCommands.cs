@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using SotopiaPi.Client.Cluster;
 using SotopiaPi.Grains.Data;
 
 namespace SotopiaPi.Client.Commands;
@@ -30,6 +31,7 @@ internal static class StoreDataCommands
                 $"Imported {d.Characters.Length} characters, {d.Relationships.Length} relationships, {d.Scenarios.Length} scenarios, {d.Tasks.Length} tasks, {d.NamedSets.Count} named sets into {runtime.Home}.");
             return 0;
         })));
+        ClusterMode.Branch(command, (client, parse, ct) => ClusterCommands.ImportDatasetAsync(client, parse.GetValue(path)!, parse.GetValue(sets) ?? [], ct));
         return command;
     }
 

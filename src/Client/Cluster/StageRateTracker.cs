@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using SotopiaPi.Silo.Api.Contracts;
+
+namespace SotopiaPi.Client.Cluster;
+
+/// <summary>Episodes finished per second per stage over a sliding window of samples, and the time left at
+/// that rate.</summary>
+internal sealed class StageRateTracker
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(15);
+    private readonly Dictionary<int, Queue<(long Timestamp, int Finished)>> _samples = [];
+
+    public IReadOnlyDictionary<int, (double? Rate, TimeSpan? Eta)> Sample(CampaignStatusResponse status)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var result = new Dictionary<int, (double? Rate, TimeSpan? Eta)>();
+        foreach (var stage in status.Stages)
+        {
+            if (!_samples.TryGetValue(stage.Index, out var samples))
+            {
+                _samples[stage.Index] = samples = new Queue<(long, int)>();
+            }
+            samples.Enqueue((now, stage.Episodes.Finished));
+            while (samples.Count > 2 && Stopwatch.GetElapsedTime(samples.Peek().Timestamp, now) > Window)
+            {
+                samples.Dequeue();
+            }
+            var (oldestTime, oldestFinished) = samples.Peek();
+            var elapsed = Stopwatch.GetElapsedTime(oldestTime, now).TotalSeconds;
+            double? rate = elapsed >= 0.5 ? Math.Max(0, stage.Episodes.Finished - oldestFinished) / elapsed : null;
+            var remaining = stage.Episodes.Total - stage.Episodes.Finished;
+            TimeSpan? eta = stage.State == "playing" && remaining > 0 && rate is > 0
+                ? TimeSpan.FromSeconds(remaining / rate.Value)
+                : null;
+            result[stage.Index] = (stage.State == "playing" ? rate : null, eta);
+        }
+        return result;
+    }
+}

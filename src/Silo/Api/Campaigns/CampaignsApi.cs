@@ -1,0 +1,128 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Silo.Api.Contracts;
+using SotopiaPi.Silo.Runtime;
+
+namespace SotopiaPi.Silo.Api.Campaigns;
+
+/// <summary><c>/api/campaigns</c>: start a campaign from a spec, list campaigns, get one's status (per stage:
+/// episode counts and training progress; per round: results; evaluations), cancel, pause and resume.</summary>
+internal static partial class CampaignsApi
+{
+    private const string InvalidSpec = "The campaign spec is not valid.";
+
+    public static IEndpointRouteBuilder MapCampaignsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("api/campaigns");
+        api.MapPost("/", CreateCampaignAsync);
+        api.MapGet("/", ListCampaignsAsync);
+        api.MapGet("/{id}", GetCampaignAsync);
+        api.MapPost("/{id}/cancel", CancelCampaignAsync);
+        api.MapPost("/{id}/pause", PauseCampaignAsync);
+        api.MapPost("/{id}/resume", ResumeCampaignAsync);
+        return app;
+    }
+
+    /// <summary>Body: a <see cref="CampaignSpec"/> in snake_case; <c>?id=</c> optionally chooses the campaign id.
+    /// 400 lists every problem of the spec and its dataset (nothing is stored then); 409 if the id exists.</summary>
+    public static async Task<Results<Created<CampaignStatusResponse>, ValidationProblem, ProblemHttpResult>> CreateCampaignAsync(
+        HttpRequest request,
+        [FromQuery(Name = "id")] string? campaignId,
+        CampaignLauncher launcher,
+        ISotopiaStore store,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        if (campaignId is not null && !IdPattern().IsMatch(campaignId))
+        {
+            return ApiProblems.Invalid(InvalidSpec, "id", "must be 1 to 100 letters, digits, '.', '_' or '-'");
+        }
+        var (spec, errors) = await ApiJson.ReadAsync<CampaignSpec>(request, cancellationToken);
+        if (spec is null)
+        {
+            return ApiProblems.Invalid(InvalidSpec, errors);
+        }
+        if (campaignId is not null && await store.GetCampaignAsync(campaignId, cancellationToken) is not null)
+        {
+            return ApiProblems.Conflict($"Campaign '{campaignId}' already exists.");
+        }
+        CampaignRecord created;
+        try
+        {
+            created = await launcher.CreateAsync(spec, campaignId, cancellationToken);
+        }
+        catch (CampaignSpecException ex)
+        {
+            return ApiProblems.Invalid(InvalidSpec, ApiProblems.FromFieldMessages(ex.Problems, "spec"));
+        }
+        SotopiaApiLog.CampaignCreated(loggers.CreateLogger(typeof(CampaignsApi)), created.Id, spec.Mode, spec.Dataset);
+        return TypedResults.Created($"/api/campaigns/{Uri.EscapeDataString(created.Id)}", await CampaignViews.StatusAsync(store, created, cancellationToken));
+    }
+
+    /// <summary>Every campaign, newest first.</summary>
+    public static async Task<Ok<CampaignSummaryResponse[]>> ListCampaignsAsync(ISotopiaStore store, CancellationToken cancellationToken)
+    {
+        var campaigns = await store.ListCampaignsAsync(cancellationToken);
+        return TypedResults.Ok(campaigns.Select(CampaignViews.Summary).ToArray());
+    }
+
+    public static async Task<Results<Ok<CampaignStatusResponse>, ProblemHttpResult>> GetCampaignAsync(
+        string id, ISotopiaStore store, CancellationToken cancellationToken)
+    {
+        var campaign = await store.GetCampaignAsync(id, cancellationToken);
+        if (campaign is null)
+        {
+            return ApiProblems.NotFound($"Campaign '{id}' does not exist.");
+        }
+        return TypedResults.Ok(await CampaignViews.StatusAsync(store, campaign, cancellationToken));
+    }
+
+    /// <summary>Cancels the campaign and every unfinished episode of it. 409 if it already ended.</summary>
+    public static Task<Results<Ok<CampaignStatusResponse>, Accepted<CampaignStatusResponse>, ProblemHttpResult>> CancelCampaignAsync(
+        string id, ISotopiaStore store, CampaignControl control, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(id, CampaignStatus.Cancelled, store, control, loggers, cancellationToken);
+
+    /// <summary>Stops the campaign from advancing (no new round, training request or evaluation is started;
+    /// episodes already created are still played). Pausing a paused campaign changes nothing; 409 if it already
+    /// ended. 202 when its owner has not let go within the wait (it will at its next step).</summary>
+    public static Task<Results<Ok<CampaignStatusResponse>, Accepted<CampaignStatusResponse>, ProblemHttpResult>> PauseCampaignAsync(
+        string id, ISotopiaStore store, CampaignControl control, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(id, CampaignStatus.Paused, store, control, loggers, cancellationToken);
+
+    /// <summary>Lets a paused campaign advance again (a silo picks it up within its campaign poll interval).
+    /// Resuming a running campaign changes nothing; 409 if it already ended.</summary>
+    public static Task<Results<Ok<CampaignStatusResponse>, Accepted<CampaignStatusResponse>, ProblemHttpResult>> ResumeCampaignAsync(
+        string id, ISotopiaStore store, CampaignControl control, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(id, CampaignStatus.Running, store, control, loggers, cancellationToken);
+
+    private static async Task<Results<Ok<CampaignStatusResponse>, Accepted<CampaignStatusResponse>, ProblemHttpResult>> ChangeStatusAsync(
+        string id, CampaignStatus target, ISotopiaStore store, CampaignControl control, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var campaign = await store.GetCampaignAsync(id, cancellationToken);
+        if (campaign is null)
+        {
+            return ApiProblems.NotFound($"Campaign '{id}' does not exist.");
+        }
+        var (outcome, current) = await control.ChangeAsync(campaign, target, cancellationToken);
+        SotopiaApiLog.CampaignStatusRequested(loggers.CreateLogger(typeof(CampaignsApi)), id, target, $"{current.Status} ({outcome})");
+        if (outcome == CampaignControlOutcome.Ended)
+        {
+            return ApiProblems.Conflict($"Campaign '{id}' already ended ({Wire(current.Status)}).");
+        }
+        var status = await CampaignViews.StatusAsync(store, current, cancellationToken);
+        return outcome == CampaignControlOutcome.Applied
+            ? TypedResults.Ok(status)
+            : TypedResults.Accepted($"/api/campaigns/{Uri.EscapeDataString(id)}", status);
+    }
+
+    private static string Wire(CampaignStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
+    private static partial Regex IdPattern();
+}

@@ -1,0 +1,4 @@
+namespace SotopiaPi.Silo.Api.Contracts;
+
+/// <summary>The scenario an episode played (hint tags rendered).</summary>
+public sealed record ScenarioResponse(string Id, string Codename, string Text);

@@ -1,0 +1,86 @@
+using System.Collections.Immutable;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using SotopiaPi.Grains.Data;
+using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Silo.Api.Contracts;
+
+namespace SotopiaPi.Silo.Api.Datasets;
+
+/// <summary><c>/api/datasets</c>: what the store holds, and importing a dataset from a path on the silo's
+/// machine (validated first: nothing is stored when it has errors).</summary>
+internal static class DatasetsApi
+{
+    private const string InvalidImport = "The dataset cannot be imported.";
+
+    public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("api/datasets");
+        api.MapGet("/", GetDatasetAsync);
+        api.MapPost("/import", ImportAsync);
+        return app;
+    }
+
+    public static async Task<Ok<DatasetSummaryResponse>> GetDatasetAsync(IDatasetStore store, CancellationToken cancellationToken)
+    {
+        var dataset = await store.LoadDatasetAsync(cancellationToken);
+        return TypedResults.Ok(new DatasetSummaryResponse
+        {
+            Characters = dataset.Characters.Length,
+            Relationships = dataset.Relationships.Length,
+            Scenarios = dataset.Scenarios.Length,
+            Tasks = dataset.Tasks.Length,
+            NamedSets = dataset.NamedSets.ToImmutableDictionary(s => s.Key, s => s.Value.Length),
+        });
+    }
+
+    /// <summary>Body: <c>{"path": "/data/sotopia", "sets": ["/data/used_env.json"]}</c>. 400 names <c>path</c>
+    /// (or <c>sets</c>) with every problem, each as "file:line: field: message".</summary>
+    public static async Task<Results<Ok<DatasetImportResponse>, ValidationProblem>> ImportAsync(
+        HttpRequest request, IDatasetStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var (body, errors) = await ApiJson.ReadAsync<DatasetImportRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return ApiProblems.Invalid(InvalidImport, errors);
+        }
+        if (string.IsNullOrWhiteSpace(body.Path))
+        {
+            return ApiProblems.Invalid(InvalidImport, "path", "is required (a folder or file on the silo's machine)");
+        }
+        var missingSets = body.Sets.Where(s => !File.Exists(s)).ToList();
+        if (missingSets.Count > 0)
+        {
+            return ApiProblems.Invalid(InvalidImport, "sets", $"not found on the silo: {string.Join(", ", missingSets)}");
+        }
+        DataLoadResult loaded;
+        try
+        {
+            loaded = await Task.Run(() => SotopiaDataLoader.Load(body.Path, body.Sets), cancellationToken);
+        }
+        catch (DataLoadException ex)
+        {
+            return ApiProblems.Invalid(InvalidImport, "path", ex.Message);
+        }
+        if (!loaded.IsValid)
+        {
+            return ApiProblems.Invalid(InvalidImport, "path", [.. loaded.Errors.Select(e => e.ToString())]);
+        }
+        await store.ImportDatasetAsync(loaded.Dataset, cancellationToken);
+        var d = loaded.Dataset;
+        SotopiaApiLog.DatasetImported(loggers.CreateLogger(typeof(DatasetsApi)), loaded.Source, d.Scenarios.Length, d.Characters.Length);
+        return TypedResults.Ok(new DatasetImportResponse
+        {
+            Source = loaded.Source,
+            Characters = d.Characters.Length,
+            Relationships = d.Relationships.Length,
+            Scenarios = d.Scenarios.Length,
+            Tasks = d.Tasks.Length,
+            NamedSets = [.. d.NamedSets.Keys.Order(StringComparer.Ordinal)],
+            Warnings = [.. loaded.Warnings.Select(w => w.ToString())],
+        });
+    }
+}

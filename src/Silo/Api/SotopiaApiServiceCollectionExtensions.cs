@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SotopiaPi.Silo.Api.Campaigns;
+using SotopiaPi.Silo.Api.Health;
+using SotopiaPi.Silo.Api.Silos;
+using SotopiaPi.Silo.Runtime;
+
+namespace SotopiaPi.Silo.Api;
+
+/// <summary>Adds the services of the silo's HTTP API (a silo — <c>AddSotopiaSilo</c> — and a store are
+/// expected too).</summary>
+public static class SotopiaApiServiceCollectionExtensions
+{
+    public const string LiveTag = "live";
+    public const string ReadyTag = "ready";
+
+    /// <param name="services">The host's services.</param>
+    /// <param name="apiToken">The bearer token every /api request must carry, or null for none (loopback only;
+    /// the silo host enforces that rule).</param>
+    /// <param name="advertisedUrl">Where other machines reach this silo, or null to report the bound address.</param>
+    public static IServiceCollection AddSotopiaApi(this IServiceCollection services, string? apiToken, string? advertisedUrl = null)
+    {
+        if (services.Any(d => d.ServiceType == typeof(ApiMarker)))
+        {
+            return services;
+        }
+        services.AddSingleton<ApiMarker>();
+        services.AddProblemDetails();
+        services.Configure<JsonOptions>(o => ApiJson.Apply(o.SerializerOptions));
+        services.AddSingleton(new ApiTokenValidator(apiToken));
+        services.AddSingleton(new LocalSiloAddress(advertisedUrl));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<CampaignLauncher>();
+        services.TryAddSingleton<CampaignControl>();
+        services.TryAddSingleton<SiloReadiness>();
+        services.TryAddSingleton<LocalSilo>();
+        services.TryAddSingleton<ISiloDirectory, LocalSiloDirectory>();
+        services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy("the process is up"), tags: [LiveTag])
+            .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag])
+            .AddCheck<MigrationsHealthCheck>("migrations", tags: [ReadyTag])
+            .AddCheck<SchedulerHealthCheck>("scheduler", tags: [ReadyTag]);
+        return services;
+    }
+
+    private sealed class ApiMarker;
+}

@@ -1,0 +1,99 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Silo.Api;
+using SotopiaPi.Silo.Api.Health;
+using SotopiaPi.Silo.Options;
+using SotopiaPi.Storage.Artifacts;
+using SotopiaPi.Trainer.Hosting;
+using SotopiaPi.Trainer.Options;
+
+namespace SotopiaPi.Silo.Hosting;
+
+/// <summary>Builds the silo process: reads and checks the settings (refusing a non-loopback address without an
+/// API token), opens and migrates the store, and composes the silo, the simulator backend, the optional
+/// in-process trainer and the HTTP API on one web application.</summary>
+public static class SiloHost
+{
+    /// <param name="args">The command line (ASP.NET configuration syntax plus bare <c>--trainer</c>).</param>
+    /// <param name="configure">Runs before the settings are read: add configuration, set URLs, or register
+    /// services that take precedence over the defaults (the defaults are added with TryAdd).</param>
+    /// <param name="configureServices">Runs after the silo's services were added: replace or decorate them (tests).</param>
+    /// <param name="cancellationToken">Cancels opening the store.</param>
+    /// <exception cref="SiloConfigurationException">The settings are not usable (every problem is listed).</exception>
+    /// <exception cref="StoreOpenException">The store could not be opened or migrated.</exception>
+    /// <exception cref="NotSupportedException">A PostgreSQL store was asked for and is not part of this build.</exception>
+    public static async Task<SiloApplication> CreateAsync(
+        IReadOnlyList<string> args,
+        Action<WebApplicationBuilder>? configure = null,
+        Action<IServiceCollection>? configureServices = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = SiloCommandLine.Normalize(args),
+            ApplicationName = typeof(SiloHost).Assembly.GetName().Name,
+        });
+        // One line per request at Information would drown the silo's own log (the console polls every second).
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        configure?.Invoke(builder);
+
+        var settings = SiloHostSettings.Read(builder.Configuration);
+        if (settings.UsesDefaultUrl)
+        {
+            builder.WebHost.UseUrls(SiloSettingNames.DefaultUrl);
+        }
+
+        ISotopiaStore store;
+        try
+        {
+            store = await SotopiaStoreFactory.OpenAsync(settings.Store, TimeProvider.System, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or NotSupportedException))
+        {
+            throw new StoreOpenException(settings.Store, ex);
+        }
+
+        try
+        {
+            AddServices(builder, settings, store, new FileArtifactStore(settings.ArtifactsRoot));
+            configureServices?.Invoke(builder.Services);
+            var app = builder.Build();
+            app.Services.GetRequiredService<SiloReadiness>().OnMigrated();
+            app.UseSotopiaApi();
+
+            var siloId = app.Services.GetRequiredService<IOptions<SiloOptions>>().Value.SiloId;
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SiloHost));
+            SotopiaApiLog.Starting(logger, siloId, settings.ToString());
+            app.Lifetime.ApplicationStopping.Register(() => SotopiaApiLog.Stopping(logger, siloId));
+            return new SiloApplication(app, store, settings);
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static void AddServices(WebApplicationBuilder builder, SiloHostSettings settings, ISotopiaStore store, IArtifactStore artifacts)
+    {
+        var services = builder.Services;
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
+        services.AddSotopiaStore(store, artifacts);
+        services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.SectionName));
+        services.AddSotopiaSilo();
+        services.AddSotopiaSimulatorBackend();
+        if (settings.RunTrainer)
+        {
+            services.AddOptions<TrainerOptions>().Bind(builder.Configuration.GetSection(TrainerOptions.SectionName));
+            services.AddSotopiaTrainer();
+        }
+        services.AddSotopiaApi(settings.ApiToken, settings.AdvertisedUrl);
+    }
+}

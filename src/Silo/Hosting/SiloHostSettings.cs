@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Configuration;
+
+namespace SotopiaPi.Silo.Hosting;
+
+/// <summary>What the silo process was told to do, read from ASP.NET configuration (command line, environment,
+/// appsettings) and checked as a whole. <see cref="ToString"/> never shows the API token or a password.</summary>
+public sealed class SiloHostSettings
+{
+    /// <summary>The smallest API token accepted (a short token is guessable).</summary>
+    public const int MinimumTokenLength = 16;
+
+    private SiloHostSettings(
+        StoreConnection store, string artifactsRoot, bool runTrainer, TimeSpan shutdownTimeout, string? apiToken,
+        IReadOnlyList<string> listenUrls, bool usesDefaultUrl, string? advertisedUrl)
+    {
+        AdvertisedUrl = advertisedUrl;
+        Store = store;
+        ArtifactsRoot = artifactsRoot;
+        RunTrainer = runTrainer;
+        ShutdownTimeout = shutdownTimeout;
+        ApiToken = apiToken;
+        ListenUrls = listenUrls;
+        UsesDefaultUrl = usesDefaultUrl;
+    }
+
+    public StoreConnection Store { get; }
+
+    public string ArtifactsRoot { get; }
+
+    /// <summary>Also run a trainer in this process (off by default; one silo of a cluster should have it until
+    /// the separate trainer process exists).</summary>
+    public bool RunTrainer { get; }
+
+    /// <summary>How long a graceful stop may take (<see cref="Microsoft.Extensions.Hosting.HostOptions.ShutdownTimeout"/>).</summary>
+    public TimeSpan ShutdownTimeout { get; }
+
+    /// <summary>The bearer token every /api request must carry, or null (allowed only on loopback).</summary>
+    public string? ApiToken { get; }
+
+    /// <summary>The configured listen URLs (or the default).</summary>
+    public IReadOnlyList<string> ListenUrls { get; }
+
+    /// <summary>Where other machines reach this silo's API (reported by /api/silos), or null for the bound address.</summary>
+    public string? AdvertisedUrl { get; }
+
+    /// <summary>Nothing configured where to listen: the silo binds <see cref="SiloSettingNames.DefaultUrl"/>.</summary>
+    public bool UsesDefaultUrl { get; }
+
+    /// <summary>Reads and checks the settings; throws <see cref="SiloConfigurationException"/> listing every
+    /// problem, including the security rule: a silo listening on anything but loopback needs an API token.</summary>
+    public static SiloHostSettings Read(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var problems = new List<string>();
+
+        StoreConnection? store = null;
+        try
+        {
+            store = StoreConnection.Parse(Get(configuration, SiloSettingNames.Store, SiloSettingNames.StoreVariable) ?? "");
+        }
+        catch (FormatException ex)
+        {
+            problems.Add($"--store / {SiloSettingNames.StoreVariable}: {ex.Message}");
+        }
+
+        var runTrainer = false;
+        if (Get(configuration, SiloSettingNames.Trainer, SiloSettingNames.TrainerVariable) is { } trainerText && !TryParseFlag(trainerText, out runTrainer))
+        {
+            problems.Add($"--trainer / {SiloSettingNames.TrainerVariable}: '{trainerText}' is not true or false.");
+        }
+
+        var shutdownTimeout = TimeSpan.FromSeconds(30);
+        if (Get(configuration, SiloSettingNames.ShutdownTimeout, SiloSettingNames.ShutdownTimeoutVariable) is { } timeoutText
+            && (!TimeSpan.TryParse(timeoutText, CultureInfo.InvariantCulture, out shutdownTimeout) || shutdownTimeout <= TimeSpan.Zero || shutdownTimeout > TimeSpan.FromHours(1)))
+        {
+            problems.Add($"--shutdown-timeout / {SiloSettingNames.ShutdownTimeoutVariable}: '{timeoutText}' is not a duration between 00:00:01 and 01:00:00 (format hh:mm:ss).");
+        }
+
+        // An empty variable counts as unset.
+        var token = configuration[SiloSettingNames.ApiTokenVariable] is { Length: > 0 } configuredToken ? configuredToken : null;
+        if (token is not null)
+        {
+            if (token.Length < MinimumTokenLength || token.Any(char.IsWhiteSpace))
+            {
+                // Never echo the token, not even a part of it.
+                problems.Add($"{SiloSettingNames.ApiTokenVariable}: the token must be at least {MinimumTokenLength} characters without spaces (it is not shown here).");
+            }
+        }
+
+        var advertised = Get(configuration, SiloSettingNames.AdvertisedUrl, SiloSettingNames.AdvertisedUrlVariable);
+        if (advertised is not null && !Uri.TryCreate(advertised, UriKind.Absolute, out _))
+        {
+            problems.Add($"--advertised-url / {SiloSettingNames.AdvertisedUrlVariable}: '{advertised}' is not an absolute URL.");
+        }
+
+        var (urls, usesDefault) = ListenAddresses(configuration);
+        var exposed = urls.Where(u => !IsLoopback(u)).ToList();
+        if (exposed.Count > 0 && string.IsNullOrEmpty(token))
+        {
+            problems.Add(
+                $"the silo would listen on {string.Join(", ", exposed)}, which is not loopback, without an API token. Set {SiloSettingNames.ApiTokenVariable} " +
+                $"(at least {MinimumTokenLength} characters; clients send it as 'Authorization: Bearer <token>'), or listen on 127.0.0.1 only.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new SiloConfigurationException(problems);
+        }
+        var artifacts = Get(configuration, SiloSettingNames.Artifacts, SiloSettingNames.ArtifactsVariable) is { Length: > 0 } dir
+            ? Path.GetFullPath(dir)
+            : SotopiaStoreFactory.DefaultArtifactsRoot(store!);
+        return new SiloHostSettings(store!, artifacts, runTrainer, shutdownTimeout, string.IsNullOrEmpty(token) ? null : token, urls, usesDefault, advertised);
+    }
+
+    /// <summary>Whether a listen URL binds only the loopback interface (<c>localhost</c>, <c>127.0.0.0/8</c>,
+    /// <c>[::1]</c>) or a Unix socket. Wildcards (<c>*</c>, <c>+</c>, <c>0.0.0.0</c>, <c>[::]</c>) and every other
+    /// host are not.</summary>
+    public static bool IsLoopback(string url)
+    {
+        var text = url.Trim();
+        var scheme = text.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0)
+        {
+            return false;
+        }
+        var rest = text[(scheme + 3)..];
+        if (rest.StartsWith("unix:", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        string host;
+        if (rest.StartsWith('['))
+        {
+            var close = rest.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0)
+            {
+                return false;
+            }
+            host = rest[1..close];
+        }
+        else
+        {
+            var end = rest.IndexOfAny([':', '/']);
+            host = end < 0 ? rest : rest[..end];
+        }
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        return IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address);
+    }
+
+    public override string ToString() =>
+        $"store: {Store.Description}; artifacts: {ArtifactsRoot}; trainer: {(RunTrainer ? "on" : "off")}; " +
+        $"listen: {string.Join(", ", ListenUrls)}; API token: {(ApiToken is null ? "none (loopback only)" : "required")}; shutdown timeout: {ShutdownTimeout}";
+
+    /// <summary>The addresses Kestrel will bind, with its precedence: endpoints in configuration
+    /// (<c>Kestrel:Endpoints:*:Url</c>) override <c>urls</c> (<c>--urls</c>, <c>ASPNETCORE_URLS</c>), which override
+    /// <c>http_ports</c>/<c>https_ports</c> (<c>ASPNETCORE_HTTP_PORTS</c>: every interface).</summary>
+    private static (IReadOnlyList<string> Urls, bool UsesDefault) ListenAddresses(IConfiguration configuration)
+    {
+        var endpoints = configuration.GetSection("Kestrel:Endpoints").GetChildren()
+            .Select(e => e["Url"]).OfType<string>().Where(u => u.Length > 0).ToList();
+        if (endpoints.Count > 0)
+        {
+            return (endpoints, false);
+        }
+        if (configuration["urls"] is { Length: > 0 } configured)
+        {
+            return (configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), false);
+        }
+        var ports = new List<string>();
+        foreach (var (key, scheme) in new[] { ("http_ports", "http"), ("https_ports", "https") })
+        {
+            if (configuration[key] is { Length: > 0 } list)
+            {
+                ports.AddRange(list.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"{scheme}://*:{p}"));
+            }
+        }
+        return ports.Count == 0 ? ([SiloSettingNames.DefaultUrl], true) : (ports, false);
+    }
+
+    private static string? Get(IConfiguration configuration, string key, string variable)
+    {
+        var value = configuration[key];
+        return string.IsNullOrWhiteSpace(value) ? (string.IsNullOrWhiteSpace(configuration[variable]) ? null : configuration[variable]!.Trim()) : value.Trim();
+    }
+
+    private static bool TryParseFlag(string text, out bool value)
+    {
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "true" or "1" or "yes" or "on":
+                value = true;
+                return true;
+            case "false" or "0" or "no" or "off":
+                value = false;
+                return true;
+            default:
+                value = false;
+                return false;
+        }
+    }
+}
