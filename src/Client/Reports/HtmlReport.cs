@@ -226,11 +226,11 @@ internal static class HtmlReport
             return;
         }
         sb.AppendLine("<p class=\"note\">Scores over both seats of every judged episode of the round; kept = trajectories (episode, seat) the filter chose for training, as a share of the scored seats.</p>");
-        sb.AppendLine("<div class=\"scroll\"><table id=\"rounds-table\"><thead><tr><th class=\"l\">round</th><th class=\"l\">played by</th><th>scenarios</th><th>episodes</th><th>judged</th><th>evaluation failed</th><th>failed</th><th>GOAL</th><th>overall</th><th>kept</th><th>kept share</th><th>kept GOAL</th><th>examples</th><th>produced</th><th>tokens</th><th>cost</th></tr></thead><tbody>");
+        sb.AppendLine("<div class=\"scroll\"><table id=\"rounds-table\"><thead><tr><th class=\"l\">round</th><th class=\"l\">played by</th><th>scenarios</th><th>episodes</th><th>judged</th><th title=\"evaluation failed / could not be played\">failed (judge / play)</th><th>GOAL</th><th>overall</th><th>kept</th><th>kept share</th><th>kept GOAL</th><th>examples</th><th>produced</th><th>tokens</th><th>cost</th></tr></thead><tbody>");
         foreach (var r in report.Rounds)
         {
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"<tr data-round=\"{r.Round}\"><td class=\"l\">{Html.E(r.Label)}</td><td class=\"l\">{Html.E(r.PlayedBy)}</td><td>{r.Scenarios}</td><td>{r.Episodes}</td><td>{r.Judged}</td><td>{r.EvaluationFailed}</td><td>{r.Failed}</td><td>{ReportFormat.MeanCi(r.Scores.Goal)}</td><td>{ReportFormat.MeanCi(r.Scores.Overall)}</td><td>{(r.Kept is { } k ? ReportFormat.Int(k) : ReportFormat.Missing)}</td><td>{ReportFormat.Percent(r.KeptShare)}</td><td>{ReportFormat.F(r.KeptGoal)}</td><td>{r.TrainingExamples}</td><td>{(r.ProducedVersion is { } v ? $"v{v}" : ReportFormat.Missing)}</td><td>{ReportFormat.Tokens(r.Usage.TotalTokens)}</td><td>{ReportFormat.Cost(r.Usage.CostUsd)}</td></tr>");
+                $"<tr data-round=\"{r.Round}\"><td class=\"l\">{Html.E(r.Label)}</td><td class=\"l\">{Html.E(r.PlayedBy)}</td><td>{r.Scenarios}</td><td>{r.Episodes}</td><td>{r.Judged}</td><td>{r.EvaluationFailed} / {r.Failed}</td><td>{ReportFormat.MeanCi(r.Scores.Goal)}</td><td>{ReportFormat.MeanCi(r.Scores.Overall)}</td><td>{(r.Kept is { } k ? ReportFormat.Int(k) : ReportFormat.Missing)}</td><td>{ReportFormat.Percent(r.KeptShare)}</td><td>{ReportFormat.F(r.KeptGoal)}</td><td>{r.TrainingExamples}</td><td>{(r.ProducedVersion is { } v ? $"v{v}" : ReportFormat.Missing)}</td><td>{ReportFormat.Tokens(r.Usage.TotalTokens)}</td><td>{ReportFormat.Cost(r.Usage.CostUsd)}</td></tr>");
         }
         sb.AppendLine("</tbody></table></div>");
         var labels = report.Rounds.Select(r => r.Label).ToList();
@@ -302,12 +302,25 @@ internal static class HtmlReport
         var others = human.Gaps.Where(g => g.Metric != "goal").ToList();
         if (others.Count > 0)
         {
-            sb.AppendLine("<h3>Other rated dimensions</h3>");
-            sb.AppendLine("<div class=\"scroll\"><table id=\"human-dimensions\"><thead><tr><th class=\"l\">policy</th><th class=\"l\">metric</th><th>rated seats</th><th>judge</th><th>human</th><th>gap (judge − human)</th></tr></thead><tbody>");
-            foreach (var g in others)
+            var metrics = others.Select(g => (g.Metric, g.Label)).Distinct().ToList();
+            sb.AppendLine("<h3>Other rated metrics: gap (judge − human) ± 95% CI</h3>");
+            sb.Append("<div class=\"scroll\"><table id=\"human-dimensions\"><thead><tr><th class=\"l\">policy</th>");
+            foreach (var (_, label) in metrics)
             {
-                sb.AppendLine(CultureInfo.InvariantCulture,
-                    $"<tr><td class=\"l\">{Html.E(g.Policy.Display)}</td><td class=\"l\">{Html.E(g.Label)}</td><td>{g.N}</td><td>{ReportFormat.F(g.JudgeMean)}</td><td>{ReportFormat.F(g.HumanMean)}</td><td>{ReportFormat.Difference(g.Gap)}</td></tr>");
+                sb.Append(CultureInfo.InvariantCulture, $"<th>{Html.E(label)}</th>");
+            }
+            sb.AppendLine("</tr></thead><tbody>");
+            foreach (var policy in others.Select(g => g.Policy).Distinct())
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"<tr data-policy=\"{Html.E(policy.Label)}\"><td class=\"l\">{Html.E(policy.Display)}</td>");
+                foreach (var (metric, _) in metrics)
+                {
+                    var g = others.FirstOrDefault(x => x.Policy == policy && x.Metric == metric);
+                    sb.Append(g is null
+                        ? $"<td>{ReportFormat.Missing}</td>"
+                        : $"<td data-metric=\"{Html.E(metric)}\" title=\"{Html.E($"judge {ReportFormat.F(g.JudgeMean)}, human {ReportFormat.F(g.HumanMean)}, {g.N} rated seats")}\">{ReportFormat.Difference(g.Gap)}</td>");
+                }
+                sb.AppendLine("</tr>");
             }
             sb.AppendLine("</tbody></table></div>");
         }
@@ -340,7 +353,7 @@ internal static class HtmlReport
         .empty { color: var(--muted); font-style: italic; }
         .error { color: #b91c1c; font-weight: 600; }
         table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-        th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+        th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
         th { background: #f8fafc; font-weight: 600; white-space: normal; vertical-align: bottom; }
         th.group { text-align: center; border-bottom: 1px solid #cbd5e1; }
         .l { text-align: left; }
