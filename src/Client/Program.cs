@@ -18,6 +18,7 @@ root.Subcommands.Add(CampaignCommands.Create());
 root.Subcommands.Add(EpisodeCommands.Create());
 root.Subcommands.Add(ExportCommands.Create());
 root.Subcommands.Add(PolicyCommands.Create());
+root.Subcommands.Add(ReportCommands.Create());
 var data = DataCommands.Create();
 data.Subcommands.Add(StoreDataCommands.Import());
 data.Subcommands.Add(StoreDataCommands.Export());
