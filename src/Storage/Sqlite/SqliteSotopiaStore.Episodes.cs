@@ -10,6 +10,7 @@ public sealed partial class SqliteSotopiaStore
         SELECT e.id FROM episodes e
         LEFT JOIN leases l ON l.kind = 'episode' AND l.key = e.id
         WHERE e.status IN ('pending', 'running') AND (l.key IS NULL OR l.expires_at <= $now)
+          AND NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = e.campaign_id AND c.status = 'paused')
         ORDER BY e.created_at, e.id
         LIMIT $max
         """;

@@ -62,6 +62,45 @@ public abstract partial class StoreContractTests
         await Assert.ThrowsAsync<ArgumentException>(() => store.SaveCampaignAsync(lease!, Campaign("c-other", Start)));
     }
 
+    [Theory]
+    [InlineData(CampaignStatus.Paused)]
+    [InlineData(CampaignStatus.Cancelled)]
+    public async Task AnOperatorsPauseOrCancelSurvivesTheOwnersConcurrentSave(CampaignStatus operatorStatus)
+    {
+        var store = await NewStoreAsync();
+        var campaign = Campaign("c-1", Start);
+        await store.CreateCampaignAsync(campaign);
+        var lease = await store.TryAcquireAsync(LeaseKinds.Campaign, "c-1", "silo-a", LeaseTime);
+        await store.SetCampaignStatusAsync("c-1", operatorStatus);
+
+        await store.SaveCampaignAsync(lease!, campaign with { Stage = 2, Status = CampaignStatus.Running });
+
+        var stored = await store.GetCampaignAsync("c-1");
+        Assert.Equal((2, operatorStatus), (stored!.Stage, stored.Status));
+        Assert.Equal(operatorStatus, (await store.ListCampaignsAsync())[0].Status);
+
+        await store.SaveCampaignAsync(lease!, campaign with { Stage = 3, Status = CampaignStatus.Failed, Error = "boom" });
+        Assert.Equal(CampaignStatus.Failed, (await store.GetCampaignAsync("c-1"))!.Status);
+    }
+
+    [Fact]
+    public async Task EpisodesOfAPausedCampaignAreNotClaimedUntilItResumes()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateCampaignAsync(Campaign("paused", Start));
+        await store.CreateCampaignAsync(Campaign("running", Start));
+        var paused = await SeedEpisodesAsync(store, "paused", 3);
+        var running = await SeedEpisodesAsync(store, "running", 2);
+        await store.SetCampaignStatusAsync("paused", CampaignStatus.Paused);
+
+        var first = await store.ClaimEpisodesAsync("silo-a", 10, LeaseTime);
+        Assert.Equal(running.Order(), first.Select(c => c.Episode.Id).Order());
+
+        await store.SetCampaignStatusAsync("paused", CampaignStatus.Running);
+        var second = await store.ClaimEpisodesAsync("silo-a", 10, LeaseTime);
+        Assert.Equal(paused.Order(), second.Select(c => c.Episode.Id).Order());
+    }
+
     [Fact]
     public async Task SetCampaignStatusChangesOnlyTheStatus()
     {
