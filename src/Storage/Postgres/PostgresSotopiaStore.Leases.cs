@@ -1,0 +1,127 @@
+using Npgsql;
+using SotopiaPi.Grains.Interfaces;
+
+namespace SotopiaPi.Storage;
+
+public sealed partial class PostgresSotopiaStore
+{
+    /// <summary>Insert (epoch 1); or, when the row exists, take it if it expired (epoch + 1) or renew it if the
+    /// caller holds it (epoch kept). A live lease of another owner matches nothing: no row comes back.</summary>
+    private const string TryAcquireSql = """
+        INSERT INTO leases (kind, key, owner, epoch, expires_at) VALUES ($1, $2, $3, 1, $4)
+        ON CONFLICT (kind, key) DO UPDATE
+            SET epoch = CASE WHEN leases.expires_at > $5 THEN leases.epoch ELSE leases.epoch + 1 END,
+                owner = excluded.owner,
+                expires_at = excluded.expires_at
+            WHERE leases.expires_at <= $5 OR leases.owner = excluded.owner
+        RETURNING epoch
+        """;
+
+    /// <summary>The fencing check of the fenced writes that run as their own transaction: the lease row must
+    /// still have the writer's owner and epoch and be live; <c>FOR SHARE</c> makes a concurrent take-over wait
+    /// for this transaction's commit.</summary>
+    private const string FenceSql = """
+        SELECT 1 FROM leases
+        WHERE kind = $1 AND key = $2 AND owner = $3 AND epoch = $4 AND expires_at > $5
+        FOR SHARE
+        """;
+
+    private const string ReleaseSql = """
+        UPDATE leases SET expires_at = $1
+        WHERE kind = $2 AND key = $3 AND owner = $4 AND epoch = $5 AND expires_at > $1
+        """;
+
+    public Task<Lease?> TryAcquireAsync(string kind, string key, string owner, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kind);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        var durationMs = StoreValues.DurationMs(duration, nameof(duration));
+        return WriteAsync<Lease?>("acquire lease", async (connection, ct) =>
+        {
+            var now = NowMs();
+            var expires = now + durationMs;
+            await using var command = connection.CreateCommand();
+            command.CommandText = TryAcquireSql;
+            command.Text(kind).Text(key).Text(owner).Long(expires).Long(now);
+            var epoch = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            return epoch is long value ? new Lease(kind, key, owner, value, StoreValues.FromMs(expires)) : null;
+        }, cancellationToken);
+    }
+
+    public Task<int> RenewAllAsync(string owner, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        var durationMs = StoreValues.DurationMs(duration, nameof(duration));
+        return WriteAsync("renew leases", async (connection, ct) =>
+        {
+            var now = NowMs();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE leases SET expires_at = $1 WHERE owner = $2 AND expires_at > $3";
+            command.Long(now + durationMs).Text(owner).Long(now);
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    public Task ReleaseAsync(Lease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        return WriteAsync("release lease", async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = ReleaseSql;
+            command.Long(NowMs()).Text(lease.Kind).Text(lease.Key).Text(lease.Owner).Long(lease.Epoch);
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<Lease?> GetLeaseAsync(string kind, string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kind);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        return ReadAsync<Lease?>("get lease", async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT owner, epoch, expires_at FROM leases WHERE kind = $1 AND key = $2";
+            command.Text(kind).Text(key);
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            return await reader.ReadAsync(ct).ConfigureAwait(false)
+                ? new Lease(kind, key, reader.GetString(0), reader.GetInt64(1), StoreValues.FromMs(reader.GetInt64(2)))
+                : null;
+        }, cancellationToken);
+    }
+
+    /// <summary>The fencing check, inside the write's transaction; a refusal throws
+    /// <see cref="StaleEpochException"/> (counted by <see cref="WriteAsync{T}"/>).</summary>
+    private static async Task CheckFenceAsync(NpgsqlConnection connection, Lease lease, long now, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = FenceSql;
+        command.Text(lease.Kind).Text(lease.Key).Text(lease.Owner).Long(lease.Epoch).Long(now);
+        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new StaleEpochException(lease.Kind, lease.Key, lease.Epoch);
+        }
+    }
+
+    /// <summary>Ends a lease at <paramref name="now"/> if it is still the given one; the epoch is kept.</summary>
+    private static async Task ReleaseCoreAsync(NpgsqlConnection connection, Lease lease, long now, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = ReleaseSql;
+        command.Long(now).Text(lease.Kind).Text(lease.Key).Text(lease.Owner).Long(lease.Epoch);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void RequireLease(Lease lease, string kind, string key, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(lease, parameterName);
+        if (lease.Kind != kind || lease.Key != key)
+        {
+            throw new ArgumentException(
+                $"This write needs the {kind} lease of '{key}', but the lease given is the {lease.Kind} lease of '{lease.Key}'.",
+                parameterName);
+        }
+    }
+}
