@@ -19,9 +19,13 @@ internal static class PostgresMigrations
                 owner      text COLLATE "C" NOT NULL,
                 epoch      bigint NOT NULL,
                 expires_at bigint NOT NULL,
+                active     boolean NOT NULL DEFAULT true,
                 PRIMARY KEY (kind, key)
             );
             CREATE INDEX ix_leases_owner ON leases (owner, expires_at);
+            -- Episode leases whose episode may still need an owner (false once it completed or was cancelled):
+            -- the expired ones are the episodes of dead silos, found without scanning every running episode.
+            CREATE INDEX ix_leases_orphaned ON leases (expires_at) WHERE kind = 'episode' AND active;
 
             CREATE TABLE campaigns (
                 seq        bigint GENERATED ALWAYS AS IDENTITY,
@@ -47,7 +51,7 @@ internal static class PostgresMigrations
             );
             CREATE INDEX ix_episodes_campaign ON episodes (campaign_id, round, status);
             CREATE INDEX ix_episodes_order ON episodes (created_at, id);
-            CREATE INDEX ix_episodes_claimable ON episodes (created_at, id) WHERE status IN ('pending', 'running');
+            CREATE INDEX ix_episodes_pending ON episodes (created_at, id) WHERE status = 'pending';
 
             CREATE TABLE turns (
                 episode_id  text COLLATE "C" NOT NULL REFERENCES episodes (id),

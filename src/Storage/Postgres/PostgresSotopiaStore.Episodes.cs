@@ -9,26 +9,41 @@ namespace SotopiaPi.Storage;
 
 public sealed partial class PostgresSotopiaStore
 {
+    private static readonly string RunningName = StoreValues.Name(EpisodeStatus.Running);
+
     private static readonly FrozenDictionary<string, EpisodeStatus> EpisodeStatuses =
         Enum.GetValues<EpisodeStatus>().ToFrozenDictionary(StoreValues.Name, status => status, StringComparer.Ordinal);
 
-    /// <summary>One statement: pick the oldest pending episodes, or running ones whose lease expired or is absent,
-    /// skipping rows another silo is claiming right now (<c>SKIP LOCKED</c>); take their leases (epoch 1, or
-    /// epoch + 1 — the <c>WHERE</c> of the upsert re-checks expiry against the latest row, so a lease taken
-    /// meanwhile is left alone and that episode is not claimed); mark the claimed ones running.</summary>
+    /// <summary>One statement: the oldest pending episodes without a live lease, and the oldest running ones whose
+    /// lease expired (their silo died; found through the expired <em>active</em> leases, so in-flight episodes
+    /// are never scanned), each skipping rows another silo is claiming right now (<c>SKIP LOCKED</c>); of both, the
+    /// oldest <c>$2</c> take their leases (epoch 1, or epoch + 1 — the <c>WHERE</c> of the upsert re-checks expiry
+    /// against the latest row, so a lease taken meanwhile is left alone and that episode is not claimed) and are
+    /// marked running.</summary>
     private const string ClaimEpisodesSql = """
-        WITH candidates AS (
-            SELECT e.id FROM episodes e
-            LEFT JOIN leases l ON l.kind = 'episode' AND l.key = e.id
-            WHERE e.status IN ('pending', 'running') AND (l.key IS NULL OR l.expires_at <= $1)
+        WITH pending AS (
+            SELECT e.id, e.created_at FROM episodes e
+            WHERE e.status = 'pending'
+              AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.kind = 'episode' AND l.key = e.id AND l.expires_at > $1)
             ORDER BY e.created_at, e.id
             LIMIT $2
             FOR NO KEY UPDATE OF e SKIP LOCKED
+        ), orphaned AS (
+            SELECT e.id, e.created_at FROM leases l
+            JOIN episodes e ON e.id = l.key
+            WHERE l.kind = 'episode' AND l.active AND l.expires_at <= $1 AND e.status = 'running'
+            ORDER BY e.created_at, e.id
+            LIMIT $2
+            FOR NO KEY UPDATE OF e SKIP LOCKED
+        ), candidates AS (
+            SELECT id FROM (SELECT id, created_at FROM pending UNION ALL SELECT id, created_at FROM orphaned) c
+            ORDER BY created_at, id
+            LIMIT $2
         ), taken AS (
             INSERT INTO leases (kind, key, owner, epoch, expires_at)
             SELECT 'episode', id, $3, 1, $4 FROM candidates
             ON CONFLICT (kind, key) DO UPDATE
-                SET owner = excluded.owner, epoch = leases.epoch + 1, expires_at = excluded.expires_at
+                SET owner = excluded.owner, epoch = leases.epoch + 1, expires_at = excluded.expires_at, active = true
                 WHERE leases.expires_at <= $1
             RETURNING key, epoch
         ), claimed AS (
@@ -74,7 +89,7 @@ public sealed partial class PostgresSotopiaStore
             WHERE id = $1 AND EXISTS (SELECT 1 FROM fence)
             RETURNING campaign_id
         ), released AS (
-            UPDATE leases SET expires_at = $4
+            UPDATE leases SET expires_at = $4, active = false
             WHERE kind = 'episode' AND key = $1 AND EXISTS (SELECT 1 FROM updated)
             RETURNING 1
         ), notified AS (
@@ -147,6 +162,19 @@ public sealed partial class PostgresSotopiaStore
                 .Add(created, NpgsqlDbType.Array | NpgsqlDbType.Bigint).Add(completed, NpgsqlDbType.Array | NpgsqlDbType.Bigint)
                 .Add(jsons, NpgsqlDbType.Array | NpgsqlDbType.Text);
             var inserted = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            if (statuses.Contains(RunningName))
+            {
+                // A running episode must have a lease row to be found when orphaned: give the ones without one an
+                // expired placeholder (epoch 0, no owner), so the first claim takes it with epoch 1.
+                await using var placeholders = connection.CreateCommand();
+                placeholders.CommandText = """
+                    INSERT INTO leases (kind, key, owner, epoch, expires_at)
+                    SELECT 'episode', id, '', 0, 0 FROM unnest($1::text[], $2::text[]) AS t(id, status) WHERE status = 'running'
+                    ON CONFLICT (kind, key) DO NOTHING
+                    """;
+                placeholders.Add(ids, NpgsqlDbType.Array | NpgsqlDbType.Text).Add(statuses, NpgsqlDbType.Array | NpgsqlDbType.Text);
+                await placeholders.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
             if (inserted > 0)
             {
                 await NotifyAsync(connection, StoreNotification.EpisodesCreated(campaignLease.Key, inserted), ct).ConfigureAwait(false);
@@ -285,8 +313,8 @@ public sealed partial class PostgresSotopiaStore
                     WHERE campaign_id = $1 AND status IN ('pending', 'running')
                     RETURNING id
                 ), ended AS (
-                    UPDATE leases SET expires_at = $2
-                    WHERE kind = 'episode' AND expires_at > $2 AND key IN (SELECT id FROM cancelled)
+                    UPDATE leases SET expires_at = LEAST(expires_at, $2), active = false
+                    WHERE kind = 'episode' AND key IN (SELECT id FROM cancelled)
                     RETURNING 1
                 )
                 SELECT (SELECT count(*) FROM cancelled), (SELECT count(*) FROM ended)

@@ -12,7 +12,8 @@ public sealed partial class PostgresSotopiaStore
         ON CONFLICT (kind, key) DO UPDATE
             SET epoch = CASE WHEN leases.expires_at > $5 THEN leases.epoch ELSE leases.epoch + 1 END,
                 owner = excluded.owner,
-                expires_at = excluded.expires_at
+                expires_at = excluded.expires_at,
+                active = true
             WHERE leases.expires_at <= $5 OR leases.owner = excluded.owner
         RETURNING epoch
         """;

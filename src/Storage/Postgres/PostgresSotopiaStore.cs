@@ -38,7 +38,7 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore, IStoreNotifica
         _options = options;
         _time = time;
         _description = description;
-        _writer = new PostgresWriteQueue(dataSource, description, options.MaxBatchSize, OnConnectionFailure,
+        _writer = new PostgresWriteQueue(dataSource, description, options.MaxBatchSize, options.GroupCommitWriters, OnConnectionFailure,
             () => Interlocked.Increment(ref _staleWritesRefused));
         _hub = new StoreNotificationHub(options.NotificationQueueCapacity, listening: false);
         _listener = new PostgresNotificationListener(listenSource, _hub, options, description);

@@ -15,6 +15,10 @@ public sealed partial class PostgresStoreOptions
     /// transaction.</summary>
     public int MaxBatchSize { get; set; } = 1024;
 
+    /// <summary>How many group-commit transactions may be in flight at once (each on its own pooled connection):
+    /// while one commits, the next batch is already being written.</summary>
+    public int GroupCommitWriters { get; set; } = 2;
+
     /// <summary>The <c>LISTEN/NOTIFY</c> channel; every store on the same database must use the same one.</summary>
     public string NotificationChannel { get; set; } = "sotopia_store";
 
@@ -40,6 +44,10 @@ public sealed partial class PostgresStoreOptions
         if (MaxBatchSize is < 1 or > 100_000)
         {
             failures.Add($"{nameof(MaxBatchSize)} must be between 1 and 100000 (was {MaxBatchSize}).");
+        }
+        if (GroupCommitWriters is < 1 or > 64)
+        {
+            failures.Add($"{nameof(GroupCommitWriters)} must be between 1 and 64 (was {GroupCommitWriters}).");
         }
         if (NotificationChannel is null || !ChannelName().IsMatch(NotificationChannel))
         {

@@ -4,8 +4,9 @@ using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Storage;
 
-/// <summary>Group commit for the hot writes (turn appends, episode completions): callers queue items; one
-/// writer loop drains whatever is queued (up to the batch size), sends every item's statement in ONE pipelined
+/// <summary>Group commit for the hot writes (turn appends, episode completions): callers queue items; a writer
+/// loop (a few run side by side, so one batch fills while another commits) drains whatever is queued (up to the
+/// batch size), sends every item's statement in ONE pipelined
 /// <see cref="NpgsqlBatch"/> inside ONE transaction on a pooled connection, commits once, and only then
 /// completes each caller. Items never fail the transaction on their own checks (a stale lease or a gap is a
 /// value in their result row), so each one is judged individually while the rest commits.
@@ -18,24 +19,24 @@ internal sealed class PostgresWriteQueue : IAsyncDisposable
     private const int MaxConflictRetries = 5;
 
     private readonly Channel<PostgresWriteItem> _channel =
-        Channel.CreateUnbounded<PostgresWriteItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+        Channel.CreateUnbounded<PostgresWriteItem>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _description;
     private readonly int _maxBatchSize;
     private readonly Action _onConnectionFailure;
     private readonly Action _onStaleWrite;
-    private readonly Task _loop;
+    private readonly Task[] _loops;
     private long _batches;
     private long _items;
 
-    public PostgresWriteQueue(NpgsqlDataSource dataSource, string description, int maxBatchSize, Action onConnectionFailure, Action onStaleWrite)
+    public PostgresWriteQueue(NpgsqlDataSource dataSource, string description, int maxBatchSize, int writers, Action onConnectionFailure, Action onStaleWrite)
     {
         _dataSource = dataSource;
         _description = description;
         _maxBatchSize = maxBatchSize;
         _onConnectionFailure = onConnectionFailure;
         _onStaleWrite = onStaleWrite;
-        _loop = Task.Run(RunAsync);
+        _loops = [.. Enumerable.Range(0, writers).Select(_ => Task.Run(RunAsync))];
     }
 
     /// <summary>Committed transactions so far (for measurements).</summary>
@@ -197,6 +198,6 @@ internal sealed class PostgresWriteQueue : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _channel.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        await Task.WhenAll(_loops).ConfigureAwait(false);
     }
 }
