@@ -50,18 +50,57 @@ public sealed partial class PostgresSotopiaStore
         }, cancellationToken);
     }
 
+    /// <summary>The heartbeat, without ever waiting while holding locks (so it cannot deadlock with the group
+    /// commit, whose fenced writes hold their lease rows <c>FOR SHARE</c>): one statement renews every live lease of
+    /// the owner that is not locked right now (<c>SKIP LOCKED</c>); the few skipped ones (being written this
+    /// instant) are then renewed one row per transaction, each waiting only for its own row.</summary>
     public Task<int> RenewAllAsync(string owner, TimeSpan duration, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         var durationMs = StoreValues.DurationMs(duration, nameof(duration));
-        return WriteAsync("renew leases", async (connection, ct) =>
+        return RenewAllCoreAsync(owner, durationMs, cancellationToken);
+    }
+
+    private async Task<int> RenewAllCoreAsync(string owner, long durationMs, CancellationToken cancellationToken)
+    {
+        var now = NowMs();
+        var expires = now + durationMs;
+        var renewed = await WriteAsync("renew leases", async (connection, ct) =>
         {
-            var now = NowMs();
             await using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE leases SET expires_at = $1 WHERE owner = $2 AND expires_at > $3";
-            command.Long(now + durationMs).Text(owner).Long(now);
+            command.CommandText = """
+                UPDATE leases SET expires_at = $1
+                WHERE (kind, key) IN (
+                    SELECT kind, key FROM leases WHERE owner = $2 AND expires_at > $3 FOR NO KEY UPDATE SKIP LOCKED)
+                """;
+            command.Long(expires).Text(owner).Long(now);
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+
+        var skipped = await ReadAsync("find leases to renew", async (connection, ct) =>
+        {
+            var result = new List<(string Kind, string Key)>();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT kind, key FROM leases WHERE owner = $1 AND expires_at > $2 AND expires_at <> $3";
+            command.Text(owner).Long(now).Long(expires);
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                result.Add((reader.GetString(0), reader.GetString(1)));
+            }
+            return result;
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var (kind, key) in skipped)
+        {
+            renewed += await WriteAsync("renew lease", async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "UPDATE leases SET expires_at = $1 WHERE kind = $2 AND key = $3 AND owner = $4 AND expires_at > $5 AND expires_at <> $1";
+                command.Long(expires).Text(kind).Text(key).Text(owner).Long(now);
+                return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        return renewed;
     }
 
     public Task ReleaseAsync(Lease lease, CancellationToken cancellationToken = default)

@@ -156,6 +156,42 @@ public sealed class PostgresStoreTests(PostgresServerFixture server) : IAsyncLif
         Assert.Empty(await store.ClaimEpisodesAsync("silo-c", 5, LeaseTime));
     }
 
+    /// <summary>A fenced write in flight holds its lease row FOR SHARE and may then need another lease row; the
+    /// heartbeat must never hold one of those while waiting for the other (a deadlock).</summary>
+    [Fact]
+    public async Task HeartbeatNeverDeadlocksWithFencedWritesInFlight()
+    {
+        var store = await OpenAsync();
+        // y first in every order (inserted first, expiring first): a one-statement renewal would lock y, then wait for x.
+        await store.TryAcquireAsync(LeaseKinds.Episode, "y", "silo-a", LeaseTime - TimeSpan.FromSeconds(5));
+        await store.TryAcquireAsync(LeaseKinds.Episode, "x", "silo-a", LeaseTime);
+        await using var writer = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_database) { Pooling = false }.ConnectionString);
+        await writer.OpenAsync();
+        await using (var quick = new NpgsqlCommand("SET deadlock_timeout = '10ms'", writer))
+        {
+            // In a deadlock this session would be the one to notice it, and fail.
+            await quick.ExecuteNonQueryAsync();
+        }
+        await using var transaction = await writer.BeginTransactionAsync();
+        await using (var lockX = new NpgsqlCommand("SELECT 1 FROM leases WHERE kind = 'episode' AND key = 'x' FOR SHARE", writer))
+        {
+            await lockX.ExecuteScalarAsync();
+        }
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        var renewing = store.RenewAllAsync("silo-a", TimeSpan.FromMinutes(1));
+        await using (var lockY = new NpgsqlCommand("SELECT 1 FROM leases WHERE kind = 'episode' AND key = 'y' FOR SHARE", writer))
+        {
+            await lockY.ExecuteScalarAsync();
+        }
+        await transaction.CommitAsync();
+
+        Assert.Equal(2, await renewing);
+        var until = _time.GetUtcNow() + TimeSpan.FromMinutes(1);
+        Assert.Equal(until, (await store.GetLeaseAsync(LeaseKinds.Episode, "x"))?.ExpiresAt);
+        Assert.Equal(until, (await store.GetLeaseAsync(LeaseKinds.Episode, "y"))?.ExpiresAt);
+    }
+
     [Fact]
     public async Task PolicyPublishedOnOneSiloReachesAnother()
     {
