@@ -17,7 +17,8 @@ public sealed partial class PostgresSotopiaStore
     /// <summary>One statement: the oldest pending episodes without a live lease, and the oldest running ones whose
     /// lease expired (their silo died; found through the expired <em>active</em> leases, so in-flight episodes
     /// are never scanned), each skipping rows another silo is claiming right now (<c>SKIP LOCKED</c>); of both, the
-    /// oldest <c>$2</c> take their leases (epoch 1, or epoch + 1 — the <c>WHERE</c> of the upsert re-checks expiry
+    /// oldest <c>$2</c> lock their existing lease rows <c>FOR UPDATE</c> (waiting for a stale owner's fenced write
+    /// in flight: <c>locked</c> is evaluated before the upsert, which reads it) and take their leases (epoch 1, or epoch + 1 — the <c>WHERE</c> of the upsert re-checks expiry
     /// against the latest row, so a lease taken meanwhile is left alone and that episode is not claimed) and are
     /// marked running.</summary>
     private const string ClaimEpisodesSql = """
@@ -39,9 +40,13 @@ public sealed partial class PostgresSotopiaStore
             SELECT id FROM (SELECT id, created_at FROM pending UNION ALL SELECT id, created_at FROM orphaned) c
             ORDER BY created_at, id
             LIMIT $2
+        ), locked AS (
+            SELECT l.key FROM leases l WHERE l.kind = 'episode' AND l.key IN (SELECT id FROM candidates)
+            FOR UPDATE
         ), taken AS (
             INSERT INTO leases (kind, key, owner, epoch, expires_at)
             SELECT 'episode', id, $3, 1, $4 FROM candidates
+            WHERE (SELECT count(*) FROM locked) >= 0
             ON CONFLICT (kind, key) DO UPDATE
                 SET owner = excluded.owner, epoch = leases.epoch + 1, expires_at = excluded.expires_at, active = true
                 WHERE leases.expires_at <= $1
@@ -60,7 +65,7 @@ public sealed partial class PostgresSotopiaStore
         WITH fence AS (
             SELECT 1 FROM leases
             WHERE kind = 'episode' AND key = $1 AND owner = $2 AND epoch = $3 AND expires_at > $4
-            FOR SHARE
+            FOR KEY SHARE
         ), next AS (
             SELECT COALESCE(MAX(number) + 1, 0) AS number FROM turns WHERE episode_id = $1
         ), episode AS (

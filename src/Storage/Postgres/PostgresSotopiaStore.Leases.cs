@@ -19,13 +19,18 @@ public sealed partial class PostgresSotopiaStore
         """;
 
     /// <summary>The fencing check of the fenced writes that run as their own transaction: the lease row must
-    /// still have the writer's owner and epoch and be live; <c>FOR SHARE</c> makes a concurrent take-over wait
-    /// for this transaction's commit.</summary>
+    /// still have the writer's owner and epoch and be live. The row stays locked until the write commits, in
+    /// <c>FOR KEY SHARE</c> mode: every take-over locks the row <c>FOR UPDATE</c> first (<see cref="LockLeaseSql"/>),
+    /// so it waits for the write's commit (and a write that comes after it sees the new epoch), while the owner's
+    /// own heartbeat (a plain update of <c>expires_at</c>) neither waits for its writes nor makes them wait.</summary>
     private const string FenceSql = """
         SELECT 1 FROM leases
         WHERE kind = $1 AND key = $2 AND owner = $3 AND epoch = $4 AND expires_at > $5
-        FOR SHARE
+        FOR KEY SHARE
         """;
+
+    /// <summary>What a take-over does first: lock the lease row in the one mode that waits for fenced writes in flight.</summary>
+    private const string LockLeaseSql = "SELECT 1 FROM leases WHERE kind = $1 AND key = $2 FOR UPDATE";
 
     private const string ReleaseSql = """
         UPDATE leases SET expires_at = $1
@@ -40,6 +45,12 @@ public sealed partial class PostgresSotopiaStore
         var durationMs = StoreValues.DurationMs(duration, nameof(duration));
         return WriteAsync<Lease?>("acquire lease", async (connection, ct) =>
         {
+            await using (var lockRow = connection.CreateCommand())
+            {
+                lockRow.CommandText = LockLeaseSql;
+                lockRow.Text(kind).Text(key);
+                await lockRow.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
             var now = NowMs();
             var expires = now + durationMs;
             await using var command = connection.CreateCommand();
@@ -51,9 +62,12 @@ public sealed partial class PostgresSotopiaStore
     }
 
     /// <summary>The heartbeat, without ever waiting while holding locks (so it cannot deadlock with the group
-    /// commit, whose fenced writes hold their lease rows <c>FOR SHARE</c>): one statement renews every live lease of
-    /// the owner that is not locked right now (<c>SKIP LOCKED</c>); the few skipped ones (being written this
-    /// instant) are then renewed one row per transaction, each waiting only for its own row.</summary>
+    /// commit: completions hold their lease rows <c>FOR NO KEY UPDATE</c> for a few milliseconds, appends only
+    /// <c>FOR KEY SHARE</c>, which does not conflict with it): each pass renews,
+    /// in one statement, every live lease of the owner not renewed yet that is not locked right now
+    /// (<c>SKIP LOCKED</c>); the rows being written that instant are picked up by the next pass, a moment later.
+    /// After <see cref="RenewPasses"/> passes, what is still left is renewed one row per transaction (each waits
+    /// only for its own row).</summary>
     public Task<int> RenewAllAsync(string owner, TimeSpan duration, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
@@ -61,23 +75,41 @@ public sealed partial class PostgresSotopiaStore
         return RenewAllCoreAsync(owner, durationMs, cancellationToken);
     }
 
+    private const int RenewPasses = 10;
+
     private async Task<int> RenewAllCoreAsync(string owner, long durationMs, CancellationToken cancellationToken)
     {
         var now = NowMs();
         var expires = now + durationMs;
-        var renewed = await WriteAsync("renew leases", async (connection, ct) =>
+        for (var pass = 0; pass < RenewPasses; pass++)
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                UPDATE leases SET expires_at = $1
-                WHERE (kind, key) IN (
-                    SELECT kind, key FROM leases WHERE owner = $2 AND expires_at > $3 FOR NO KEY UPDATE SKIP LOCKED)
-                """;
-            command.Long(expires).Text(owner).Long(now);
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
+            var skipped = await WriteAsync("renew leases", async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = """
+                    WITH renewed AS (
+                        UPDATE leases SET expires_at = $1
+                        WHERE (kind, key) IN (
+                            SELECT kind, key FROM leases
+                            WHERE owner = $2 AND expires_at > $3 AND expires_at <> $1
+                            FOR NO KEY UPDATE SKIP LOCKED)
+                        RETURNING 1
+                    )
+                    SELECT (SELECT count(*) FROM leases WHERE owner = $2 AND expires_at > $3 AND expires_at <> $1)
+                         - (SELECT count(*) FROM renewed)
+                    """;
+                command.Long(expires).Text(owner).Long(now);
+                return await command.ExecuteInt64Async(ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            if (skipped <= 0)
+            {
+                return await CountRenewedAsync(owner, expires, cancellationToken).ConfigureAwait(false);
+            }
+            // A real-time pause (not the injected clock): it only lets the in-flight group commits finish.
+            await Task.Delay(TimeSpan.FromMilliseconds(2 + (2 * pass)), cancellationToken).ConfigureAwait(false);
+        }
 
-        var skipped = await ReadAsync("find leases to renew", async (connection, ct) =>
+        var left = await ReadAsync("find leases to renew", async (connection, ct) =>
         {
             var result = new List<(string Kind, string Key)>();
             await using var command = connection.CreateCommand();
@@ -90,9 +122,9 @@ public sealed partial class PostgresSotopiaStore
             }
             return result;
         }, cancellationToken).ConfigureAwait(false);
-        foreach (var (kind, key) in skipped)
+        foreach (var (kind, key) in left)
         {
-            renewed += await WriteAsync("renew lease", async (connection, ct) =>
+            await WriteAsync("renew lease", async (connection, ct) =>
             {
                 await using var command = connection.CreateCommand();
                 command.CommandText = "UPDATE leases SET expires_at = $1 WHERE kind = $2 AND key = $3 AND owner = $4 AND expires_at > $5 AND expires_at <> $1";
@@ -100,8 +132,19 @@ public sealed partial class PostgresSotopiaStore
                 return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
         }
-        return renewed;
+        return await CountRenewedAsync(owner, expires, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>How many leases of the owner now expire at the renewal's time: the ones it renewed (or that already
+    /// had that expiry, as a renewal would have left them).</summary>
+    private Task<int> CountRenewedAsync(string owner, long expires, CancellationToken cancellationToken) =>
+        ReadAsync("count renewed leases", async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM leases WHERE owner = $1 AND expires_at = $2";
+            command.Text(owner).Long(expires);
+            return (int)await command.ExecuteInt64Async(ct).ConfigureAwait(false);
+        }, cancellationToken);
 
     public Task ReleaseAsync(Lease lease, CancellationToken cancellationToken = default)
     {

@@ -13,9 +13,13 @@ public sealed partial class PostgresSotopiaStore
             ORDER BY r.created_at, r.seq
             LIMIT 1
             FOR NO KEY UPDATE OF r SKIP LOCKED
+        ), locked AS (
+            SELECT l.key FROM leases l WHERE l.kind = 'training' AND l.key IN (SELECT id FROM candidate)
+            FOR UPDATE
         ), taken AS (
             INSERT INTO leases (kind, key, owner, epoch, expires_at)
             SELECT 'training', id, $2, 1, $3 FROM candidate
+            WHERE (SELECT count(*) FROM locked) >= 0
             ON CONFLICT (kind, key) DO UPDATE
                 SET owner = excluded.owner, epoch = leases.epoch + 1, expires_at = excluded.expires_at
                 WHERE leases.expires_at <= $1

@@ -9,7 +9,8 @@ namespace SotopiaPi.Storage;
 /// and episode completions go through group commit (<see cref="PostgresWriteQueue"/>); everything else is one
 /// transaction of its own. Every lease time comes from the injected <see cref="TimeProvider"/> (Unix
 /// milliseconds), exactly as on SQLite, so all silos need synchronised clocks (NTP); fenced writes lock their
-/// lease row (<c>FOR SHARE</c>) in the writing transaction, so a take-over waits for the write's commit.
+/// lease row (<c>FOR KEY SHARE</c>) in the writing transaction and take-overs lock it <c>FOR UPDATE</c>, so a
+/// take-over waits for the write's commit.
 /// Change notifications go out with <c>NOTIFY</c> in the writing transaction (<see cref="IStoreNotifications"/>).
 /// A write is durable when its task completes (the server's <c>synchronous_commit</c> decides what that means).
 /// Errors are never turned into empty results: database failures surface as <see cref="NpgsqlException"/>

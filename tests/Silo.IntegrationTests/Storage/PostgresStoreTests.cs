@@ -156,37 +156,71 @@ public sealed class PostgresStoreTests(PostgresServerFixture server) : IAsyncLif
         Assert.Empty(await store.ClaimEpisodesAsync("silo-c", 5, LeaseTime));
     }
 
-    /// <summary>A fenced write in flight holds its lease row FOR SHARE and may then need another lease row; the
-    /// heartbeat must never hold one of those while waiting for the other (a deadlock).</summary>
+    private async Task<NpgsqlConnection> RawConnectionAsync()
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_database) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static async Task LockLeaseAsync(NpgsqlConnection connection, string key, string mode)
+    {
+        await using var command = new NpgsqlCommand($"SELECT 1 FROM leases WHERE kind = 'episode' AND key = '{key}' {mode}", connection);
+        await command.ExecuteScalarAsync();
+    }
+
+    private static async Task<T> WithinAMinuteAsync<T>(Task<T> task, string what)
+    {
+        if (await Task.WhenAny(task, Task.Delay(TimeSpan.FromMinutes(1))) != task)
+        {
+            Assert.Fail($"{what} did not finish within a minute.");
+        }
+        return await task;
+    }
+
+    /// <summary>Appends in flight hold their lease rows FOR KEY SHARE: the owner's heartbeat goes through.</summary>
     [Fact]
-    public async Task HeartbeatNeverDeadlocksWithFencedWritesInFlight()
+    public async Task HeartbeatDoesNotWaitForAppendsInFlight()
+    {
+        var store = await OpenAsync();
+        await store.TryAcquireAsync(LeaseKinds.Episode, "x", "silo-a", LeaseTime);
+        await store.TryAcquireAsync(LeaseKinds.Episode, "y", "silo-a", LeaseTime);
+        await using var writer = await RawConnectionAsync();
+        await using var transaction = await writer.BeginTransactionAsync();
+        await LockLeaseAsync(writer, "x", "FOR KEY SHARE");
+        await LockLeaseAsync(writer, "y", "FOR KEY SHARE");
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(2, await WithinAMinuteAsync(store.RenewAllAsync("silo-a", TimeSpan.FromMinutes(1)), "the heartbeat"));
+
+        await transaction.CommitAsync();
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromMinutes(1), (await store.GetLeaseAsync(LeaseKinds.Episode, "x"))?.ExpiresAt);
+    }
+
+    /// <summary>A completion in flight holds its lease row FOR NO KEY UPDATE and a batch may then need another lease
+    /// row; the heartbeat must never hold one of those while waiting for the other (a deadlock).</summary>
+    [Fact]
+    public async Task HeartbeatNeverDeadlocksWithCompletionsInFlight()
     {
         var store = await OpenAsync();
         // y first in every order (inserted first, expiring first): a one-statement renewal would lock y, then wait for x.
         await store.TryAcquireAsync(LeaseKinds.Episode, "y", "silo-a", LeaseTime - TimeSpan.FromSeconds(5));
         await store.TryAcquireAsync(LeaseKinds.Episode, "x", "silo-a", LeaseTime);
-        await using var writer = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_database) { Pooling = false }.ConnectionString);
-        await writer.OpenAsync();
+        await using var writer = await RawConnectionAsync();
         await using (var quick = new NpgsqlCommand("SET deadlock_timeout = '10ms'", writer))
         {
             // In a deadlock this session would be the one to notice it, and fail.
             await quick.ExecuteNonQueryAsync();
         }
         await using var transaction = await writer.BeginTransactionAsync();
-        await using (var lockX = new NpgsqlCommand("SELECT 1 FROM leases WHERE kind = 'episode' AND key = 'x' FOR SHARE", writer))
-        {
-            await lockX.ExecuteScalarAsync();
-        }
+        await LockLeaseAsync(writer, "x", "FOR NO KEY UPDATE");
         _time.Advance(TimeSpan.FromSeconds(10));
 
         var renewing = store.RenewAllAsync("silo-a", TimeSpan.FromMinutes(1));
-        await using (var lockY = new NpgsqlCommand("SELECT 1 FROM leases WHERE kind = 'episode' AND key = 'y' FOR SHARE", writer))
-        {
-            await lockY.ExecuteScalarAsync();
-        }
+        await LockLeaseAsync(writer, "y", "FOR NO KEY UPDATE");
         await transaction.CommitAsync();
 
-        Assert.Equal(2, await renewing);
+        Assert.Equal(2, await WithinAMinuteAsync(renewing, "the heartbeat"));
         var until = _time.GetUtcNow() + TimeSpan.FromMinutes(1);
         Assert.Equal(until, (await store.GetLeaseAsync(LeaseKinds.Episode, "x"))?.ExpiresAt);
         Assert.Equal(until, (await store.GetLeaseAsync(LeaseKinds.Episode, "y"))?.ExpiresAt);
