@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Storage;
 

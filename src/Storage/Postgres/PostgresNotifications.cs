@@ -46,8 +46,17 @@ internal static class PostgresNotifications
         };
     }
 
-    private static TrainingStatus? ParseStatus(string? name) =>
-        Enum.GetValues<TrainingStatus>().Select(s => (TrainingStatus?)s).FirstOrDefault(s => StoreValues.Name(s!.Value) == name);
+    private static TrainingStatus? ParseStatus(string? name)
+    {
+        foreach (var status in Enum.GetValues<TrainingStatus>())
+        {
+            if (StoreValues.Name(status) == name)
+            {
+                return status;
+            }
+        }
+        return null;
+    }
 
     private sealed record Wire(string? Kind, string? Key, int? Version, int? Count, string? Status);
 }

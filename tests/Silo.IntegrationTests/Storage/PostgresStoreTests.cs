@@ -304,6 +304,18 @@ public sealed class PostgresStoreTests(PostgresServerFixture server) : IAsyncLif
         Assert.Contains("connection string", bad.Message);
     }
 
+    [Fact]
+    public async Task UnreachableServerFailsToOpenWithAnNpgsqlException()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => PostgresSotopiaStore.OpenAsync(
+            $"Host=127.0.0.1;Port={port};Username=postgres;Database=nowhere;Timeout=5", time: _time));
+    }
+
     /// <summary>Server gone: every kind of operation fails with an <see cref="NpgsqlException"/> (the group-commit
     /// writer fails its batch and keeps going); server back: the same store works again, and its notification
     /// listener reconnects by itself and says so with a Resync.</summary>

@@ -119,7 +119,8 @@ public sealed class PostgresServerFixture : IAsyncLifetime
 
     private string DataFolder => Path.Combine(Folder, "data");
 
-    private string PgCtl => Path.Combine(_binaries!, "pg_ctl");
+    /// <summary>pg_ctl of the private server (for an external one, <see cref="Folder"/> explains why there is none).</summary>
+    private string PgCtl => Path.Combine(Folder.Length > 0 ? _binaries! : "", "pg_ctl");
 
     private async Task ExecuteAsync(string sql)
     {
