@@ -12,6 +12,22 @@ if [ ! -d ../shared/data/sotopia ] && [ ! -d shared/data/sotopia ]; then
   echo "warning: ../shared/data/sotopia is missing; the tests that read the original SOTOPIA data will fail" >&2
 fi
 
+# The PostgreSQL tests start their own private server from the PostgreSQL binaries (the test fixture runs
+# initdb and pg_ctl as the user postgres); install them when missing. No cluster is started here.
+if [ -z "${SOTOPIA_TEST_POSTGRES:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "== installing PostgreSQL (apt-get install postgresql)"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+  fi
+  $sudo apt-get update -qq >/dev/null
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    echo "error: PostgreSQL was installed but /usr/lib/postgresql/*/bin/initdb is still missing" >&2
+    exit 2
+  fi
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT

@@ -87,6 +87,16 @@ internal static class SqliteMigrations
             CREATE TABLE tasks         (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, json TEXT NOT NULL);
             CREATE TABLE named_sets    (name TEXT NOT NULL PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
             """),
+        new(2, "silo membership", """
+            CREATE TABLE silos (
+                id             TEXT    NOT NULL PRIMARY KEY,
+                address        TEXT    NOT NULL,
+                started_at     INTEGER NOT NULL,
+                last_heartbeat INTEGER NOT NULL,
+                status         TEXT    NOT NULL,
+                stats          TEXT
+            ) WITHOUT ROWID;
+            """),
     ];
 
     public const string CreateMigrationsTable = """

@@ -20,7 +20,7 @@ public sealed partial class SqliteSotopiaStore
     private static readonly string CancelledName = StoreValues.Name(EpisodeStatus.Cancelled);
     private static readonly string CancelledJson = StoreValues.Json(EpisodeStatus.Cancelled);
 
-    public Task<int> CreateEpisodesAsync(Lease campaignLease, IReadOnlyList<EpisodeRecord> episodes, CancellationToken cancellationToken = default)
+    public async Task<int> CreateEpisodesAsync(Lease campaignLease, IReadOnlyList<EpisodeRecord> episodes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(campaignLease);
         ArgumentNullException.ThrowIfNull(episodes);
@@ -42,7 +42,7 @@ public sealed partial class SqliteSotopiaStore
             rows.Add((episode, StoreValues.Name(episode.Status), StoreValues.Json(episode)));
         }
 
-        return WriteAsync("create episodes", needsSavepoint: true, session =>
+        var created = await WriteAsync("create episodes", needsSavepoint: true, session =>
         {
             CheckFence(session, campaignLease, NowMs());
             var created = 0;
@@ -60,7 +60,12 @@ public sealed partial class SqliteSotopiaStore
                     .ExecuteNonQuery();
             }
             return created;
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        if (created > 0)
+        {
+            _hub.Publish(StoreNotification.EpisodesCreated(campaignLease.Key, created));
+        }
+        return created;
     }
 
     public async Task<IReadOnlyList<ClaimedEpisode>> ClaimEpisodesAsync(string owner, int max, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
@@ -138,7 +143,7 @@ public sealed partial class SqliteSotopiaStore
         }, cancellationToken);
     }
 
-    public Task CompleteEpisodeAsync(Lease lease, EpisodeCompletion completion, CancellationToken cancellationToken = default)
+    public async Task CompleteEpisodeAsync(Lease lease, EpisodeCompletion completion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentNullException.ThrowIfNull(completion);
@@ -154,33 +159,35 @@ public sealed partial class SqliteSotopiaStore
         var failureJson = StoreValues.Json(completion.FailureReason);
         var completedJson = StoreValues.Json<DateTimeOffset?>(completion.CompletedAt);
 
-        return WriteAsync("complete episode", needsSavepoint: true, session =>
+        var campaignId = await WriteAsync("complete episode", needsSavepoint: true, session =>
         {
             var now = NowMs();
             CheckFence(session, lease, now);
-            var updated = session.Command("""
+            var campaign = session.Command("""
                     UPDATE episodes SET status = $status, completed_at = $completed,
                         json = json_set(json, '$.status', json($statusJson), '$.termination', json($termination),
                             '$.outcome', json($outcome), '$.failure_reason', json($failure), '$.completed_at', json($completedJson))
                     WHERE id = $id
+                    RETURNING campaign_id
                     """)
                 .With("$status", status).With("$completed", StoreValues.ToMs(completion.CompletedAt))
                 .With("$statusJson", statusJson).With("$termination", terminationJson).With("$outcome", outcomeJson)
                 .With("$failure", failureJson).With("$completedJson", completedJson).With("$id", lease.Key)
-                .ExecuteNonQuery();
-            if (updated == 0)
+                .ExecuteString();
+            if (campaign is null)
             {
                 throw new InvalidOperationException($"Episode '{lease.Key}' does not exist.");
             }
             ReleaseCore(session, lease, now);
-            return true;
-        }, cancellationToken);
+            return campaign;
+        }, cancellationToken).ConfigureAwait(false);
+        _hub.Publish(StoreNotification.EpisodesFinished(campaignId));
     }
 
-    public Task<int> CancelEpisodesAsync(string campaignId, CancellationToken cancellationToken = default)
+    public async Task<int> CancelEpisodesAsync(string campaignId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(campaignId);
-        return WriteAsync("cancel episodes", needsSavepoint: true, session =>
+        var cancelled = await WriteAsync("cancel episodes", needsSavepoint: true, session =>
         {
             var now = NowMs();
             // End the leases of the episodes being cancelled, so their owners' further writes are refused.
@@ -197,7 +204,12 @@ public sealed partial class SqliteSotopiaStore
                     """)
                 .With("$status", CancelledName).With("$statusJson", CancelledJson).With("$campaign", campaignId)
                 .ExecuteNonQuery();
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        if (cancelled > 0)
+        {
+            _hub.Publish(StoreNotification.EpisodesFinished(campaignId));
+        }
+        return cancelled;
     }
 
     public async Task<EpisodeRecord?> GetEpisodeAsync(string episodeId, CancellationToken cancellationToken = default)

@@ -66,13 +66,18 @@ public sealed partial class SqliteSotopiaStore
                 .With("$policy", version.PolicyName).ExecuteNonQuery();
             return null;
         }, cancellationToken).ConfigureAwait(false);
-        return existing is null ? version : Parse<PolicyVersion>(existing, $"version of policy '{version.PolicyName}'");
+        if (existing is null)
+        {
+            _hub.Publish(StoreNotification.PolicyVersionPublished(version.PolicyName, version.Version));
+            return version;
+        }
+        return Parse<PolicyVersion>(existing, $"version of policy '{version.PolicyName}'");
     }
 
-    public Task ActivateAsync(string policyName, int version, CancellationToken cancellationToken = default)
+    public async Task ActivateAsync(string policyName, int version, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(policyName);
-        return WriteAsync("activate policy version", needsSavepoint: false, session =>
+        await WriteAsync("activate policy version", needsSavepoint: false, session =>
         {
             var exists = session.Command("SELECT 1 FROM policy_versions WHERE policy_name = $policy AND version = $version")
                 .With("$policy", policyName).With("$version", version).ExecuteScalar();
@@ -86,7 +91,8 @@ public sealed partial class SqliteSotopiaStore
                     """)
                 .With("$policy", policyName).With("$version", version).ExecuteNonQuery();
             return true;
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        _hub.Publish(StoreNotification.PolicyVersionActivated(policyName, version));
     }
 
     public async Task<PolicyVersion?> GetActiveVersionAsync(string policyName, CancellationToken cancellationToken = default)

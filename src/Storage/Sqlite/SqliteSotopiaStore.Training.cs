@@ -36,7 +36,12 @@ public sealed partial class SqliteSotopiaStore
                 ? null
                 : session.Command("SELECT json FROM training_requests WHERE id = $id").With("$id", request.Id).ExecuteString();
         }, cancellationToken).ConfigureAwait(false);
-        return stored is null ? request : Parse<TrainingRequest>(stored, $"training request '{request.Id}'");
+        if (stored is null)
+        {
+            _hub.Publish(StoreNotification.TrainingRequestChanged(request.Id, request.Status));
+            return request;
+        }
+        return Parse<TrainingRequest>(stored, $"training request '{request.Id}'");
     }
 
     public async Task<(TrainingRequest Request, Lease Lease)?> ClaimTrainingRequestAsync(string owner, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
@@ -66,6 +71,7 @@ public sealed partial class SqliteSotopiaStore
         {
             return null;
         }
+        _hub.Publish(StoreNotification.TrainingRequestChanged(c.Lease.Key, TrainingStatus.Running));
         return (Parse<TrainingRequest>(c.Json, $"training request '{c.Lease.Key}'"), c.Lease);
     }
 
@@ -88,7 +94,7 @@ public sealed partial class SqliteSotopiaStore
         }, cancellationToken);
     }
 
-    public Task CompleteTrainingRequestAsync(Lease lease, TrainingStatus status, int? publishedVersion, string? error, CancellationToken cancellationToken = default)
+    public async Task CompleteTrainingRequestAsync(Lease lease, TrainingStatus status, int? publishedVersion, string? error, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
         RequireTrainingLease(lease);
@@ -104,7 +110,7 @@ public sealed partial class SqliteSotopiaStore
         var statusJson = StoreValues.Json(status);
         var versionJson = StoreValues.Json(publishedVersion);
         var errorJson = StoreValues.Json(error);
-        return WriteAsync("complete training request", needsSavepoint: true, session =>
+        await WriteAsync("complete training request", needsSavepoint: true, session =>
         {
             var nowTime = _time.GetUtcNow();
             var now = StoreValues.ToMs(nowTime);
@@ -125,7 +131,8 @@ public sealed partial class SqliteSotopiaStore
             }
             ReleaseCore(session, lease, now);
             return true;
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        _hub.Publish(StoreNotification.TrainingRequestChanged(lease.Key, status));
     }
 
     public async Task<TrainingRequest?> GetTrainingRequestAsync(string requestId, CancellationToken cancellationToken = default)

@@ -1,0 +1,119 @@
+namespace SotopiaPi.Storage;
+
+/// <summary>The PostgreSQL schema, as numbered migrations (the same versions and tables as
+/// <see cref="SqliteMigrations"/>). Never edit an applied migration: add a new one. Ids are <c>COLLATE "C"</c>
+/// so that they order byte-wise, as on SQLite, whatever the database's collation.</summary>
+internal static class PostgresMigrations
+{
+    public sealed record Migration(int Version, string Name, string Sql);
+
+    /// <summary>The key of the transaction-level advisory lock that serialises migrations of several silos.</summary>
+    public const long AdvisoryLockKey = 0x534F_544F_5049_4D31; // "SOTOPIM1"
+
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "initial schema", """
+            CREATE TABLE leases (
+                kind       text COLLATE "C" NOT NULL,
+                key        text COLLATE "C" NOT NULL,
+                owner      text COLLATE "C" NOT NULL,
+                epoch      bigint NOT NULL,
+                expires_at bigint NOT NULL,
+                active     boolean NOT NULL DEFAULT true,
+                PRIMARY KEY (kind, key)
+            );
+            CREATE INDEX ix_leases_owner ON leases (owner, expires_at);
+            -- Episode leases whose episode may still need an owner (false once it completed or was cancelled):
+            -- the expired ones are the episodes of dead silos, found without scanning every running episode.
+            CREATE INDEX ix_leases_orphaned ON leases (expires_at) WHERE kind = 'episode' AND active;
+
+            CREATE TABLE campaigns (
+                seq        bigint GENERATED ALWAYS AS IDENTITY,
+                id         text COLLATE "C" NOT NULL PRIMARY KEY,
+                status     text NOT NULL,
+                created_at bigint NOT NULL,
+                updated_at bigint NOT NULL,
+                json       jsonb NOT NULL
+            );
+            CREATE INDEX ix_campaigns_created ON campaigns (created_at DESC, seq DESC);
+
+            CREATE TABLE episodes (
+                id           text COLLATE "C" NOT NULL PRIMARY KEY,
+                campaign_id  text COLLATE "C" NOT NULL,
+                round        integer NOT NULL,
+                phase        text COLLATE "C" NOT NULL,
+                task_id      text COLLATE "C" NOT NULL,
+                scenario_id  text COLLATE "C" NOT NULL,
+                status       text NOT NULL,
+                created_at   bigint NOT NULL,
+                completed_at bigint,
+                json         jsonb NOT NULL
+            );
+            CREATE INDEX ix_episodes_campaign ON episodes (campaign_id, round, status);
+            CREATE INDEX ix_episodes_order ON episodes (created_at, id);
+            CREATE INDEX ix_episodes_pending ON episodes (created_at, id) WHERE status = 'pending';
+
+            CREATE TABLE turns (
+                episode_id  text COLLATE "C" NOT NULL REFERENCES episodes (id),
+                number      integer NOT NULL,
+                seat        integer NOT NULL,
+                action_type text NOT NULL,
+                argument    text NOT NULL,
+                note        text,
+                usage       jsonb,
+                PRIMARY KEY (episode_id, number)
+            );
+
+            CREATE TABLE policy_versions (
+                policy_name         text COLLATE "C" NOT NULL,
+                version             integer NOT NULL,
+                training_request_id text COLLATE "C",
+                created_at          bigint NOT NULL,
+                json                jsonb NOT NULL,
+                PRIMARY KEY (policy_name, version)
+            );
+            CREATE UNIQUE INDEX ux_policy_versions_request ON policy_versions (policy_name, training_request_id)
+                WHERE training_request_id IS NOT NULL;
+
+            CREATE TABLE policies (
+                name           text COLLATE "C" NOT NULL PRIMARY KEY,
+                active_version integer
+            );
+
+            CREATE TABLE training_requests (
+                seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id           text COLLATE "C" NOT NULL UNIQUE,
+                campaign_id  text COLLATE "C" NOT NULL,
+                status       text NOT NULL,
+                created_at   bigint NOT NULL,
+                completed_at bigint,
+                json         jsonb NOT NULL
+            );
+            CREATE INDEX ix_training_claimable ON training_requests (created_at, seq) WHERE status IN ('pending', 'running');
+
+            CREATE TABLE characters    (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text COLLATE "C" NOT NULL UNIQUE, json jsonb NOT NULL);
+            CREATE TABLE relationships (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text COLLATE "C" NOT NULL UNIQUE, json jsonb NOT NULL);
+            CREATE TABLE scenarios     (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text COLLATE "C" NOT NULL UNIQUE, json jsonb NOT NULL);
+            CREATE TABLE tasks         (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text COLLATE "C" NOT NULL UNIQUE, json jsonb NOT NULL);
+            CREATE TABLE named_sets    (name text COLLATE "C" NOT NULL PRIMARY KEY, json jsonb NOT NULL);
+            """),
+        new(2, "silo membership", """
+            CREATE TABLE silos (
+                id             text COLLATE "C" NOT NULL PRIMARY KEY,
+                address        text NOT NULL,
+                started_at     bigint NOT NULL,
+                last_heartbeat bigint NOT NULL,
+                status         text NOT NULL,
+                stats          jsonb
+            );
+            """),
+    ];
+
+    public const string CreateMigrationsTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    integer NOT NULL PRIMARY KEY,
+            name       text    NOT NULL,
+            applied_at bigint  NOT NULL
+        )
+        """;
+}
