@@ -35,14 +35,6 @@ public static class SotopiaStoreFactory
         ? Path.Combine(Path.GetDirectoryName(connection.Value) ?? ".", "artifacts")
         : Path.GetFullPath("artifacts");
 
-    // ── PostgreSQL plug-in point ────────────────────────────────────────────────────────────────────────
-    // The only call site of the PostgreSQL store. When SotopiaPi.Storage.PostgresSotopiaStore is merged,
-    // replace the body with:
-    //     return await PostgresSotopiaStore.OpenAsync(connection.Value, /* options, time, */ cancellationToken: cancellationToken);
-    // (and, if its membership/notification contracts need services, register them in SiloHost.AddServices).
-    private static Task<ISotopiaStore> OpenPostgresAsync(StoreConnection connection, TimeProvider time, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        throw new NotSupportedException("PostgreSQL store not yet merged");
-    }
+    private static async Task<ISotopiaStore> OpenPostgresAsync(StoreConnection connection, TimeProvider time, CancellationToken cancellationToken) =>
+        await PostgresSotopiaStore.OpenAsync(connection.Value, new PostgresStoreOptions(), time, cancellationToken).ConfigureAwait(false);
 }

@@ -30,11 +30,19 @@ public sealed partial class PostgresSotopiaStore
     {
         ArgumentNullException.ThrowIfNull(campaign);
         RequireLease(lease, LeaseKinds.Campaign, campaign.Id, nameof(lease));
-        var json = StoreValues.Json(campaign);
-        var status = StoreValues.Name(campaign.Status);
         return WriteAsync("save campaign", async (connection, ct) =>
         {
             await CheckFenceAsync(connection, lease, NowMs(), ct).ConfigureAwait(false);
+            string? stored;
+            await using (var read = connection.CreateCommand())
+            {
+                read.CommandText = "SELECT status FROM campaigns WHERE id = $1 FOR UPDATE";
+                read.Text(campaign.Id);
+                stored = await read.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
+            }
+            var record = CampaignStatusRules.KeepOperatorStatus(campaign, stored);
+            var json = StoreValues.Json(record);
+            var status = StoreValues.Name(record.Status);
             await using var command = connection.CreateCommand();
             command.CommandText = "UPDATE campaigns SET status = $1, updated_at = $2, json = $3::jsonb WHERE id = $4";
             command.Text(status).Long(StoreValues.ToMs(campaign.UpdatedAt)).Text(json).Text(campaign.Id);

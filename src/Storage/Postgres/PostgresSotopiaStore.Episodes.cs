@@ -26,6 +26,7 @@ public sealed partial class PostgresSotopiaStore
             SELECT e.id, e.created_at FROM episodes e
             WHERE e.status = 'pending'
               AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.kind = 'episode' AND l.key = e.id AND l.expires_at > $1)
+              AND NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = e.campaign_id AND c.status = 'paused')
             ORDER BY e.created_at, e.id
             LIMIT $2
             FOR NO KEY UPDATE OF e SKIP LOCKED
@@ -33,6 +34,7 @@ public sealed partial class PostgresSotopiaStore
             SELECT e.id, e.created_at FROM leases l
             JOIN episodes e ON e.id = l.key
             WHERE l.kind = 'episode' AND l.active AND l.expires_at <= $1 AND e.status = 'running'
+              AND NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = e.campaign_id AND c.status = 'paused')
             ORDER BY e.created_at, e.id
             LIMIT $2
             FOR NO KEY UPDATE OF e SKIP LOCKED

@@ -35,7 +35,7 @@ public sealed partial class SqliteSotopiaStore
         {
             CheckFence(session, lease, NowMs());
             var stored = session.Command("SELECT status FROM campaigns WHERE id = $id").With("$id", campaign.Id).ExecuteString();
-            var record = KeepOperatorStatus(campaign, stored);
+            var record = CampaignStatusRules.KeepOperatorStatus(campaign, stored);
             var json = StoreValues.Json(record);
             var status = StoreValues.Name(record.Status);
             var updated = session.Command("UPDATE campaigns SET status = $status, updated_at = $updated, json = $json WHERE id = $id")
@@ -48,14 +48,6 @@ public sealed partial class SqliteSotopiaStore
             return true;
         }, cancellationToken);
     }
-
-    /// <summary>An operator's pause or cancel wins over an owner that saves its progress as still running at
-    /// the same moment: the owner sees the status on its next read and stops.</summary>
-    internal static CampaignRecord KeepOperatorStatus(CampaignRecord incoming, string? storedStatus) =>
-        incoming.Status == CampaignStatus.Running
-        && (storedStatus == StoreValues.Name(CampaignStatus.Paused) || storedStatus == StoreValues.Name(CampaignStatus.Cancelled))
-            ? incoming with { Status = storedStatus == StoreValues.Name(CampaignStatus.Paused) ? CampaignStatus.Paused : CampaignStatus.Cancelled }
-            : incoming;
 
     public Task SetCampaignStatusAsync(string campaignId, CampaignStatus status, CancellationToken cancellationToken = default)
     {
