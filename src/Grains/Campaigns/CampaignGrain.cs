@@ -20,7 +20,8 @@ public sealed partial class CampaignGrain(
     CampaignModels models,
     CampaignGrainOptions options,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    ICampaignWakeup? wakeup = null)
 {
     public string Id => campaignId;
 
@@ -57,7 +58,8 @@ public sealed partial class CampaignGrain(
                 var next = await StepAsync(campaign, stage, cancellationToken);
                 if (next is null)
                 {
-                    await Task.Delay(options.PollInterval, time, cancellationToken);
+                    await (wakeup?.WaitAsync(campaignId, options.PollInterval, cancellationToken)
+                        ?? Task.Delay(options.PollInterval, time, cancellationToken));
                 }
                 else
                 {

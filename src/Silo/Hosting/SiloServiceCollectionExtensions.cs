@@ -34,11 +34,13 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PolicyRegistryGrain>();
         services.TryAddSingleton<WorkSignal>();
+        services.TryAddSingleton<CampaignWakeup>();
         services.TryAddSingleton<SiloStatistics>();
         services.TryAddSingleton<DatasetCache>();
         services.AddHostedService<LeaseHeartbeat>();
         services.AddHostedService<EpisodeScheduler>();
         services.AddHostedService<CampaignScheduler>();
+        services.AddHostedService<NotificationPump>();
         return services;
     }
 

@@ -16,6 +16,7 @@ internal sealed partial class CampaignScheduler(
     IArtifactStore artifacts,
     PolicyRegistryGrain registry,
     CampaignModels models,
+    CampaignWakeup wakeup,
     IOptions<SiloOptions> options,
     IOptions<CampaignGrainOptions> grainOptions,
     TimeProvider time,
@@ -78,7 +79,7 @@ internal sealed partial class CampaignScheduler(
         {
             var grain = new CampaignGrain(
                 campaignId, lease, store, artifacts, registry, models, grainOptions.Value, time,
-                loggers.CreateLogger<CampaignGrain>());
+                loggers.CreateLogger<CampaignGrain>(), wakeup);
             var status = await grain.RunAsync(stoppingToken);
             LogCampaignLeft(logger, campaignId, status);
         }
