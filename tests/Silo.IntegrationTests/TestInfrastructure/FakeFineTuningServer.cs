@@ -1,25 +1,22 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
-/// <summary>A real HTTP server speaking OpenAI's files and fine-tuning REST API (the parts the trainer's
-/// <c>openai</c> backend calls through the OpenAI SDK): upload a file, create / list / retrieve / cancel jobs,
-/// list a job's events (newest first, paged by <c>after</c>), and a chat completion that only fine-tuned models
-/// produced here (or <see cref="BaseModels"/>) answer. A job moves queued → running (one metrics event per poll)
-/// → succeeded (or failed with <see cref="FailWith"/>) after <see cref="PollsToFinish"/> retrievals.</summary>
+/// <summary>A real HTTP server (BCL <see cref="HttpListener"/>) speaking OpenAI's files and fine-tuning REST API
+/// (the parts the trainer's <c>openai</c> backend calls through the OpenAI SDK): upload a file (multipart),
+/// create / list / retrieve / cancel jobs, list a job's events (newest first, paged by <c>after</c>), and a chat
+/// completion that only fine-tuned models produced here (or <see cref="BaseModels"/>) answer. A job moves
+/// queued → running (one metrics event per poll) → succeeded (or failed with <see cref="FailWith"/>) after
+/// <see cref="PollsToFinish"/> retrievals. Requests are served one at a time.</summary>
 public sealed class FakeFineTuningServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly HttpListener _listener;
+    private readonly Task _loop;
     private readonly string _apiKey;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, byte[]> _files = new(StringComparer.Ordinal);
@@ -29,14 +26,19 @@ public sealed class FakeFineTuningServer : IAsyncDisposable
     private readonly TaskCompletionSource<string> _firstJobCreated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _clock = 1_700_000_000;
 
-    private FakeFineTuningServer(WebApplication app, string apiKey)
+    private FakeFineTuningServer(string apiKey)
     {
-        _app = app;
         _apiKey = apiKey;
+        var port = FreePort();
+        _listener = new HttpListener();
+        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        _listener.Start();
+        BaseUrl = $"http://127.0.0.1:{port}/v1";
+        _loop = ServeAsync();
     }
 
     /// <summary>The API base address to configure (ends with <c>/v1</c>).</summary>
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl { get; }
 
     /// <summary>How many retrievals of a job it takes to finish (the first makes it running).</summary>
     public int PollsToFinish { get; set; } = 3;
@@ -78,66 +80,80 @@ public sealed class FakeFineTuningServer : IAsyncDisposable
         }
     }
 
-    public static async Task<FakeFineTuningServer> StartAsync(string apiKey)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var server = new FakeFineTuningServer(app, apiKey);
-        server.Map(app);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.BaseUrl = address.TrimEnd('/') + "/v1";
-        return server;
-    }
+    public static Task<FakeFineTuningServer> StartAsync(string apiKey) => Task.FromResult(new FakeFineTuningServer(apiKey));
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        _listener.Stop();
+        await _loop;
+        _listener.Close();
     }
 
-    private void Map(WebApplication app)
+    private async Task ServeAsync()
     {
-        app.Use(async (context, next) =>
+        while (true)
         {
-            _requests.Enqueue($"{context.Request.Method} {context.Request.Path}");
-            if (context.Request.Headers.Authorization.ToString() != "Bearer " + _apiKey)
+            HttpListenerContext context;
+            try
             {
-                RejectedKeys.Enqueue(context.Request.Headers.Authorization.ToString());
-                await Error(context, 401, "Incorrect API key provided.", "invalid_api_key");
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
                 return;
             }
-            await next(context);
-        });
-        app.MapPost("/v1/files", (Func<HttpContext, Task<IResult>>)UploadAsync);
-        app.MapPost("/v1/fine_tuning/jobs", (Func<HttpContext, Task<IResult>>)CreateJobAsync);
-        app.MapGet("/v1/fine_tuning/jobs", ListJobs);
-        app.MapGet("/v1/fine_tuning/jobs/{id}", RetrieveJob);
-        app.MapPost("/v1/fine_tuning/jobs/{id}/cancel", CancelJob);
-        app.MapGet("/v1/fine_tuning/jobs/{id}/events", ListEvents);
-        app.MapPost("/v1/chat/completions", (Func<HttpContext, Task<IResult>>)ChatAsync);
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            var path = context.Request.Url!.AbsolutePath;
+            _requests.Enqueue($"{context.Request.HttpMethod} {path}");
+            Reply reply;
+            if (context.Request.Headers["Authorization"] != "Bearer " + _apiKey)
+            {
+                RejectedKeys.Enqueue(context.Request.Headers["Authorization"] ?? "");
+                reply = Reply.Json(ErrorBody("Incorrect API key provided.", "invalid_api_key"), 401);
+            }
+            else
+            {
+                reply = Route(context.Request.HttpMethod, path, context.Request.QueryString, context.Request.ContentType ?? "", body.ToArray());
+            }
+            await reply.WriteAsync(context.Response);
+        }
     }
 
-    private async Task<IResult> UploadAsync(HttpContext context)
+    private Reply Route(string method, string path, System.Collections.Specialized.NameValueCollection query, string contentType, byte[] body)
     {
-        var form = await context.Request.ReadFormAsync();
-        if (form["purpose"] != "fine-tune" || form.Files.GetFile("file") is not { } file)
+        var segments = path.Trim('/').Split('/');
+        return (method, segments) switch
         {
-            return Results.Json(ErrorBody("Expected a file with purpose fine-tune.", "invalid_request"), statusCode: 400);
+            ("POST", ["v1", "files"]) => Upload(contentType, body),
+            ("POST", ["v1", "fine_tuning", "jobs"]) => CreateJob(JsonNode.Parse(body)!.AsObject()),
+            ("GET", ["v1", "fine_tuning", "jobs"]) => ListJobs(),
+            ("GET", ["v1", "fine_tuning", "jobs", var id]) => RetrieveJob(id),
+            ("POST", ["v1", "fine_tuning", "jobs", var id, "cancel"]) => CancelJob(id),
+            ("GET", ["v1", "fine_tuning", "jobs", var id, "events"]) => ListEvents(id, query["after"],
+                int.TryParse(query["limit"], CultureInfo.InvariantCulture, out var limit) ? limit : null),
+            ("POST", ["v1", "chat", "completions"]) => Chat(JsonNode.Parse(body)!.AsObject()),
+            _ => Reply.Json(ErrorBody($"Unknown request {method} {path}.", "not_found"), 404),
+        };
+    }
+
+    private Reply Upload(string contentType, byte[] body)
+    {
+        var parts = MultipartParts(contentType, body);
+        if (!parts.TryGetValue("purpose", out var purpose) || Encoding.UTF8.GetString(purpose.Content) != "fine-tune"
+            || !parts.TryGetValue("file", out var file))
+        {
+            return Reply.Json(ErrorBody("Expected a file with purpose fine-tune.", "invalid_request"), 400);
         }
-        using var buffer = new MemoryStream();
-        await file.CopyToAsync(buffer);
         lock (_gate)
         {
             var id = $"file-{_files.Count + 1}";
-            _files[id] = buffer.ToArray();
-            return Results.Json(new JsonObject
+            _files[id] = file.Content;
+            return Reply.Json(new JsonObject
             {
                 ["object"] = "file",
                 ["id"] = id,
-                ["bytes"] = buffer.Length,
+                ["bytes"] = file.Content.Length,
                 ["created_at"] = Tick(),
                 ["filename"] = file.FileName,
                 ["purpose"] = "fine-tune",
@@ -146,16 +162,15 @@ public sealed class FakeFineTuningServer : IAsyncDisposable
         }
     }
 
-    private async Task<IResult> CreateJobAsync(HttpContext context)
+    private Reply CreateJob(JsonObject body)
     {
-        var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
         string id;
         lock (_gate)
         {
             var fileId = body["training_file"]?.GetValue<string>() ?? "";
             if (!_files.TryGetValue(fileId, out var content))
             {
-                return Results.Json(ErrorBody($"File '{fileId}' does not exist.", "invalid_training_file", "training_file"), statusCode: 400);
+                return Reply.Json(ErrorBody($"File '{fileId}' does not exist.", "invalid_training_file", "training_file"), 400);
             }
             var examples = Encoding.UTF8.GetString(content).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
             var epochs = body["method"]?["supervised"]?["hyperparameters"]?["n_epochs"]?.GetValue<int>() ?? 3;
@@ -164,41 +179,41 @@ public sealed class FakeFineTuningServer : IAsyncDisposable
             _jobs.Add(job);
             AddEvent(job, "info", $"Created fine-tuning job: {id}", null);
             AddEvent(job, "info", $"Validating training file: {fileId}", null);
-            var result = Results.Json(Render(job));
+            var result = Reply.Json(Render(job));
             _firstJobCreated.TrySetResult(id);
             return result;
         }
     }
 
-    private IResult ListJobs()
+    private Reply ListJobs()
     {
         lock (_gate)
         {
             var data = new JsonArray([.. _jobs.AsEnumerable().Reverse().Select(j => (JsonNode)Render(j))]);
-            return Results.Json(new JsonObject { ["object"] = "list", ["data"] = data, ["has_more"] = false });
+            return Reply.Json(new JsonObject { ["object"] = "list", ["data"] = data, ["has_more"] = false });
         }
     }
 
-    private IResult RetrieveJob(string id)
+    private Reply RetrieveJob(string id)
     {
         lock (_gate)
         {
             if (_jobs.FirstOrDefault(j => j.Id == id) is not { } job)
             {
-                return Results.Json(ErrorBody($"Job {id} not found.", "not_found"), statusCode: 404);
+                return Reply.Json(ErrorBody($"Job {id} not found.", "not_found"), 404);
             }
             Advance(job);
-            return Results.Json(Render(job));
+            return Reply.Json(Render(job));
         }
     }
 
-    private IResult CancelJob(string id)
+    private Reply CancelJob(string id)
     {
         lock (_gate)
         {
             if (_jobs.FirstOrDefault(j => j.Id == id) is not { } job)
             {
-                return Results.Json(ErrorBody($"Job {id} not found.", "not_found"), statusCode: 404);
+                return Reply.Json(ErrorBody($"Job {id} not found.", "not_found"), 404);
             }
             if (job.Status is "queued" or "running" or "validating_files")
             {
@@ -206,11 +221,11 @@ public sealed class FakeFineTuningServer : IAsyncDisposable
                 job.FinishedAt = Tick();
                 AddEvent(job, "info", "The job was cancelled.", null);
             }
-            return Results.Json(Render(job));
+            return Reply.Json(Render(job));
         }
     }
 
-    private IResult ListEvents(string id, string? after, int? limit)
+    private Reply ListEvents(string id, string? after, int? limit)
     {
         lock (_gate)
         {
@@ -230,13 +245,12 @@ public sealed class FakeFineTuningServer : IAsyncDisposable
                 ["data"] = e.Data?.DeepClone() ?? new JsonObject(),
                 ["type"] = e.Data is null ? "message" : "metrics",
             })]);
-            return Results.Json(new JsonObject { ["object"] = "list", ["data"] = data, ["has_more"] = newestFirst.Count > page.Count });
+            return Reply.Json(new JsonObject { ["object"] = "list", ["data"] = data, ["has_more"] = newestFirst.Count > page.Count });
         }
     }
 
-    private async Task<IResult> ChatAsync(HttpContext context)
+    private Reply Chat(JsonObject body)
     {
-        var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
         var model = body["model"]?.GetValue<string>() ?? "";
         bool known;
         lock (_gate)
@@ -245,9 +259,9 @@ public sealed class FakeFineTuningServer : IAsyncDisposable
         }
         if (!known)
         {
-            return Results.Json(ErrorBody($"The model `{model}` does not exist or you do not have access to it.", "model_not_found"), statusCode: 404);
+            return Reply.Json(ErrorBody($"The model `{model}` does not exist or you do not have access to it.", "model_not_found"), 404);
         }
-        return Results.Json(new JsonObject
+        return Reply.Json(new JsonObject
         {
             ["id"] = "chatcmpl-fake",
             ["object"] = "chat.completion",
@@ -335,10 +349,61 @@ public sealed class FakeFineTuningServer : IAsyncDisposable
 
     private long Tick() => Interlocked.Increment(ref _clock);
 
-    private static Task Error(HttpContext context, int status, string message, string code)
+    /// <summary>The parts of a multipart/form-data body by field name.</summary>
+    private static Dictionary<string, (string? FileName, byte[] Content)> MultipartParts(string contentType, byte[] body)
     {
-        context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(ErrorBody(message, code));
+        var parts = new Dictionary<string, (string? FileName, byte[] Content)>(StringComparer.Ordinal);
+        var boundaryAt = contentType.IndexOf("boundary=", StringComparison.OrdinalIgnoreCase);
+        if (boundaryAt < 0)
+        {
+            return parts;
+        }
+        var delimiter = Encoding.ASCII.GetBytes("--" + contentType[(boundaryAt + 9)..].Trim('"'));
+        var position = IndexOf(body, delimiter, 0);
+        while (position >= 0)
+        {
+            var headerStart = position + delimiter.Length + 2;
+            var headerEnd = IndexOf(body, "\r\n\r\n"u8.ToArray(), headerStart);
+            var next = IndexOf(body, delimiter, headerStart);
+            if (headerEnd < 0 || next < 0)
+            {
+                break;
+            }
+            var headers = Encoding.UTF8.GetString(body, headerStart, headerEnd - headerStart);
+            var content = body[(headerEnd + 4)..(next - 2)];
+            var name = Attribute(headers, "name");
+            if (name is not null)
+            {
+                parts[name] = (Attribute(headers, "filename"), content);
+            }
+            position = next;
+        }
+        return parts;
+
+        static string? Attribute(string headers, string attribute)
+        {
+            foreach (var piece in headers.Split(';', StringSplitOptions.TrimEntries))
+            {
+                if (piece.StartsWith(attribute + "=", StringComparison.OrdinalIgnoreCase))
+                {
+                    return piece[(attribute.Length + 1)..].Split("\r\n")[0].Trim('"');
+                }
+            }
+            return null;
+        }
+    }
+
+    private static int IndexOf(byte[] haystack, byte[] needle, int start)
+    {
+        var index = haystack.AsSpan(start).IndexOf(needle);
+        return index < 0 ? -1 : start + index;
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static JsonObject ErrorBody(string message, string code, string? param = null) =>
@@ -363,4 +428,19 @@ public sealed class FakeFineTuningServer : IAsyncDisposable
     }
 
     private sealed record Event(string Id, string JobId, long CreatedAt, string Level, string Message, JsonObject? Data);
+
+    private sealed record Reply(int Status, string ContentType, string Body)
+    {
+        public static Reply Json(JsonNode body, int status = 200) => new(status, "application/json", body.ToJsonString());
+
+        public async Task WriteAsync(HttpListenerResponse response)
+        {
+            var bytes = Encoding.UTF8.GetBytes(Body);
+            response.StatusCode = Status;
+            response.ContentType = ContentType;
+            response.ContentLength64 = bytes.Length;
+            await response.OutputStream.WriteAsync(bytes);
+            response.Close();
+        }
+    }
 }

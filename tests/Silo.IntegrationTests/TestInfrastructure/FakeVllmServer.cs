@@ -1,38 +1,44 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
-/// <summary>A real HTTP server that behaves like vLLM's OpenAI-compatible server with
-/// <c>--enable-lora</c> and <c>VLLM_ALLOW_RUNTIME_LORA_UPDATING=True</c>: <c>POST /v1/load_lora_adapter</c>
-/// (200 plain text; 400 when the name is already loaded; 404 when the path holds no adapter),
-/// <c>POST /v1/unload_lora_adapter</c>, <c>GET /v1/models</c> (base model + adapters, <c>root</c> = path,
-/// <c>parent</c> = base) and <c>POST /v1/chat/completions</c> (answers for the base model and loaded adapters,
-/// 404 otherwise). <see cref="Behaviour"/> makes it misbehave the ways a publish must catch.</summary>
+/// <summary>A real HTTP server (BCL <see cref="HttpListener"/>) that behaves like vLLM's OpenAI-compatible
+/// server with <c>--enable-lora</c> and <c>VLLM_ALLOW_RUNTIME_LORA_UPDATING=True</c>:
+/// <c>POST /v1/load_lora_adapter</c> (200 plain text; 400 when the name is already loaded; 404 when the path holds
+/// no adapter), <c>POST /v1/unload_lora_adapter</c>, <c>GET /v1/models</c> (base model + adapters, <c>root</c> =
+/// path, <c>parent</c> = base) and <c>POST /v1/chat/completions</c> (answers for the base model and loaded
+/// adapters, 404 otherwise). Without runtime LoRA updating the two adapter routes do not exist (404
+/// <c>{"detail":"Not Found"}</c>, like FastAPI). <see cref="Behaviour"/> makes it misbehave the ways a publish
+/// must catch.</summary>
 public sealed class FakeVllmServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly HttpListener _listener;
+    private readonly Task _loop;
+    private readonly bool _runtimeLoraUpdating;
     private readonly ConcurrentDictionary<string, string> _adapters = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _requests = new();
     private int _adapterProbes;
 
-    private FakeVllmServer(WebApplication app, string baseModel)
+    private FakeVllmServer(string baseModel, bool runtimeLoraUpdating)
     {
-        _app = app;
         BaseModel = baseModel;
+        _runtimeLoraUpdating = runtimeLoraUpdating;
+        var port = FreePort();
+        _listener = new HttpListener();
+        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        _listener.Start();
+        BaseUrl = $"http://127.0.0.1:{port}";
+        _loop = ServeAsync();
     }
 
     public string BaseModel { get; }
 
     /// <summary>The address to configure (no <c>/v1</c>).</summary>
-    public string BaseUrl { get; private set; } = "";
+    public string BaseUrl { get; }
 
     public FakeVllmBehaviour Behaviour { get; set; } = FakeVllmBehaviour.Serves;
 
@@ -48,34 +54,46 @@ public sealed class FakeVllmServer : IAsyncDisposable
 
     public void AddAdapter(string name, string path) => _adapters[name] = path;
 
-    public static async Task<FakeVllmServer> StartAsync(string baseModel = "mistralai/Mistral-7B-Instruct-v0.1", bool runtimeLoraUpdating = true)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var server = new FakeVllmServer(app, baseModel);
-        if (runtimeLoraUpdating)
-        {
-            app.MapPost("/v1/load_lora_adapter", (Func<HttpContext, Task<IResult>>)server.LoadAsync);
-            app.MapPost("/v1/unload_lora_adapter", (Func<HttpContext, Task<IResult>>)server.UnloadAsync);
-        }
-        app.MapGet("/v1/models", server.Models);
-        app.MapPost("/v1/chat/completions", (Func<HttpContext, Task<IResult>>)server.ChatAsync);
-        await app.StartAsync();
-        server.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
-        return server;
-    }
+    public static Task<FakeVllmServer> StartAsync(string baseModel = "mistralai/Mistral-7B-Instruct-v0.1", bool runtimeLoraUpdating = true) =>
+        Task.FromResult(new FakeVllmServer(baseModel, runtimeLoraUpdating));
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        _listener.Stop();
+        await _loop;
+        _listener.Close();
     }
 
-    private async Task<IResult> LoadAsync(HttpContext context)
+    private async Task ServeAsync()
     {
-        var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        while (true)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            var request = body.Length == 0 ? new JsonObject() : JsonNode.Parse(body.ToArray())!.AsObject();
+            var reply = (context.Request.HttpMethod, context.Request.Url!.AbsolutePath) switch
+            {
+                ("POST", "/v1/load_lora_adapter") when _runtimeLoraUpdating => Load(request),
+                ("POST", "/v1/unload_lora_adapter") when _runtimeLoraUpdating => Unload(request),
+                ("GET", "/v1/models") => Models(),
+                ("POST", "/v1/chat/completions") => Chat(request),
+                var (method, path) => NotFound(method, path),
+            };
+            await reply.WriteAsync(context.Response);
+        }
+    }
+
+    private Reply Load(JsonObject body)
+    {
         var name = body["lora_name"]?.GetValue<string>();
         var path = body["lora_path"]?.GetValue<string>();
         _requests.Enqueue($"POST /v1/load_lora_adapter {name}");
@@ -95,20 +113,19 @@ public sealed class FakeVllmServer : IAsyncDisposable
         {
             _adapters[name] = path;
         }
-        return Results.Text($"Success: LoRA adapter '{name}' added successfully.");
+        return Reply.Text($"Success: LoRA adapter '{name}' added successfully.");
     }
 
-    private async Task<IResult> UnloadAsync(HttpContext context)
+    private Reply Unload(JsonObject body)
     {
-        var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
         var name = body["lora_name"]?.GetValue<string>() ?? "";
         _requests.Enqueue($"POST /v1/unload_lora_adapter {name}");
         return _adapters.TryRemove(name, out _)
-            ? Results.Text($"Success: LoRA adapter '{name}' removed successfully.")
+            ? Reply.Text($"Success: LoRA adapter '{name}' removed successfully.")
             : Error(404, $"The lora adapter '{name}' cannot be found.", "NotFoundError");
     }
 
-    private IResult Models()
+    private Reply Models()
     {
         _requests.Enqueue("GET /v1/models");
         var data = new JsonArray(new JsonObject
@@ -134,12 +151,11 @@ public sealed class FakeVllmServer : IAsyncDisposable
                 ["max_model_len"] = null,
             });
         }
-        return Results.Json(new JsonObject { ["object"] = "list", ["data"] = data });
+        return Reply.Json(new JsonObject { ["object"] = "list", ["data"] = data });
     }
 
-    private async Task<IResult> ChatAsync(HttpContext context)
+    private Reply Chat(JsonObject body)
     {
-        var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
         var model = body["model"]?.GetValue<string>() ?? "";
         _requests.Enqueue($"POST /v1/chat/completions {model}");
         if (model != BaseModel && !_adapters.ContainsKey(model))
@@ -158,7 +174,7 @@ public sealed class FakeVllmServer : IAsyncDisposable
                 _adapters.Clear();
             }
         }
-        return Results.Json(new JsonObject
+        return Reply.Json(new JsonObject
         {
             ["id"] = "chatcmpl-fake",
             ["object"] = "chat.completion",
@@ -174,6 +190,36 @@ public sealed class FakeVllmServer : IAsyncDisposable
         });
     }
 
-    private static IResult Error(int status, string message, string type) =>
-        Results.Json(new JsonObject { ["object"] = "error", ["message"] = message, ["type"] = type, ["code"] = status }, statusCode: status);
+    private Reply NotFound(string method, string path)
+    {
+        _requests.Enqueue($"{method} {path}");
+        return Reply.Json(new JsonObject { ["detail"] = "Not Found" }, 404);
+    }
+
+    private static Reply Error(int status, string message, string type) =>
+        Reply.Json(new JsonObject { ["object"] = "error", ["message"] = message, ["type"] = type, ["code"] = status }, status);
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private sealed record Reply(int Status, string ContentType, string Body)
+    {
+        public static Reply Json(JsonNode body, int status = 200) => new(status, "application/json", body.ToJsonString());
+
+        public static Reply Text(string body) => new(200, "text/plain; charset=utf-8", body);
+
+        public async Task WriteAsync(HttpListenerResponse response)
+        {
+            var bytes = Encoding.UTF8.GetBytes(Body);
+            response.StatusCode = Status;
+            response.ContentType = ContentType;
+            response.ContentLength64 = bytes.Length;
+            await response.OutputStream.WriteAsync(bytes);
+            response.Close();
+        }
+    }
 }

@@ -225,5 +225,40 @@ public sealed class ExternalBackendTests : IAsyncLifetime
         Assert.Equal(trainer.Artifacts.GetFullPath("adapters/p/c-r0"), _vllm1.Adapters["p-c-r0"]);
     }
 
+    [Fact]
+    public async Task OldAdaptersAreUnloadedAfterAPublishUnlessActivePinnedOrNeededByARunningCampaign()
+    {
+        await using var trainer = await TrainerAsync(AdapterScripts.Valid, e => e.KeepLoadedVersions = 1);
+        await trainer.Store.CreateCampaignAsync(new CampaignRecord { Id = "old", Spec = new CampaignSpec() });
+        await trainer.Store.CreateCampaignAsync(new CampaignRecord { Id = "live", Spec = new CampaignSpec() });
+        foreach (var (name, campaign) in new[] { ("a1", "old"), ("a2", "old"), ("a3", "live") })
+        {
+            await trainer.Registry.PublishAsync(new PolicyVersion
+            {
+                PolicyName = "p", Version = 0, Kind = "sr", Model = name, CheckpointPath = $"adapters/p/{name}", TrainingRequestId = name, CampaignId = campaign,
+            });
+            _vllm1.AddAdapter(name, $"/served/{name}");
+            _vllm2.AddAdapter(name, $"/served/{name}");
+        }
+        // A pending episode of the finished campaign still pins v1 (a1).
+        var lease = (await trainer.Store.TryAcquireAsync(LeaseKinds.Campaign, "old", "test", TimeSpan.FromMinutes(1)))!;
+        await trainer.Store.CreateEpisodesAsync(lease, [new EpisodeRecord
+        {
+            Id = "e1", CampaignId = "old", Round = 0, Phase = "eval", TaskId = "t", ScenarioId = "s", Agent1Id = "x", Agent2Id = "y", Seed = 1,
+            Seats = [new SeatBinding(AgentRoles.Policy, "p", 1, "a1"), new SeatBinding(AgentRoles.Partner, AgentRoles.Partner, 0, "sim-partner")],
+        }]);
+        await trainer.Store.SetCampaignStatusAsync("old", CampaignStatus.Completed);
+        await trainer.RequestAsync("c-r0", "external");
+
+        var (request, _) = await trainer.ProcessNextAsync();
+
+        Assert.True(request.Status == TrainingStatus.Succeeded, $"request ended {request.Status}: {request.Error}");
+        foreach (var server in new[] { _vllm1, _vllm2 })
+        {
+            Assert.Equal(["a1", "a3", "p-c-r0"], server.Adapters.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(["POST /v1/unload_lora_adapter a2"], server.Requests.Where(r => r.Contains("unload", StringComparison.Ordinal)));
+        }
+    }
+
     private static string After(string[] args, string flag) => args[Array.IndexOf(args, flag) + 1];
 }
