@@ -79,18 +79,30 @@ internal sealed partial class TrainerService(
         var progress = new StoreProgress(store, lease, time);
         try
         {
+            var backend = backends.FirstOrDefault(b => string.Equals(b.Name, request.Settings.Backend, StringComparison.OrdinalIgnoreCase));
             var existing = (await registry.ListAsync(request.PolicyName, stoppingToken))
                 .FirstOrDefault(v => v.TrainingRequestId == request.Id);
             if (existing is not null)
             {
+                // The previous owner published and died before completing: finish its work, including the check
+                // that the publish took effect if the version is still the active one.
                 LogAlreadyPublished(logger, request.Id, existing.Version);
+                var active = await store.GetActiveVersionAsync(request.PolicyName, stoppingToken);
+                if (backend is not null && o.Serves(backend.Name) && active?.Version == existing.Version
+                    && existing.ParentVersion is { } parent
+                    && await VerifyOrRollBackAsync(backend, existing, await store.GetVersionAsync(request.PolicyName, parent, stoppingToken), lease, stoppingToken) is { } unverified)
+                {
+                    return unverified;
+                }
                 await store.CompleteTrainingRequestAsync(lease, TrainingStatus.Succeeded, existing.Version, null, stoppingToken);
                 return Outcome.Succeeded;
             }
 
-            var backend = backends.FirstOrDefault(b => string.Equals(b.Name, request.Settings.Backend, StringComparison.OrdinalIgnoreCase))
-                ?? throw new TrainingBackendException(
+            if (backend is null)
+            {
+                throw new TrainingBackendException(
                     $"Training backend '{request.Settings.Backend}' does not exist (known: {string.Join(", ", backends.Select(b => b.Name))}).");
+            }
             if (!o.Serves(backend.Name))
             {
                 var served = string.Join(", ", backends.Select(b => b.Name).Where(o.Serves));
@@ -139,17 +151,9 @@ internal sealed partial class TrainerService(
                 Metrics = checkpoint.Metrics,
             }, stoppingToken);
 
-            try
+            if (await VerifyOrRollBackAsync(backend, version, previous, lease, stoppingToken) is { } failed)
             {
-                await backend.VerifyPublishedAsync(version, stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                var rolledBack = await RollBackAsync(version, previous, stoppingToken);
-                LogVerificationFailed(logger, ex, request.Id, version.Version);
-                await store.CompleteTrainingRequestAsync(lease, TrainingStatus.Failed, null,
-                    $"{request.PolicyName} v{version.Version} ({version.Model}) was published but did not take effect: {ex.Message} {rolledBack}", stoppingToken);
-                return Outcome.Failed;
+                return failed;
             }
 
             await store.ReportTrainingProgressAsync(lease, $"published {version.PolicyName} v{version.Version} ({version.Model})", stoppingToken);
@@ -189,6 +193,26 @@ internal sealed partial class TrainerService(
         {
             await heartbeat.CancelAsync();
             await renewals;
+        }
+    }
+
+    /// <summary>Asks the backend whether the publish of <paramref name="version"/> took effect; if not, rolls back to
+    /// <paramref name="previous"/> and fails the request (returns <see cref="Outcome.Failed"/>). Null = it did.</summary>
+    private async Task<Outcome?> VerifyOrRollBackAsync(
+        ITrainingBackend backend, PolicyVersion version, PolicyVersion? previous, Lease lease, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await backend.VerifyPublishedAsync(version, cancellationToken);
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var rolledBack = await RollBackAsync(version, previous, cancellationToken);
+            LogVerificationFailed(logger, ex, lease.Key, version.Version);
+            await store.CompleteTrainingRequestAsync(lease, TrainingStatus.Failed, null,
+                $"{version.PolicyName} v{version.Version} ({version.Model}) was published but did not take effect: {ex.Message} {rolledBack}", cancellationToken);
+            return Outcome.Failed;
         }
     }
 

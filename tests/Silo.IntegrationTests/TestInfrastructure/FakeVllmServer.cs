@@ -59,9 +59,10 @@ public sealed class FakeVllmServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        await _loop;
+        // Close alone: Stop followed by Close makes the managed listener re-resolve its endpoint and can fail
+        // with "address already in use" once the port was reused.
         _listener.Close();
+        await _loop;
     }
 
     private async Task ServeAsync()

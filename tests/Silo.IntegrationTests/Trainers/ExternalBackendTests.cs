@@ -192,6 +192,26 @@ public sealed class ExternalBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATrainerTakingOverAfterThePublishStillChecksItTookEffect()
+    {
+        await using var trainer = await TrainerAsync(AdapterScripts.Valid);
+        await trainer.RequestAsync("c-r0", "external");
+        // The previous owner published v1 and died before its check; no server serves the adapter.
+        await trainer.Registry.PublishAsync(new PolicyVersion
+        {
+            PolicyName = "p", Version = 0, Kind = "bc", Model = "p-c-r0", ParentVersion = 0, CheckpointPath = "adapters/p/c-r0", TrainingRequestId = "c-r0",
+        });
+
+        var (request, _) = await trainer.ProcessNextAsync();
+
+        Assert.Equal(TrainingStatus.Failed, request.Status);
+        Assert.StartsWith("p v1 (p-c-r0) was published but did not take effect: vLLM server", request.Error, StringComparison.Ordinal);
+        Assert.EndsWith("Rolled back: v0 is active again.", request.Error, StringComparison.Ordinal);
+        Assert.Equal(0, (await trainer.Store.GetActiveVersionAsync("p"))!.Version);
+        Assert.False(File.Exists(Record), "the command must not run for a request that already published");
+    }
+
+    [Fact]
     public async Task AServerWithoutRuntimeLoraUpdatingIsReportedWithTheFix()
     {
         await using var plain = await FakeVllmServer.StartAsync(runtimeLoraUpdating: false);
