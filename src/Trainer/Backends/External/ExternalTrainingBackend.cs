@@ -188,7 +188,14 @@ internal sealed partial class ExternalTrainingBackend(
             }
             lock (gate)
             {
-                log.WriteLine(line);
+                try
+                {
+                    log.WriteLine(line);
+                }
+                catch (ObjectDisposedException)
+                {
+                    return; // a line after the run ended (the command was killed); nothing to record it in
+                }
                 tail.Enqueue(line);
                 if (tail.Count > TailLines)
                 {
