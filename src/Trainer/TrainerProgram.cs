@@ -72,7 +72,7 @@ public static partial class TrainerProgram
             store = await TrainerStoreFactory.OpenAsync(storeSetting!, TimeProvider.System, CancellationToken.None);
         }
         catch (Exception ex) when (ex is NotSupportedException or IOException or UnauthorizedAccessException or InvalidOperationException
-            or Microsoft.Data.Sqlite.SqliteException)
+            or System.Data.Common.DbException or TimeoutException)
         {
             await Console.Error.WriteLineAsync($"error: could not open the store ({TrainerStoreFactory.Describe(storeSetting!)}): {ex.Message}");
             return 1;

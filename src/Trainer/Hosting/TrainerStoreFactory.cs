@@ -42,10 +42,7 @@ public static partial class TrainerStoreFactory
         ArgumentException.ThrowIfNullOrWhiteSpace(store);
         if (IsPostgres(store))
         {
-            // >>> PostgreSQL call site: the lead wires
-            //     `return await PostgresSotopiaStore.OpenAsync(store, …);` (namespace SotopiaPi.Storage) here
-            //     once the PostgreSQL store is merged. <<<
-            throw new NotSupportedException("PostgreSQL store not yet merged");
+            return await PostgresSotopiaStore.OpenAsync(store, new PostgresStoreOptions(), time, cancellationToken);
         }
         return await SqliteSotopiaStore.OpenAsync(store, time: time, ct: cancellationToken);
     }
