@@ -61,24 +61,22 @@ internal static class ModelsCommands
             using var gateway = new LlmGateway(settings with { Retry = settings.Retry with { MaxAttempts = Math.Min(settings.Retry.MaxAttempts, 2) } },
                 TimeProvider.System, NullLogger<LlmGateway>.Instance);
             var results = await LlmModelsCheck.RunAsync(gateway, ct);
-            var table = new Table().Title($"[bold]Endpoint check[/] ({Markup.Escape(settings.Origin)})").Border(TableBorder.Rounded);
-            foreach (var column in new[] { "roles", "base URL", "model asked", "model answered", "latency", "structured outputs", "rate-limit headers", "result" })
-            {
-                table.AddColumn(column);
-            }
+            AnsiConsole.MarkupLineInterpolated($"Endpoint check ({settings.Origin}):");
             foreach (var r in results)
             {
-                table.AddRow(
-                    string.Join(", ", r.Roles),
-                    Markup.Escape(r.BaseUrl.ToString()),
-                    Markup.Escape(r.Model),
-                    Markup.Escape(r.AnsweredModel ?? "-"),
-                    r.Latency is { } l ? $"{l.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms" : "-",
-                    Markup.Escape(r.StructuredOutputs),
-                    r.RateLimitHeaders.Count == 0 ? "none" : Markup.Escape(string.Join("\n", r.RateLimitHeaders.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => $"{h.Key}: {h.Value}"))),
-                    r.Ok ? "[green]ok[/]" : $"[red]{Markup.Escape(r.Error ?? "failed")}[/]");
+                AnsiConsole.MarkupLineInterpolated($"{string.Join(", ", r.Roles)} — {r.BaseUrl}, model {r.Model}: {(r.Ok ? "ok" : "FAILED")}");
+                if (r.AnsweredModel is not null)
+                {
+                    AnsiConsole.MarkupLineInterpolated(
+                        $"  answered by {r.AnsweredModel} in {(r.Latency ?? TimeSpan.Zero).TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms; structured outputs: {r.StructuredOutputs}");
+                    AnsiConsole.MarkupLineInterpolated(
+                        $"  rate-limit headers: {(r.RateLimitHeaders.Count == 0 ? "none" : string.Join(", ", r.RateLimitHeaders.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => $"{h.Key}: {h.Value}")))}");
+                }
+                if (r.Error is not null)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"  [red]error:[/] {r.Error}");
+                }
             }
-            AnsiConsole.Write(table);
             return results.All(r => r.Ok) ? 0 : 1;
         }));
         return command;
