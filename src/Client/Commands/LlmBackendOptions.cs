@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using SotopiaPi.Client.Embedded;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Grains.Llm;
 using SotopiaPi.Silo.Llm;
 
 namespace SotopiaPi.Client.Commands;
@@ -70,10 +71,21 @@ internal static class LlmBackendOptions
             return;
         }
         Use(runtime, LoadSettings(configPath));
-        if (budgetUsd is null && budgetTokens is null)
+        if (budgetUsd is not null || budgetTokens is not null)
         {
-            return;
+            campaign = await RaiseBudgetAsync(runtime, campaign, budgetUsd, budgetTokens, ct);
         }
+        if (campaign.Spec.Budget.IsLimited
+            && (await CampaignUsageCalculator.ComputeAsync(runtime.Store, campaignId, campaign.Spec.Budget, ct)).ExceededLimit(campaign.Spec.Budget) is { } reached)
+        {
+            Spectre.Console.AnsiConsole.MarkupLineInterpolated(
+                $"[yellow]note:[/] {reached}; the campaign will pause again at once. Raise the limit with --budget-usd N or --budget-tokens N.");
+        }
+    }
+
+    private static async Task<CampaignRecord> RaiseBudgetAsync(EmbeddedRuntime runtime, CampaignRecord campaign, decimal? budgetUsd, long? budgetTokens, CancellationToken ct)
+    {
+        var campaignId = campaign.Id;
         var lease = await runtime.Store.TryAcquireAsync(LeaseKinds.Campaign, campaignId, EmbeddedRuntime.SiloId, TimeSpan.FromSeconds(15), ct)
             ?? throw new UserFacingException($"Campaign {campaignId} is being driven by another process; its budget cannot be changed now.");
         try
@@ -83,7 +95,9 @@ internal static class LlmBackendOptions
                 MaxCostUsd = budgetUsd ?? campaign.Spec.Budget.MaxCostUsd,
                 MaxTokens = budgetTokens ?? campaign.Spec.Budget.MaxTokens,
             };
-            await runtime.Store.SaveCampaignAsync(lease, campaign with { Spec = campaign.Spec with { Budget = budget } }, ct);
+            var raised = campaign with { Spec = campaign.Spec with { Budget = budget } };
+            await runtime.Store.SaveCampaignAsync(lease, raised, ct);
+            return raised;
         }
         finally
         {

@@ -12,11 +12,11 @@ internal static class CampaignUsageOutput
     public static async Task RenderAsync(ISotopiaStore store, CampaignRecord campaign, IAnsiConsole console, CancellationToken ct)
     {
         var budget = campaign.Spec.Budget;
-        var usage = await CampaignUsageCalculator.ComputeAsync(store, campaign.Id, budget, ct);
-        if (usage.Calls == 0 && !budget.IsLimited && campaign.Spec.Backend != "llm")
+        if (campaign.Spec.Backend != "llm" && !budget.IsLimited)
         {
             return;
         }
+        var usage = await CampaignUsageCalculator.ComputeAsync(store, campaign.Id, budget, ct);
         var limits = new List<string>();
         if (budget.MaxCostUsd is { } usd)
         {
