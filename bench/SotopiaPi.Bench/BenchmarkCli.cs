@@ -23,8 +23,12 @@ internal static class BenchmarkCli
                         $"| {c} | {result.Episodes} | {result.Turns} | {result.Seconds:F2} | {result.EpisodesPerSecond:F0} | {result.TurnsPerSecond:F0} | {result.PeakRssMb:F0} | {result.ManagedHeapMb:F0} |"));
                 }
                 return 0;
+            case "llm":
+                return await LlmBenchmarkCli.RunAsync(args);
+            case "llm-server":
+                return await LlmFakeEndpoint.RunFromArgsAsync(args);
             default:
-                Console.Error.WriteLine($"Unknown benchmark '{which}'. Known: episodes.");
+                Console.Error.WriteLine($"Unknown benchmark '{which}'. Known: episodes, llm.");
                 return 2;
         }
     }

@@ -35,6 +35,9 @@ internal sealed class EmbeddedRuntime : IAsyncDisposable
     public IArtifactStore Artifacts { get; }
     public string LogPath => Path.Combine(Home, "logs", "sotopia.log");
 
+    /// <summary>Registers the backend (policies, judge, campaign models); null = the offline simulator.</summary>
+    public Action<IServiceCollection>? Backend { get; set; }
+
     public static async Task<EmbeddedRuntime> OpenAsync(string home, CancellationToken cancellationToken)
     {
         home = Path.GetFullPath(home);
@@ -93,7 +96,14 @@ internal sealed class EmbeddedRuntime : IAsyncDisposable
     {
         services.AddSotopiaStore(Store, Artifacts);
         services.AddSingleton(TimeProvider.System);
-        services.AddSotopiaSimulatorBackend();
+        if (Backend is { } backend)
+        {
+            backend(services);
+        }
+        else
+        {
+            services.AddSotopiaSimulatorBackend();
+        }
         services.AddSingleton<PolicyRegistryGrain>();
         services.AddSingleton<CampaignLauncher>();
     }
