@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.Api;
 using SotopiaPi.Silo.Api.Health;
+using SotopiaPi.Silo.Llm;
 using SotopiaPi.Silo.Options;
 using SotopiaPi.Storage.Artifacts;
 using SotopiaPi.Trainer.Hosting;
@@ -88,7 +89,19 @@ public static class SiloHost
         services.AddSotopiaStore(store, artifacts);
         services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.SectionName));
         services.AddSotopiaSilo();
-        services.AddSotopiaSimulatorBackend();
+        var backend = builder.Configuration["backend"] ?? builder.Configuration["SOTOPIA_BACKEND"] ?? "simulator";
+        switch (backend.Trim().ToLowerInvariant())
+        {
+            case "simulator":
+                services.AddSotopiaSimulatorBackend();
+                break;
+            case "llm":
+                // Roles, endpoints and limits from SOTOPIA_LLM_CONFIG (or the OPENAI_* defaults); keys from the environment.
+                services.AddSotopiaLlmBackend(LlmConfigLoader.Load(builder.Configuration["llm-config"]));
+                break;
+            default:
+                throw new InvalidOperationException($"backend: '{backend}' is not one of simulator, llm (set --backend or SOTOPIA_BACKEND).");
+        }
         if (settings.RunTrainer)
         {
             services.AddOptions<TrainerOptions>().Bind(builder.Configuration.GetSection(TrainerOptions.SectionName));
