@@ -12,7 +12,7 @@ namespace SotopiaPi.Client.Commands;
 internal static class LlmBackendOptions
 {
     public const string TrainerNote =
-        "The LLM backend trains through the 'openai' trainer backend, which arrives with the trainer issue: until then BC/SR rounds stop after filtering and export (the campaign fails with the trainer's message, the round's SFT data stays in the artifacts folder), and 'eval' campaigns run fully.";
+        "BC/SR rounds of the LLM backend train through the 'openai' trainer backend (OpenAI fine-tuning, billed by OpenAI; SR rounds continue from the previous fine-tuned model). For a self-hosted model, run the trainer process with the 'external' LoRA + vLLM backend instead. If training fails (no key, a failed job), the campaign fails with the reason and the round's SFT data stays in the artifacts folder.";
 
     public static Option<string?> CreateBackend() => new("--backend") { Description = "simulator (offline, default) or llm (OpenAI-compatible endpoints)." };
 

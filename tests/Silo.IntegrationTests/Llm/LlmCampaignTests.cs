@@ -12,7 +12,7 @@ namespace SotopiaPi.Silo.IntegrationTests.Llm;
 
 /// <summary>Whole campaigns with every role on the fake server, hosted exactly as <c>sotopia run --backend llm</c>
 /// hosts them: task generation, a BC + SR + eval campaign (which stops after BC's filtering and export, because the
-/// openai trainer backend is not there yet), a full evaluation campaign, and a budget that pauses a campaign.</summary>
+/// openai trainer backend has no key here), a full evaluation campaign, and a budget that pauses a campaign.</summary>
 public sealed class LlmCampaignTests
 {
     [Fact]
@@ -42,7 +42,8 @@ public sealed class LlmCampaignTests
         var exported = home.Combine("dataset");
         SotopiaDataExporter.Write(await runtime.Store.LoadDatasetAsync(), exported);
 
-        // BC + 1 SR + eval: expert and judge play BC; training needs the openai trainer, so the campaign stops there.
+        // BC + 1 SR + eval: expert and judge play BC; the round trains through the openai trainer backend, which has
+        // no OpenAI key here (the fake chat server does not fine-tune), so the campaign stops there, saying why.
         var trainingSpec = LlmBackendOptions.Prepare(new CampaignSpec
         {
             Name = "llm-bc-sr",
@@ -56,7 +57,7 @@ public sealed class LlmCampaignTests
         var training = await RunAsync(runtime, trainingSpec);
 
         Assert.Equal(CampaignStatus.Failed, training.Status);
-        Assert.Contains("Training backend 'openai' is not configured", training.Error);
+        Assert.Contains("No OpenAI API key", training.Error);
         var bc = Assert.Single(training.Rounds);
         Assert.Equal(("bc", 2, 4, 4), (bc.Phase, bc.Scenarios, bc.Episodes, bc.Completed));
         Assert.True(bc.TrainingExamples > 0);

@@ -98,8 +98,8 @@ public sealed partial class LlmCliTests
         var exit = await run.WaitForExitAsync(Timeout);
 
         Assert.True(exit == 1, Text(run));
-        Assert.Contains("arrives with the trainer issue", Text(run));
-        Assert.Contains("Training backend 'openai' is not configured", Text(run));
+        Assert.Contains("'openai' trainer backend", Text(run));
+        Assert.Contains("No OpenAI API key", Text(run));
         Assert.True(Directory.EnumerateFiles(dir.Combine("home", "artifacts"), "*.jsonl", SearchOption.AllDirectories).Any(), Text(run));
     }
 
