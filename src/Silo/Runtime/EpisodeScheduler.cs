@@ -97,6 +97,14 @@ internal sealed partial class EpisodeScheduler(
             dropped = true;
             await ReleaseQuietlyAsync(claim.Lease);
         }
+        catch (Exception ex) when (IsTransient(ex))
+        {
+            // The store (or the network to it) failed for a moment: nothing about the episode is wrong. Hand it
+            // back; it resumes from its stored turns on the next claim.
+            dropped = true;
+            LogTransient(logger, ex, claim.Episode.Id);
+            await ReleaseQuietlyAsync(claim.Lease);
+        }
         catch (Exception ex)
         {
             failed = true;
@@ -110,6 +118,14 @@ internal sealed partial class EpisodeScheduler(
             signal.Set();
         }
     }
+
+    /// <summary>Store and network failures that say nothing about the episode itself.</summary>
+    internal static bool IsTransient(Exception ex) => ex switch
+    {
+        System.Data.Common.DbException db => db.IsTransient || db.GetType().Name is "NpgsqlException",
+        TimeoutException or IOException or System.Net.Sockets.SocketException => true,
+        _ => ex.InnerException is { } inner && IsTransient(inner),
+    };
 
     private async Task FailQuietlyAsync(ClaimedEpisode claim, Exception error, CancellationToken stoppingToken)
     {
@@ -151,6 +167,9 @@ internal sealed partial class EpisodeScheduler(
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Episode {EpisodeId} failed")]
     private static partial void LogEpisodeFailed(ILogger logger, Exception exception, string episodeId);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Episode {EpisodeId} hit a transient store failure; handed back to be resumed")]
+    private static partial void LogTransient(ILogger logger, Exception exception, string episodeId);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Could not release the lease of {Key} on shutdown; it will expire")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, string key);
