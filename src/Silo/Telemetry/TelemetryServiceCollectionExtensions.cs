@@ -31,6 +31,7 @@ public static class TelemetryServiceCollectionExtensions
             return services;
         }
         services.AddSingleton<TelemetryMarker>();
+        services.AddHostedService<RequestTraceContextListener>();
         services.AddHostedService(sp => new TelemetryExportService(
             settings, serviceName, p => p.GetService<IOptions<SiloOptions>>()?.Value.SiloId, sp, sp.GetRequiredService<ILogger<TelemetryExportService>>()));
         return services;
