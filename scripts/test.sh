@@ -32,6 +32,11 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 
+# The deployment tests validate the Kubernetes manifests offline with the npm kubernetes-models validators.
+if [ ! -d tests/k8s-validate/node_modules ]; then
+  (cd tests/k8s-validate && npm ci --no-audit --no-fund)
+fi
+
 dotnet build SotopiaPi.sln -c Release -nologo -v quiet
 
 status=0

@@ -4,8 +4,10 @@ using Microsoft.Extensions.Logging;
 using SotopiaPi.Grains.Campaigns;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Grains.Policies;
+using SotopiaPi.Grains.Telemetry;
 using SotopiaPi.Silo.Hosting;
 using SotopiaPi.Silo.Runtime;
+using SotopiaPi.Silo.Telemetry;
 using SotopiaPi.Storage.Artifacts;
 using SotopiaPi.Storage;
 using SotopiaPi.Trainer.Hosting;
@@ -73,6 +75,13 @@ internal sealed class EmbeddedRuntime : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddProvider(new FileLoggerProvider(LogPath));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        // OTLP export when the standard OTEL_* variables are set.
+        var telemetry = OtlpExportSettings.Read(Environment.GetEnvironmentVariable);
+        if (telemetry.Problems.Count > 0)
+        {
+            throw new UserFacingException("OpenTelemetry settings: " + string.Join(" ", telemetry.Problems));
+        }
+        builder.Services.AddSotopiaTelemetry(telemetry, "sotopia");
         AddServices(builder.Services);
         builder.Services.AddSotopiaSilo(o =>
         {

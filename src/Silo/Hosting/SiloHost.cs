@@ -10,6 +10,7 @@ using SotopiaPi.Silo.Api;
 using SotopiaPi.Silo.Api.Health;
 using SotopiaPi.Silo.Llm;
 using SotopiaPi.Silo.Options;
+using SotopiaPi.Silo.Telemetry;
 using SotopiaPi.Storage.Artifacts;
 using SotopiaPi.Trainer.Hosting;
 using SotopiaPi.Trainer.Options;
@@ -86,6 +87,8 @@ public static class SiloHost
     {
         var services = builder.Services;
         services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
+        // First, so the exporters start before the silo's services and stop (flush) after them.
+        services.AddSotopiaTelemetry(settings.Telemetry);
         services.AddSotopiaStore(store, artifacts);
         services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.SectionName));
         services.AddSotopiaSilo();

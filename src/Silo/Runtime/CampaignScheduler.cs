@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SotopiaPi.Grains.Campaigns;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Grains.Policies;
+using SotopiaPi.Grains.Telemetry;
 using SotopiaPi.Silo.Options;
 
 namespace SotopiaPi.Silo.Runtime;
@@ -17,6 +18,7 @@ internal sealed partial class CampaignScheduler(
     PolicyRegistryGrain registry,
     CampaignModels models,
     CampaignWakeup wakeup,
+    SotopiaInstruments instruments,
     IOptions<SiloOptions> options,
     IOptions<CampaignGrainOptions> grainOptions,
     TimeProvider time,
@@ -68,6 +70,7 @@ internal sealed partial class CampaignScheduler(
             {
                 continue;
             }
+            instruments.LeaseClaimed(LeaseKinds.Campaign, lease.Epoch);
             _running[campaign.Id] = DriveAsync(campaign.Id, lease, stoppingToken);
         }
     }
@@ -79,7 +82,7 @@ internal sealed partial class CampaignScheduler(
         {
             var grain = new CampaignGrain(
                 campaignId, lease, store, artifacts, registry, models, grainOptions.Value, time,
-                loggers.CreateLogger<CampaignGrain>(), wakeup);
+                loggers.CreateLogger<CampaignGrain>(), wakeup, instruments);
             var status = await grain.RunAsync(stoppingToken);
             LogCampaignLeft(logger, campaignId, status);
         }

@@ -4,7 +4,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SotopiaPi.Grains.Episodes;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Grains.Telemetry;
 using SotopiaPi.Silo.Options;
+using SotopiaPi.Silo.Telemetry;
 
 namespace SotopiaPi.Silo.Runtime;
 
@@ -18,6 +20,8 @@ internal sealed partial class EpisodeScheduler(
     IEpisodeJudge judge,
     WorkSignal signal,
     SiloStatistics statistics,
+    SotopiaInstruments instruments,
+    EpisodeTraceContexts traceContexts,
     IOptions<SiloOptions> options,
     TimeProvider time,
     ILogger<EpisodeScheduler> logger) : BackgroundService
@@ -67,6 +71,8 @@ internal sealed partial class EpisodeScheduler(
     private void Start(ClaimedEpisode claim, CancellationToken stoppingToken)
     {
         statistics.OnStarted();
+        instruments.LeaseClaimed(LeaseKinds.Episode, claim.Lease.Epoch);
+        instruments.EpisodeStarted(claim.Episode);
         var task = RunAsync(claim, stoppingToken);
         _activations[claim.Episode.Id] = task;
         if (task.IsCompleted)
@@ -80,11 +86,14 @@ internal sealed partial class EpisodeScheduler(
         await Task.Yield();
         var failed = false;
         var dropped = false;
+        EpisodeStatus? finished = null;
         try
         {
             var setup = await datasets.GetSetupAsync(claim.Episode, stoppingToken);
-            var grain = new EpisodeGrain(claim, setup, store, policies, judge, time);
+            var parent = await traceContexts.GetParentAsync(claim.Episode, stoppingToken);
+            var grain = new EpisodeGrain(claim, setup, store, policies, judge, time, instruments, parent);
             var status = await grain.RunAsync(stoppingToken);
+            finished = status;
             failed = status == EpisodeStatus.Failed;
         }
         catch (StaleEpochException ex)
@@ -108,12 +117,17 @@ internal sealed partial class EpisodeScheduler(
         catch (Exception ex)
         {
             failed = true;
+            finished = EpisodeStatus.Failed;
             LogEpisodeFailed(logger, ex, claim.Episode.Id);
             await FailQuietlyAsync(claim, ex, stoppingToken);
         }
         finally
         {
             statistics.OnFinished(failed, dropped);
+            if (finished is { } end)
+            {
+                instruments.EpisodeFinished(claim.Episode, end);
+            }
             _activations.TryRemove(claim.Episode.Id, out _);
             signal.Set();
         }
