@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # The silo process (src/Silo): plays episodes, drives campaigns, serves the HTTP API on port 8080.
 #   docker build -f k8s/images/silo.Dockerfile -t sotopia-silo:dev .
-# Settings come from the environment (docs/cluster.md); in a pod the silo listens on every interface, so
+# Settings come from the environment (README.md "Run a cluster"); in a pod the silo listens on every interface, so
 # SOTOPIA_API_TOKEN is required (k8s/base wires it from a Secret).
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build

@@ -1,4 +1,5 @@
 using SotopiaPi.Grains.Telemetry;
+using SotopiaPi.Silo.Llm;
 using SotopiaPi.Silo.Options;
 using SotopiaPi.Trainer.Options;
 
@@ -17,6 +18,7 @@ public static class SiloEnvironment
         SiloSettingNames.StoreVariable,
         SiloSettingNames.ArtifactsVariable,
         SiloSettingNames.TrainerVariable,
+        SiloSettingNames.BackendVariable,
         SiloSettingNames.ShutdownTimeoutVariable,
         SiloSettingNames.AdvertisedUrlVariable,
         SiloSettingNames.ApiTokenVariable,
@@ -27,10 +29,10 @@ public static class SiloEnvironment
         .. TelemetryVariables.All,
     ];
 
-    /// <summary>The LLM backend's variables (src/Silo/Llm: <c>LlmDefaults</c>): the configuration file, the default
-    /// endpoint and key, and the keys its configuration names by <c>api_key_env</c>. Read once the LLM backend is
-    /// composed into the silo process.</summary>
-    public static IReadOnlyList<string> LlmBackendNames { get; } = ["SOTOPIA_LLM_CONFIG", "OPENAI_BASE_URL", "OPENAI_API_KEY"];
+    /// <summary>The LLM backend's variables (<see cref="LlmDefaults"/>), read with <c>--backend llm</c> /
+    /// <c>SOTOPIA_BACKEND=llm</c>: the configuration file, the default endpoint and key (plus the keys its
+    /// configuration names by <c>api_key_env</c>).</summary>
+    public static IReadOnlyList<string> LlmBackendNames { get; } = [LlmDefaults.ConfigVariable, LlmDefaults.BaseUrlVariable, LlmDefaults.ApiKeyVariable];
 
     /// <summary>Configuration sections bound to options classes: <c>Silo__MaxConcurrentEpisodes</c> sets
     /// <see cref="SiloOptions.MaxConcurrentEpisodes"/>; <c>Trainer__…</c> the in-process trainer's

@@ -92,7 +92,7 @@ public static class SiloHost
         services.AddSotopiaStore(store, artifacts);
         services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.SectionName));
         services.AddSotopiaSilo();
-        var backend = builder.Configuration["backend"] ?? builder.Configuration["SOTOPIA_BACKEND"] ?? "simulator";
+        var backend = builder.Configuration[SiloSettingNames.Backend] ?? builder.Configuration[SiloSettingNames.BackendVariable] ?? "simulator";
         switch (backend.Trim().ToLowerInvariant())
         {
             case "simulator":
@@ -100,7 +100,7 @@ public static class SiloHost
                 break;
             case "llm":
                 // Roles, endpoints and limits from SOTOPIA_LLM_CONFIG (or the OPENAI_* defaults); keys from the environment.
-                services.AddSotopiaLlmBackend(LlmConfigLoader.Load(builder.Configuration["llm-config"]));
+                services.AddSotopiaLlmBackend(LlmConfigLoader.Load(builder.Configuration[SiloSettingNames.LlmConfig]));
                 break;
             default:
                 throw new InvalidOperationException($"backend: '{backend}' is not one of simulator, llm (set --backend or SOTOPIA_BACKEND).");
