@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Grains.Telemetry;
 using SotopiaPi.Storage.Artifacts;
 using SotopiaPi.Trainer.Hosting;
 using SotopiaPi.Trainer.Options;
@@ -91,6 +92,14 @@ public static partial class TrainerProgram
                     o.Backends.Count == 0 ? "all" : string.Join(", ", o.Backends),
                     o.OpenAI.ApiKeyVariable, Environment.GetEnvironmentVariable(o.OpenAI.ApiKeyVariable) is { Length: > 0 } ? "set" : "not set",
                     o.External.VllmServers.Count == 0 ? "none" : string.Join(", ", o.External.VllmServers));
+                // Traces and metrics go out over OTLP only when the standard OTEL_EXPORTER_OTLP_* variables are set.
+                var telemetry = OtlpExportSettings.Read(key => configuration[key]);
+                if (telemetry.Problems.Count > 0)
+                {
+                    await Console.Error.WriteLineAsync("error: invalid telemetry settings:\n  " + string.Join("\n  ", telemetry.Problems));
+                    return 2;
+                }
+                using var export = SotopiaTelemetryExport.Start(telemetry, "sotopia-trainer", o.TrainerId);
                 await host.RunAsync();
                 return 0;
             }

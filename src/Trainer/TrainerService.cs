@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Grains.Policies;
+using SotopiaPi.Grains.Telemetry;
 using SotopiaPi.Trainer.Backends;
 using SotopiaPi.Trainer.Options;
 
@@ -21,7 +22,8 @@ internal sealed partial class TrainerService(
     IEnumerable<ITrainingBackend> backends,
     IOptions<TrainerOptions> options,
     TimeProvider time,
-    ILogger<TrainerService> logger) : BackgroundService
+    ILogger<TrainerService> logger,
+    SotopiaInstruments? instruments = null) : BackgroundService
 {
     /// <summary>What became of a claimed request.</summary>
     internal enum Outcome
@@ -77,6 +79,29 @@ internal sealed partial class TrainerService(
         using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var renewals = RenewWhileTrainingAsync(o, heartbeat.Token);
         var progress = new StoreProgress(store, lease, time);
+        using var activity = SotopiaActivities.StartTrainerRequest(request, request.Settings.Backend);
+        var requestStarted = time.GetTimestamp();
+        var outcome = Outcome.Abandoned;
+        try
+        {
+            outcome = await ProcessCoreAsync();
+            return outcome;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SotopiaActivities.RecordFailure(activity, ex);
+            throw;
+        }
+        finally
+        {
+            if (outcome is Outcome.Succeeded or Outcome.Failed)
+            {
+                instruments?.TrainerRequestCompleted(request.Settings.Backend, time.GetElapsedTime(requestStarted), outcome == Outcome.Succeeded);
+            }
+        }
+
+        async Task<Outcome> ProcessCoreAsync()
+        {
         try
         {
             var backend = backends.FirstOrDefault(b => string.Equals(b.Name, request.Settings.Backend, StringComparison.OrdinalIgnoreCase));
@@ -113,12 +138,16 @@ internal sealed partial class TrainerService(
                 return Outcome.HandedBack;
             }
 
-            var hash = await artifacts.HashAsync(request.DatasetPath, stoppingToken);
-            if (!string.Equals(hash, request.DatasetHash, StringComparison.OrdinalIgnoreCase))
+            await StageAsync(SotopiaTelemetryNames.TrainerDatasetSpan, "dataset", backend.Name, async () =>
             {
-                throw new InvalidDataException(
-                    $"Dataset '{request.DatasetPath}' has hash {hash}, but the request was made for {request.DatasetHash}.");
-            }
+                var hash = await artifacts.HashAsync(request.DatasetPath, stoppingToken);
+                if (!string.Equals(hash, request.DatasetHash, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidDataException(
+                        $"Dataset '{request.DatasetPath}' has hash {hash}, but the request was made for {request.DatasetHash}.");
+                }
+                return true;
+            });
             var baseVersion = await registry.GetVersionAsync(request.PolicyName, request.BaseVersion, stoppingToken);
 
             LogTraining(logger, request.Id, backend.Name, request.BaseVersion);
@@ -127,7 +156,8 @@ internal sealed partial class TrainerService(
                 await progress.FlushAsync(ct);
                 await store.ReportTrainingProgressAsync(lease, status, ct);
             });
-            var checkpoint = await backend.TrainAsync(context, stoppingToken);
+            var checkpoint = await StageAsync(SotopiaTelemetryNames.TrainerTrainingSpan, "training", backend.Name,
+                () => backend.TrainAsync(context, stoppingToken));
             progress.Seal();
             await progress.FlushAsync(stoppingToken);
 
@@ -136,7 +166,7 @@ internal sealed partial class TrainerService(
             // makes that one version, whoever registers first.)
             await store.ReportTrainingProgressAsync(lease, $"publishing {checkpoint.Model}", stoppingToken);
             var previous = await store.GetActiveVersionAsync(request.PolicyName, stoppingToken);
-            var version = await registry.PublishAsync(new PolicyVersion
+            var version = await StageAsync(SotopiaTelemetryNames.TrainerPublishSpan, "publish", backend.Name, () => registry.PublishAsync(new PolicyVersion
             {
                 PolicyName = request.PolicyName,
                 Version = 0,
@@ -149,7 +179,7 @@ internal sealed partial class TrainerService(
                 TrainingRequestId = request.Id,
                 CampaignId = request.CampaignId,
                 Metrics = checkpoint.Metrics,
-            }, stoppingToken);
+            }, stoppingToken));
 
             if (await VerifyOrRollBackAsync(backend, version, previous, lease, stoppingToken) is { } failed)
             {
@@ -193,6 +223,30 @@ internal sealed partial class TrainerService(
         {
             await heartbeat.CancelAsync();
             await renewals;
+        }
+        }
+    }
+
+    /// <summary>Runs one step of a request as a span and records its duration by stage and backend.</summary>
+    private async Task<T> StageAsync<T>(string spanName, string stage, string backend, Func<Task<T>> step)
+    {
+        using var span = SotopiaActivities.StartTrainerStage(spanName);
+        var started = time.GetTimestamp();
+        var ok = false;
+        try
+        {
+            var result = await step();
+            ok = true;
+            return result;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SotopiaActivities.RecordFailure(span, ex);
+            throw;
+        }
+        finally
+        {
+            instruments?.TrainerStageCompleted(stage, backend, time.GetElapsedTime(started), ok);
         }
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Grains.Policies;
+using SotopiaPi.Grains.Telemetry;
 using SotopiaPi.Grains.Prompts;
 using SotopiaPi.Trainer.Backends;
 using SotopiaPi.Trainer.Backends.External;
@@ -42,6 +43,8 @@ public static class TrainerServiceCollectionExtensions
         services.AddSingleton<TrainerMarker>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrainerOptions>, TrainerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<SotopiaInstruments>();
         services.TryAddSingleton<PolicyRegistryGrain>();
         services.TryAddSingleton<IPromptReader, AgentPromptReader>();
         services.TryAddSingleton<SimulatorCheckpointStore>();
