@@ -5,6 +5,7 @@ using SotopiaPi.Grains.Campaigns;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Grains.Llm;
 using SotopiaPi.Grains.Prompts;
+using SotopiaPi.Grains.Telemetry;
 
 namespace SotopiaPi.Silo.Llm;
 
@@ -33,7 +34,9 @@ public static class LlmServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<LlmGateway>>(),
             sp.GetRequiredService<LlmBudgetGateHolder>().Gate));
-        services.TryAddSingleton<ILlmGateway>(sp => sp.GetRequiredService<LlmGateway>());
+        services.TryAddSingleton<ILlmGateway>(sp => sp.GetService<SotopiaInstruments>() is { } instruments
+            ? new InstrumentedLlmGateway(sp.GetRequiredService<LlmGateway>(), instruments, sp.GetRequiredService<TimeProvider>())
+            : sp.GetRequiredService<LlmGateway>());
         services.TryAddSingleton<IPromptReader, AgentPromptReader>();
         services.TryAddSingleton<IPolicyProvider>(sp => new LlmPolicyProvider(sp.GetRequiredService<ILlmGateway>()));
         services.TryAddSingleton<IEpisodeJudge>(sp => new LlmJudge(sp.GetRequiredService<ILlmGateway>(), settings.Role(AgentRoles.Judge).Model));

@@ -346,7 +346,7 @@ public sealed class ManifestInvariantTests(RenderedOverlaysFixture overlays) : I
             return;
         }
         Assert.True(OperatorSecrets.TryGetValue(secret, out var keys) && keys.Contains(key),
-            $"{overlay.Name}: {user.Id} reads Secret {secret} key '{key}', which is neither rendered nor one the operator is told to create (README.md "Deploy to Kubernetes")");
+            $"{overlay.Name}: {user.Id} reads Secret {secret} key '{key}', which is neither rendered nor one the operator is told to create (README.md, 'Deploy to Kubernetes')");
     }
 
     private static string Decode(ManifestObject secret, string key) =>
