@@ -28,9 +28,31 @@ if [ -z "${SOTOPIA_TEST_POSTGRES:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb 
   fi
 fi
 
+# The dashboard's browser tests drive Debian's Chromium through Playwright (never a downloaded browser);
+# install it when missing.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== installing Chromium (apt-get install chromium)"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+  fi
+  $sudo apt-get update -qq >/dev/null
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "error: chromium was installed but /usr/bin/chromium is still missing" >&2
+    exit 2
+  fi
+fi
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
+
+# The deployment tests validate the Kubernetes manifests offline with the npm kubernetes-models validators.
+if [ ! -d tests/k8s-validate/node_modules ]; then
+  (cd tests/k8s-validate && npm ci --no-audit --no-fund)
+fi
 
 dotnet build SotopiaPi.sln -c Release -nologo -v quiet
 

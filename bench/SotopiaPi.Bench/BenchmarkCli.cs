@@ -26,8 +26,12 @@ internal static class BenchmarkCli
                 return 0;
             case "cluster":
                 return await ClusterBenchmarkCli.RunAsync(args);
+            case "llm":
+                return await LlmBenchmarkCli.RunAsync(args);
+            case "llm-server":
+                return await LlmFakeEndpoint.RunFromArgsAsync(args);
             default:
-                Console.Error.WriteLine($"Unknown benchmark '{which}'. Known: episodes, cluster.");
+                Console.Error.WriteLine($"Unknown benchmark '{which}'. Known: episodes, cluster, llm.");
                 return 2;
         }
     }

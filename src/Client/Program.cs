@@ -19,6 +19,8 @@ root.Subcommands.Add(EpisodeCommands.Create());
 root.Subcommands.Add(ExportCommands.Create());
 root.Subcommands.Add(PolicyCommands.Create());
 root.Subcommands.Add(ReportCommands.Create());
+root.Subcommands.Add(ModelsCommands.Create());
+root.Subcommands.Add(TasksCommands.Create());
 var data = DataCommands.Create();
 data.Subcommands.Add(StoreDataCommands.Import());
 data.Subcommands.Add(StoreDataCommands.Export());

@@ -29,11 +29,13 @@ internal static class CampaignCommands
         var detach = new Option<bool>("--detach") { Description = "Only create the campaign; 'sotopia run --resume' plays it." };
         var concurrency = new Option<int>("--concurrency") { Description = "Episodes played at once.", DefaultValueFactory = _ => 256 };
         var noProgress = new Option<bool>("--no-progress") { Description = "Plain progress lines instead of live bars." };
-        var command = new Command("start", "Create a campaign from a spec and run it to the end.") { spec, detach, concurrency, noProgress };
+        var config = LlmBackendOptions.CreateConfig();
+        var command = new Command("start", "Create a campaign from a spec and run it to the end.") { spec, detach, concurrency, noProgress, config };
         command.SetAction((parse, ct) => CliContext.GuardAsync(() => CliContext.WithRuntimeAsync(parse, ct, async runtime =>
         {
             var loaded = SpecFile.Load(parse.GetValue(spec)!);
             await runtime.ReclaimOrphanedLeasesAsync(ct);
+            loaded = await LlmBackendOptions.ConfigureNewAsync(runtime, loaded, null, parse.GetValue(config), null, null, ct);
             await using var services = runtime.BuildServices();
             var created = await services.GetRequiredService<CampaignLauncher>().CreateAsync(loaded, cancellationToken: ct);
             AnsiConsole.MarkupLineInterpolated($"Created campaign [bold]{created.Id}[/] ({loaded.Mode}).");
@@ -72,6 +74,7 @@ internal static class CampaignCommands
                         $"           training {request.Status}{(request.Progress is null ? "" : ": " + request.Progress)}{(request.PublishedVersion is { } v ? $" → v{v}" : "")}{(request.Error is null ? "" : " — " + request.Error)}");
                 }
             }
+            await CampaignUsageOutput.RenderAsync(runtime.Store, campaign, AnsiConsole.Console, ct);
             CampaignReport.Render(campaign, AnsiConsole.Console);
             return 0;
         })));

@@ -26,10 +26,14 @@ internal static class RunCommand
         var concurrency = new Option<int>("--concurrency") { Description = "Episodes played at once.", DefaultValueFactory = _ => 256 };
         var noProgress = new Option<bool>("--no-progress") { Description = "Plain progress lines instead of live bars." };
         var campaignIdOption = new Option<string?>("--campaign-id") { Description = "Id for the new campaign (default: generated); with the same id and seed two runs play identical episodes." };
+        Option<string?> backend = LlmBackendOptions.CreateBackend(), config = LlmBackendOptions.CreateConfig();
+        Option<decimal?> budgetUsd = LlmBackendOptions.CreateBudgetUsd();
+        Option<long?> budgetTokens = LlmBackendOptions.CreateBudgetTokens();
 
         var command = new Command("run", "Run an offline SOTOPIA-π experiment (BC + SR + evaluation) end to end.")
         {
             output, resume, specFile, mode, srRounds, dataset, evalSet, seed, invert, concurrency, noProgress, campaignIdOption,
+            backend, config, budgetUsd, budgetTokens,
         };
         command.SetAction((parse, ct) => CliContext.GuardAsync(async () =>
         {
@@ -51,6 +55,7 @@ internal static class RunCommand
                     await runtime.Store.SetCampaignStatusAsync(unfinished.Id, CampaignStatus.Running, ct);
                 }
                 campaignId = unfinished.Id;
+                await LlmBackendOptions.ConfigureResumeAsync(runtime, campaignId, parse.GetValue(config), parse.GetValue(budgetUsd), parse.GetValue(budgetTokens), ct);
                 AnsiConsole.MarkupLineInterpolated($"Resuming campaign [bold]{campaignId}[/] in {runtime.Home}");
             }
             else
@@ -61,6 +66,8 @@ internal static class RunCommand
                         $"Campaign {unfinished.Id} in '{runtime.Home}' is unfinished. Continue it with 'sotopia run --resume --out {runtime.Home}', or start fresh with another --out folder.");
                 }
                 var spec = BuildSpec(parse, specFile, mode, srRounds, dataset, evalSet, seed, invert);
+                spec = await LlmBackendOptions.ConfigureNewAsync(
+                    runtime, spec, parse.GetValue(backend), parse.GetValue(config), parse.GetValue(budgetUsd), parse.GetValue(budgetTokens), ct);
                 await using var services = runtime.BuildServices();
                 var campaign = await services.GetRequiredService<CampaignLauncher>().CreateAsync(spec, parse.GetValue(campaignIdOption), ct);
                 campaignId = campaign.Id;

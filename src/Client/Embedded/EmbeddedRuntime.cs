@@ -4,8 +4,10 @@ using Microsoft.Extensions.Logging;
 using SotopiaPi.Grains.Campaigns;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Grains.Policies;
+using SotopiaPi.Grains.Telemetry;
 using SotopiaPi.Silo.Hosting;
 using SotopiaPi.Silo.Runtime;
+using SotopiaPi.Silo.Telemetry;
 using SotopiaPi.Storage.Artifacts;
 using SotopiaPi.Storage;
 using SotopiaPi.Trainer.Hosting;
@@ -34,6 +36,9 @@ internal sealed class EmbeddedRuntime : IAsyncDisposable
     public ISotopiaStore Store { get; }
     public IArtifactStore Artifacts { get; }
     public string LogPath => Path.Combine(Home, "logs", "sotopia.log");
+
+    /// <summary>Registers the backend (policies, judge, campaign models); null = the offline simulator.</summary>
+    public Action<IServiceCollection>? Backend { get; set; }
 
     public static async Task<EmbeddedRuntime> OpenAsync(string home, CancellationToken cancellationToken)
     {
@@ -70,6 +75,13 @@ internal sealed class EmbeddedRuntime : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddProvider(new FileLoggerProvider(LogPath));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        // OTLP export when the standard OTEL_* variables are set.
+        var telemetry = OtlpExportSettings.Read(Environment.GetEnvironmentVariable);
+        if (telemetry.Problems.Count > 0)
+        {
+            throw new UserFacingException("OpenTelemetry settings: " + string.Join(" ", telemetry.Problems));
+        }
+        builder.Services.AddSotopiaTelemetry(telemetry, "sotopia");
         AddServices(builder.Services);
         builder.Services.AddSotopiaSilo(o =>
         {
@@ -93,7 +105,14 @@ internal sealed class EmbeddedRuntime : IAsyncDisposable
     {
         services.AddSotopiaStore(Store, Artifacts);
         services.AddSingleton(TimeProvider.System);
-        services.AddSotopiaSimulatorBackend();
+        if (Backend is { } backend)
+        {
+            backend(services);
+        }
+        else
+        {
+            services.AddSotopiaSimulatorBackend();
+        }
         services.AddSingleton<PolicyRegistryGrain>();
         services.AddSingleton<CampaignLauncher>();
     }

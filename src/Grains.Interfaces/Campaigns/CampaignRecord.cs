@@ -17,6 +17,12 @@ public sealed record CampaignRecord
     /// <summary>Scenario ids used for training so far (so every round draws fresh ones).</summary>
     public ImmutableArray<string> UsedScenarios { get; init; } = [];
     public string? Error { get; init; }
+    /// <summary>The W3C <c>traceparent</c> of the request that created the campaign (the console's API call), or
+    /// null: the campaign's round spans are its children, so one trace follows the campaign wherever it runs.</summary>
+    public string? TraceParent { get; init; }
+    /// <summary>The W3C <c>traceparent</c> of the span of the current stage (round) on the silo driving it, or null:
+    /// the round's episode spans, played on any silo, are its children.</summary>
+    public string? StageTraceParent { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }

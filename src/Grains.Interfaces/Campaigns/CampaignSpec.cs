@@ -35,4 +35,6 @@ public sealed record CampaignSpec
     /// <summary>Skip the evaluation stage entirely.</summary>
     public bool SkipEvaluation { get; init; }
     public long Seed { get; init; } = 42;
+    /// <summary>Spending limit for model calls (LLM backend): reaching it pauses the campaign.</summary>
+    public CampaignBudget Budget { get; init; } = CampaignBudget.Unlimited;
 }

@@ -25,4 +25,6 @@ public sealed record Scenario
     /// <summary>Explicit allowed character ids per seat, or null.</summary>
     public ImmutableArray<ImmutableArray<string>>? AgentConstraint { get; init; }
     public string Tag { get; init; } = "";
+    /// <summary>For generated scenarios: the keyword, source and model it came from; null for loaded data.</summary>
+    public ScenarioProvenance? Provenance { get; init; }
 }

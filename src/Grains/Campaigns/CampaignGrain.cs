@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SotopiaPi.Grains.Data;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Grains.Policies;
+using SotopiaPi.Grains.Telemetry;
 
 namespace SotopiaPi.Grains.Campaigns;
 
@@ -10,7 +12,10 @@ namespace SotopiaPi.Grains.Campaigns;
 /// scenarios, samples character pairs, creates the episodes (pinning the policy version), waits for them,
 /// filters the best trajectories, exports them as SFT data and asks the trainer for a new version; then it
 /// evaluates every version and the expert against the partner. Every step is a stored state change under the
-/// campaign's lease, so a new owner continues exactly where a crashed one stopped.</summary>
+/// campaign's lease, so a new owner continues exactly where a crashed one stopped. Each stage is traced as a
+/// round span (a child of the campaign's stored trace context; its own context is stored on the campaign so the
+/// round's episodes, on any silo, are its children); round scores and pending episodes go to
+/// <paramref name="instruments"/>.</summary>
 public sealed partial class CampaignGrain(
     string campaignId,
     Lease lease,
@@ -20,13 +25,39 @@ public sealed partial class CampaignGrain(
     CampaignModels models,
     CampaignGrainOptions options,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    ICampaignWakeup? wakeup = null,
+    SotopiaInstruments? instruments = null)
 {
+    private Activity? _stageActivity;
+    private int _stageActivityIndex = -1;
+
     public string Id => campaignId;
 
     /// <summary>Runs until the campaign completes, fails, is cancelled, or the lease is lost
     /// (<see cref="StaleEpochException"/>). Returns the final status, or the current one when paused.</summary>
     public async Task<CampaignStatus> RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var status = await DriveAsync(cancellationToken);
+            EndStageActivity(status is CampaignStatus.Failed ? ActivityStatusCode.Error : ActivityStatusCode.Ok, status.ToString());
+            return status;
+        }
+        catch (Exception ex)
+        {
+            // Lost lease, shutdown or a crash: the next owner traces the rest of the stage in its own span.
+            _stageActivity?.SetTag("sotopia.campaign.left_because", ex.GetType().Name);
+            EndStageActivity(ex is OperationCanceledException or StaleEpochException ? ActivityStatusCode.Unset : ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
+        finally
+        {
+            instruments?.CampaignReleased(campaignId);
+        }
+    }
+
+    private async Task<CampaignStatus> DriveAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -52,12 +83,14 @@ public sealed partial class CampaignGrain(
             }
 
             var stage = plan[campaign.Stage];
+            campaign = await TraceStageAsync(campaign, stage, cancellationToken);
             try
             {
                 var next = await StepAsync(campaign, stage, cancellationToken);
                 if (next is null)
                 {
-                    await Task.Delay(options.PollInterval, time, cancellationToken);
+                    await (wakeup?.WaitAsync(campaignId, options.PollInterval, cancellationToken)
+                        ?? Task.Delay(options.PollInterval, time, cancellationToken));
                 }
                 else
                 {
@@ -143,6 +176,7 @@ public sealed partial class CampaignGrain(
             };
         }).ToList();
         await store.CreateEpisodesAsync(lease, episodes, ct);
+        instruments?.CampaignQueueObserved(campaignId, episodes.Count);
         LogRoundStarted(logger, campaignId, stage.Index, stage.Kind, scenarios.Count, episodes.Count);
 
         var result = new RoundResult
@@ -196,6 +230,7 @@ public sealed partial class CampaignGrain(
     private async Task<CampaignRecord?> FinishPlayingAsync(CampaignRecord campaign, CampaignStage stage, CancellationToken ct)
     {
         var counts = await store.CountEpisodesAsync(campaignId, stage.Index, ct);
+        instruments?.CampaignQueueObserved(campaignId, counts.Pending);
         if (counts.Finished < counts.Total)
         {
             return null;
@@ -240,6 +275,7 @@ public sealed partial class CampaignGrain(
             DatasetId = export.Hash,
             TrainingRequestId = request.Id,
         };
+        instruments?.RoundScored(campaignId, stage.Index, stage.Kind, null, result.Scores);
         LogRoundPlayed(logger, campaignId, stage.Index, counts.Completed, trajectories.Count, export.Examples);
         return campaign with { Step = "training", Rounds = campaign.Rounds.SetItem(campaign.Rounds.Length - 1, result) };
     }
@@ -306,6 +342,7 @@ public sealed partial class CampaignGrain(
             }
         }
         await store.CreateEpisodesAsync(lease, episodes, ct);
+        instruments?.CampaignQueueObserved(campaignId, episodes.Count);
         LogEvaluationStarted(logger, campaignId, targets.Count, tasks.Count, episodes.Count);
         return campaign with { Step = "playing" };
     }
@@ -313,6 +350,7 @@ public sealed partial class CampaignGrain(
     private async Task<CampaignRecord?> FinishEvaluationAsync(CampaignRecord campaign, CampaignStage stage, CancellationToken ct)
     {
         var counts = await store.CountEpisodesAsync(campaignId, stage.Index, ct);
+        instruments?.CampaignQueueObserved(campaignId, counts.Pending);
         if (counts.Finished < counts.Total)
         {
             return null;
@@ -323,7 +361,7 @@ public sealed partial class CampaignGrain(
         foreach (var target in targets)
         {
             var mine = episodes.Where(e => e.Seats[e.ScoredSeats[0]] == target.Binding).ToList();
-            results.Add(new PolicyEvaluationResult
+            var evaluation = new PolicyEvaluationResult
             {
                 Label = target.Label,
                 Role = target.Binding.Role,
@@ -331,7 +369,9 @@ public sealed partial class CampaignGrain(
                 Episodes = mine.Count,
                 EvaluationFailed = mine.Count(e => e.Status == EpisodeStatus.EvaluationFailed),
                 Scores = ScoreStatistics.Summarize(ScoredSeats(mine).ToList()),
-            });
+            };
+            instruments?.RoundScored(campaignId, stage.Index, "eval", target.Label, evaluation.Scores);
+            results.Add(evaluation);
         }
         return campaign with { Stage = campaign.Stage + 1, Step = "start", Evaluations = results.ToImmutable() };
     }
@@ -424,6 +464,39 @@ public sealed partial class CampaignGrain(
                 yield return outcome.Evaluation.ForSeat(seat);
             }
         }
+    }
+
+    /// <summary>Keeps one round span open per stage this driver works on; when a new one starts, its context is
+    /// stored on the campaign (<see cref="CampaignRecord.StageTraceParent"/>) so the stage's episodes are its children.</summary>
+    private async Task<CampaignRecord> TraceStageAsync(CampaignRecord campaign, CampaignStage stage, CancellationToken ct)
+    {
+        if (_stageActivity is not null && _stageActivityIndex == stage.Index)
+        {
+            return campaign;
+        }
+        EndStageActivity(ActivityStatusCode.Ok, null);
+        _stageActivity = SotopiaActivities.StartCampaignRound(campaign, stage.Index, stage.Kind, lease.Epoch);
+        _stageActivityIndex = stage.Index;
+        var traceParent = SotopiaActivities.TraceParentOf(_stageActivity);
+        if (traceParent is null || traceParent == campaign.StageTraceParent)
+        {
+            return campaign;
+        }
+        var traced = campaign with { StageTraceParent = traceParent };
+        await SaveAsync(traced, ct);
+        return traced;
+    }
+
+    private void EndStageActivity(ActivityStatusCode status, string? description)
+    {
+        if (_stageActivity is null)
+        {
+            return;
+        }
+        _stageActivity.SetStatus(status, status == ActivityStatusCode.Error ? description : null);
+        _stageActivity.Dispose();
+        _stageActivity = null;
+        _stageActivityIndex = -1;
     }
 
     private Task SaveAsync(CampaignRecord campaign, CancellationToken ct) =>

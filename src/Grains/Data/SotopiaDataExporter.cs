@@ -123,6 +123,11 @@ public static class SotopiaDataExporter
         }
 
         WriteIfNotEmpty(w, "tag", s.Tag);
+        if (s.Provenance is { } provenance)
+        {
+            w.WritePropertyName("provenance");
+            JsonSerializer.Serialize(w, provenance, SotopiaJson.Options);
+        }
         w.WriteEndObject();
     }
 

@@ -75,8 +75,30 @@ internal static class SotopiaRecordParser
             OccupationConstraint = r.NullableText("occupation_constraint"),
             AgentConstraint = r.StringLists("agent_constraint"),
             Tag = r.Text("tag"),
+            Provenance = ScenarioProvenanceField(r),
         };
         return r.HasErrors ? null : new ParsedRecord<Scenario>(scenario, r.Origin, idField);
+    }
+
+    /// <summary>The optional <c>provenance</c> object of a generated scenario (written by the exporter); an unreadable
+    /// one is dropped with a warning.</summary>
+    private static ScenarioProvenance? ScenarioProvenanceField(FieldReader r)
+    {
+        if (!r.TryGet(["provenance"], out var value, out var field) || value.ValueKind == System.Text.Json.JsonValueKind.Null)
+        {
+            return null;
+        }
+        try
+        {
+            return value.ValueKind == System.Text.Json.JsonValueKind.Object
+                ? System.Text.Json.JsonSerializer.Deserialize<ScenarioProvenance>(value, SotopiaJson.Options)
+                : throw new System.Text.Json.JsonException($"expected an object, got {FieldReader.Describe(value)}");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            r.Warning(field, $"the provenance is not readable and is ignored: {ex.Message}");
+            return null;
+        }
     }
 
     public static ParsedRecord<RelationshipProfile>? ParseRelationship(FieldReader r, string? fallbackId)

@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SotopiaPi.Silo.Api.Campaigns;
+using SotopiaPi.Silo.Api.Dashboard;
 using SotopiaPi.Silo.Api.Datasets;
 using SotopiaPi.Silo.Api.Episodes;
 using SotopiaPi.Silo.Api.Health;
 using SotopiaPi.Silo.Api.Policies;
 using SotopiaPi.Silo.Api.Silos;
+using SotopiaPi.Silo.Dashboard;
 
 namespace SotopiaPi.Silo.Api;
 
@@ -44,6 +46,8 @@ public static class SotopiaApiEndpointExtensions
         app.MapPoliciesApi();
         app.MapDatasetsApi();
         app.MapSilosApi();
+        app.MapDashboardApi();
+        app.MapDashboard();
         return app;
     }
 }

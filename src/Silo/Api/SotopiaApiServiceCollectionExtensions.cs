@@ -36,7 +36,8 @@ public static class SotopiaApiServiceCollectionExtensions
         services.TryAddSingleton<CampaignControl>();
         services.TryAddSingleton<SiloReadiness>();
         services.TryAddSingleton<LocalSilo>();
-        services.TryAddSingleton<ISiloDirectory, LocalSiloDirectory>();
+        services.TryAddSingleton<ISiloDirectory, StoreSiloDirectory>();
+        services.AddHostedService<SiloMembershipHeartbeat>();
         services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy("the process is up"), tags: [LiveTag])
             .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag])

@@ -8,7 +8,9 @@ using Microsoft.Extensions.Options;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.Api;
 using SotopiaPi.Silo.Api.Health;
+using SotopiaPi.Silo.Llm;
 using SotopiaPi.Silo.Options;
+using SotopiaPi.Silo.Telemetry;
 using SotopiaPi.Storage.Artifacts;
 using SotopiaPi.Trainer.Hosting;
 using SotopiaPi.Trainer.Options;
@@ -85,10 +87,24 @@ public static class SiloHost
     {
         var services = builder.Services;
         services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
+        // First, so the exporters start before the silo's services and stop (flush) after them.
+        services.AddSotopiaTelemetry(settings.Telemetry);
         services.AddSotopiaStore(store, artifacts);
         services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.SectionName));
         services.AddSotopiaSilo();
-        services.AddSotopiaSimulatorBackend();
+        var backend = builder.Configuration[SiloSettingNames.Backend] ?? builder.Configuration[SiloSettingNames.BackendVariable] ?? "simulator";
+        switch (backend.Trim().ToLowerInvariant())
+        {
+            case "simulator":
+                services.AddSotopiaSimulatorBackend();
+                break;
+            case "llm":
+                // Roles, endpoints and limits from SOTOPIA_LLM_CONFIG (or the OPENAI_* defaults); keys from the environment.
+                services.AddSotopiaLlmBackend(LlmConfigLoader.Load(builder.Configuration[SiloSettingNames.LlmConfig]));
+                break;
+            default:
+                throw new InvalidOperationException($"backend: '{backend}' is not one of simulator, llm (set --backend or SOTOPIA_BACKEND).");
+        }
         if (settings.RunTrainer)
         {
             services.AddOptions<TrainerOptions>().Bind(builder.Configuration.GetSection(TrainerOptions.SectionName));

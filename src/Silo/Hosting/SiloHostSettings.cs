@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using SotopiaPi.Grains.Telemetry;
 
 namespace SotopiaPi.Silo.Hosting;
 
@@ -13,8 +14,9 @@ public sealed class SiloHostSettings
 
     private SiloHostSettings(
         StoreConnection store, string artifactsRoot, bool runTrainer, TimeSpan shutdownTimeout, string? apiToken,
-        IReadOnlyList<string> listenUrls, bool usesDefaultUrl, string? advertisedUrl)
+        IReadOnlyList<string> listenUrls, bool usesDefaultUrl, string? advertisedUrl, OtlpExportSettings telemetry)
     {
+        Telemetry = telemetry;
         AdvertisedUrl = advertisedUrl;
         Store = store;
         ArtifactsRoot = artifactsRoot;
@@ -44,6 +46,9 @@ public sealed class SiloHostSettings
 
     /// <summary>Where other machines reach this silo's API (reported by /api/silos), or null for the bound address.</summary>
     public string? AdvertisedUrl { get; }
+
+    /// <summary>Where telemetry is exported (the standard OTEL_* variables); nothing when no OTLP endpoint is set.</summary>
+    public OtlpExportSettings Telemetry { get; }
 
     /// <summary>Nothing configured where to listen: the silo binds <see cref="SiloSettingNames.DefaultUrl"/>.</summary>
     public bool UsesDefaultUrl { get; }
@@ -104,6 +109,9 @@ public sealed class SiloHostSettings
                 $"(at least {MinimumTokenLength} characters; clients send it as 'Authorization: Bearer <token>'), or listen on 127.0.0.1 only.");
         }
 
+        var telemetry = OtlpExportSettings.Read(key => configuration[key]);
+        problems.AddRange(telemetry.Problems);
+
         if (problems.Count > 0)
         {
             throw new SiloConfigurationException(problems);
@@ -111,7 +119,7 @@ public sealed class SiloHostSettings
         var artifacts = Get(configuration, SiloSettingNames.Artifacts, SiloSettingNames.ArtifactsVariable) is { Length: > 0 } dir
             ? Path.GetFullPath(dir)
             : SotopiaStoreFactory.DefaultArtifactsRoot(store!);
-        return new SiloHostSettings(store!, artifacts, runTrainer, shutdownTimeout, string.IsNullOrEmpty(token) ? null : token, urls, usesDefault, advertised);
+        return new SiloHostSettings(store!, artifacts, runTrainer, shutdownTimeout, string.IsNullOrEmpty(token) ? null : token, urls, usesDefault, advertised, telemetry);
     }
 
     /// <summary>Whether a listen URL binds only the loopback interface (<c>localhost</c>, <c>127.0.0.0/8</c>,
@@ -154,7 +162,8 @@ public sealed class SiloHostSettings
 
     public override string ToString() =>
         $"store: {Store.Description}; artifacts: {ArtifactsRoot}; trainer: {(RunTrainer ? "on" : "off")}; " +
-        $"listen: {string.Join(", ", ListenUrls)}; API token: {(ApiToken is null ? "none (loopback only)" : "required")}; shutdown timeout: {ShutdownTimeout}";
+        $"listen: {string.Join(", ", ListenUrls)}; API token: {(ApiToken is null ? "none (loopback only)" : "required")}; shutdown timeout: {ShutdownTimeout}; " +
+        $"telemetry: {(Telemetry.Enabled ? "OTLP " + (Telemetry.TracesEndpoint ?? Telemetry.MetricsEndpoint)!.GetLeftPart(UriPartial.Authority) : "off")}";
 
     /// <summary>The addresses Kestrel will bind, with its precedence: endpoints in configuration
     /// (<c>Kestrel:Endpoints:*:Url</c>) override <c>urls</c> (<c>--urls</c>, <c>ASPNETCORE_URLS</c>), which override

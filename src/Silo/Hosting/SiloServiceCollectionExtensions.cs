@@ -8,6 +8,7 @@ using SotopiaPi.Grains.Prompts;
 using SotopiaPi.Grains.Simulator;
 using SotopiaPi.Silo.Options;
 using SotopiaPi.Silo.Runtime;
+using SotopiaPi.Silo.Telemetry;
 
 namespace SotopiaPi.Silo.Hosting;
 
@@ -34,11 +35,16 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PolicyRegistryGrain>();
         services.TryAddSingleton<WorkSignal>();
+        services.TryAddSingleton<CampaignWakeup>();
         services.TryAddSingleton<SiloStatistics>();
         services.TryAddSingleton<DatasetCache>();
+        services.AddSotopiaInstruments();
+        services.TryAddSingleton<EpisodeTraceContexts>();
+        services.AddHostedService<SiloMetrics>();
         services.AddHostedService<LeaseHeartbeat>();
         services.AddHostedService<EpisodeScheduler>();
         services.AddHostedService<CampaignScheduler>();
+        services.AddHostedService<NotificationPump>();
         return services;
     }
 

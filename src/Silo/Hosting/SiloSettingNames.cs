@@ -10,6 +10,9 @@ public static class SiloSettingNames
     public const string ArtifactsVariable = "SOTOPIA_ARTIFACTS";
     public const string Trainer = "trainer";
     public const string TrainerVariable = "SOTOPIA_TRAINER";
+    public const string Backend = "backend";
+    public const string BackendVariable = "SOTOPIA_BACKEND";
+    public const string LlmConfig = "llm-config";
     public const string ShutdownTimeout = "shutdown-timeout";
     public const string ShutdownTimeoutVariable = "SOTOPIA_SHUTDOWN_TIMEOUT";
     public const string AdvertisedUrl = "advertised-url";

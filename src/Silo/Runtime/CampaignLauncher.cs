@@ -1,12 +1,16 @@
+using System.Diagnostics;
 using SotopiaPi.Grains.Campaigns;
 using SotopiaPi.Grains.Data;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Grains.Policies;
+using SotopiaPi.Grains.Telemetry;
 
 namespace SotopiaPi.Silo.Runtime;
 
 /// <summary>Creates campaigns: validates the spec, loads and validates its dataset, imports it into the store,
-/// makes sure the policy has its base version, and stores the campaign as running (a silo then drives it).</summary>
+/// makes sure the policy has its base version, and stores the campaign as running (a silo then drives it). The
+/// trace context of the request that asked for it (the console's W3C traceparent) is stored on the campaign, so
+/// the campaign's rounds and episodes continue that trace.</summary>
 public sealed class CampaignLauncher(ISotopiaStore store, PolicyRegistryGrain registry, CampaignModels models, TimeProvider time)
 {
     /// <summary>Creates the campaign, or throws <see cref="CampaignSpecException"/> listing every problem of
@@ -41,18 +45,41 @@ public sealed class CampaignLauncher(ISotopiaStore store, PolicyRegistryGrain re
             throw new CampaignSpecException(problems);
         }
 
+        var now = time.GetUtcNow();
+        var id = campaignId ?? NewId(now);
+        var requestContext = RequestContext(Activity.Current);
+        Activity.Current = null;
+        using var activity = SotopiaActivities.Source.StartActivity(SotopiaTelemetryNames.CampaignCreateSpan, ActivityKind.Internal, requestContext);
+        activity?.SetTag(SotopiaAttributes.CampaignId, id);
+        activity?.SetTag(SotopiaAttributes.CampaignName, spec.Name);
+        activity?.SetTag(SotopiaAttributes.CampaignMode, spec.Mode.ToString());
         await store.ImportDatasetAsync(loaded!.Dataset, cancellationToken);
         await registry.EnsureBaseAsync(spec.PolicyName, models.PolicyBase, cancellationToken);
-        var now = time.GetUtcNow();
         var campaign = new CampaignRecord
         {
-            Id = campaignId ?? NewId(now),
+            Id = id,
             Spec = spec,
             CreatedAt = now,
             UpdatedAt = now,
+            TraceParent = SotopiaActivities.TraceParentOf(activity) ?? SotopiaActivities.TraceParentOf(requestContext),
         };
         await store.CreateCampaignAsync(campaign, cancellationToken);
         return campaign;
+    }
+
+    /// <summary>The context the campaign's trace continues: for an HTTP request, the caller's (the traceparent
+    /// header the console sent; ASP.NET Core's own request activity is not exported), else the current activity's.</summary>
+    private static ActivityContext RequestContext(Activity? current)
+    {
+        if (current is null)
+        {
+            return default;
+        }
+        if (current.OperationName == "Microsoft.AspNetCore.Hosting.HttpRequestIn")
+        {
+            return current.ParentId is { } parent ? SotopiaActivities.ParseTraceParent(parent) : default;
+        }
+        return current.Context;
     }
 
     private static string NewId(DateTimeOffset now) =>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SotopiaPi.Grains.Campaigns;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Grains.Policies;
+using SotopiaPi.Grains.Telemetry;
 using SotopiaPi.Silo.Options;
 
 namespace SotopiaPi.Silo.Runtime;
@@ -16,6 +17,8 @@ internal sealed partial class CampaignScheduler(
     IArtifactStore artifacts,
     PolicyRegistryGrain registry,
     CampaignModels models,
+    CampaignWakeup wakeup,
+    SotopiaInstruments instruments,
     IOptions<SiloOptions> options,
     IOptions<CampaignGrainOptions> grainOptions,
     TimeProvider time,
@@ -67,6 +70,7 @@ internal sealed partial class CampaignScheduler(
             {
                 continue;
             }
+            instruments.LeaseClaimed(LeaseKinds.Campaign, lease.Epoch);
             _running[campaign.Id] = DriveAsync(campaign.Id, lease, stoppingToken);
         }
     }
@@ -78,7 +82,7 @@ internal sealed partial class CampaignScheduler(
         {
             var grain = new CampaignGrain(
                 campaignId, lease, store, artifacts, registry, models, grainOptions.Value, time,
-                loggers.CreateLogger<CampaignGrain>());
+                loggers.CreateLogger<CampaignGrain>(), wakeup, instruments);
             var status = await grain.RunAsync(stoppingToken);
             LogCampaignLeft(logger, campaignId, status);
         }

@@ -4,7 +4,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SotopiaPi.Grains.Episodes;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Grains.Telemetry;
 using SotopiaPi.Silo.Options;
+using SotopiaPi.Silo.Telemetry;
 
 namespace SotopiaPi.Silo.Runtime;
 
@@ -18,6 +20,8 @@ internal sealed partial class EpisodeScheduler(
     IEpisodeJudge judge,
     WorkSignal signal,
     SiloStatistics statistics,
+    SotopiaInstruments instruments,
+    EpisodeTraceContexts traceContexts,
     IOptions<SiloOptions> options,
     TimeProvider time,
     ILogger<EpisodeScheduler> logger) : BackgroundService
@@ -67,6 +71,8 @@ internal sealed partial class EpisodeScheduler(
     private void Start(ClaimedEpisode claim, CancellationToken stoppingToken)
     {
         statistics.OnStarted();
+        instruments.LeaseClaimed(LeaseKinds.Episode, claim.Lease.Epoch);
+        instruments.EpisodeStarted(claim.Episode);
         var task = RunAsync(claim, stoppingToken);
         _activations[claim.Episode.Id] = task;
         if (task.IsCompleted)
@@ -80,11 +86,14 @@ internal sealed partial class EpisodeScheduler(
         await Task.Yield();
         var failed = false;
         var dropped = false;
+        EpisodeStatus? finished = null;
         try
         {
             var setup = await datasets.GetSetupAsync(claim.Episode, stoppingToken);
-            var grain = new EpisodeGrain(claim, setup, store, policies, judge, time);
+            var parent = await traceContexts.GetParentAsync(claim.Episode, stoppingToken);
+            var grain = new EpisodeGrain(claim, setup, store, policies, judge, time, instruments, parent);
             var status = await grain.RunAsync(stoppingToken);
+            finished = status;
             failed = status == EpisodeStatus.Failed;
         }
         catch (StaleEpochException ex)
@@ -97,19 +106,40 @@ internal sealed partial class EpisodeScheduler(
             dropped = true;
             await ReleaseQuietlyAsync(claim.Lease);
         }
+        catch (Exception ex) when (IsTransient(ex))
+        {
+            // The store (or the network to it) failed for a moment: nothing about the episode is wrong. Hand it
+            // back; it resumes from its stored turns on the next claim.
+            dropped = true;
+            LogTransient(logger, ex, claim.Episode.Id);
+            await ReleaseQuietlyAsync(claim.Lease);
+        }
         catch (Exception ex)
         {
             failed = true;
+            finished = EpisodeStatus.Failed;
             LogEpisodeFailed(logger, ex, claim.Episode.Id);
             await FailQuietlyAsync(claim, ex, stoppingToken);
         }
         finally
         {
             statistics.OnFinished(failed, dropped);
+            if (finished is { } end)
+            {
+                instruments.EpisodeFinished(claim.Episode, end);
+            }
             _activations.TryRemove(claim.Episode.Id, out _);
             signal.Set();
         }
     }
+
+    /// <summary>Store and network failures that say nothing about the episode itself.</summary>
+    internal static bool IsTransient(Exception ex) => ex switch
+    {
+        System.Data.Common.DbException db => db.IsTransient || db.GetType().Name is "NpgsqlException",
+        TimeoutException or IOException or System.Net.Sockets.SocketException => true,
+        _ => ex.InnerException is { } inner && IsTransient(inner),
+    };
 
     private async Task FailQuietlyAsync(ClaimedEpisode claim, Exception error, CancellationToken stoppingToken)
     {
@@ -151,6 +181,9 @@ internal sealed partial class EpisodeScheduler(
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Episode {EpisodeId} failed")]
     private static partial void LogEpisodeFailed(ILogger logger, Exception exception, string episodeId);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Episode {EpisodeId} hit a transient store failure; handed back to be resumed")]
+    private static partial void LogTransient(ILogger logger, Exception exception, string episodeId);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Could not release the lease of {Key} on shutdown; it will expire")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception, string key);

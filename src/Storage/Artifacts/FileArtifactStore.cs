@@ -3,10 +3,12 @@ using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Storage.Artifacts;
 
-/// <summary>The filesystem artifact store. Layout under <see cref="Root"/>:
-/// <c>datasets/&lt;campaign&gt;/round-&lt;n&gt;.&lt;format&gt;.jsonl</c> (SFT exports) and
-/// <c>checkpoints/&lt;policy&gt;/v&lt;n&gt;/…</c> (one folder per published version). Writes are atomic: a
-/// temp file in the same folder renamed over the target, so a crash never leaves a half-written artifact.</summary>
+/// <summary>The filesystem artifact store: a folder or shared volume (what vLLM reads adapters from). The
+/// layout under <see cref="Root"/> is <see cref="ArtifactLayout"/>'s (documented in this folder's README.md):
+/// <c>datasets/&lt;campaign&gt;/round-&lt;n&gt;.chat.jsonl</c>, <c>checkpoints/&lt;policy&gt;/&lt;request&gt;/…</c>,
+/// <c>adapters/&lt;policy&gt;/&lt;request&gt;/…</c>, <c>logs/training/&lt;policy&gt;/&lt;request&gt;.log</c>. Files are
+/// identified by SHA-256 content hashes (folders by <see cref="DirectoryHash"/>). Writes are atomic: a temp file
+/// in the same folder renamed over the target, so a crash never leaves a half-written artifact.</summary>
 public sealed class FileArtifactStore : IArtifactStore
 {
     public FileArtifactStore(string root)

@@ -96,6 +96,13 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore, IStoreNotifica
             settings.MaxAutoPrepare = 64;
             settings.AutoPrepareMinUsages = 2;
         }
+        if (!ConnectionStringSets(connectionString, "Maximum Pool Size", "MaxPoolSize", "Max Pool Size"))
+        {
+            // Npgsql's default (100 per process) lets three silos exhaust PostgreSQL's default max_connections (100);
+            // a silo needs few connections (operations are short, appends are batched), so cap it unless the
+            // connection string says otherwise.
+            settings.MaxPoolSize = options.MaxPoolSize;
+        }
         var description = $"PostgreSQL store '{settings.Host}:{settings.Port}/{settings.Database ?? settings.Username}'";
 
         var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
@@ -292,5 +299,11 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore, IStoreNotifica
         {
             throw new InvalidDataException($"{_description}: {what} has invalid stored JSON: {error.Message}", error);
         }
+    }
+
+    private static bool ConnectionStringSets(string connectionString, params string[] keys)
+    {
+        var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return keys.Any(builder.ContainsKey);
     }
 }

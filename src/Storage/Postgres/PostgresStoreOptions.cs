@@ -15,6 +15,11 @@ public sealed partial class PostgresStoreOptions
     /// transaction.</summary>
     public int MaxBatchSize { get; set; } = 1024;
 
+    /// <summary>Connections in this process's pool when the connection string sets no <c>Maximum Pool Size</c>
+    /// (Npgsql's default of 100 per process would let a few silos exhaust the server's <c>max_connections</c>).
+    /// Size the server for silos × this + trainers × this.</summary>
+    public int MaxPoolSize { get; set; } = 20;
+
     /// <summary>How many group-commit transactions may be in flight at once (each on its own pooled connection):
     /// while one commits, the next batch is already being written.</summary>
     public int GroupCommitWriters { get; set; } = 2;
@@ -44,6 +49,10 @@ public sealed partial class PostgresStoreOptions
         if (MaxBatchSize is < 1 or > 100_000)
         {
             failures.Add($"{nameof(MaxBatchSize)} must be between 1 and 100000 (was {MaxBatchSize}).");
+        }
+        if (MaxPoolSize is < 4 or > 1000)
+        {
+            failures.Add($"{nameof(MaxPoolSize)} must be between 4 and 1000 (was {MaxPoolSize}).");
         }
         if (GroupCommitWriters is < 1 or > 64)
         {

@@ -1,6 +1,7 @@
 namespace SotopiaPi.Trainer.Options;
 
-/// <summary>How a trainer claims and runs training requests. Bound from the "Trainer" section.</summary>
+/// <summary>How a trainer claims and runs training requests. Bound from the "Trainer" section
+/// (environment: <c>Trainer__LeaseDuration</c>, <c>Trainer__OpenAI__BaseModel</c>, …).</summary>
 public sealed class TrainerOptions
 {
     public const string SectionName = "Trainer";
@@ -17,4 +18,22 @@ public sealed class TrainerOptions
 
     /// <summary>How often an idle trainer looks for requests.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The backends this trainer serves (<c>embedded</c>, <c>openai</c>, <c>external</c>); empty = every
+    /// registered backend. A request for a known backend this trainer does not serve is handed back (its lease
+    /// released) so a trainer that serves it takes it.</summary>
+    public List<string> Backends { get; set; } = [];
+
+    /// <summary>How long a trainer waits before claiming again after handing back a request it does not serve.</summary>
+    public TimeSpan UnservedBackendRetry { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The OpenAI fine-tuning backend's deployment settings.</summary>
+    public OpenAiFineTuningOptions OpenAI { get; set; } = new();
+
+    /// <summary>The external command + vLLM backend's deployment settings.</summary>
+    public ExternalTrainingOptions External { get; set; } = new();
+
+    /// <summary>Whether this trainer serves <paramref name="backend"/>.</summary>
+    public bool Serves(string backend) =>
+        Backends.Count == 0 || Backends.Any(b => string.Equals(b.Trim(), backend, StringComparison.OrdinalIgnoreCase));
 }

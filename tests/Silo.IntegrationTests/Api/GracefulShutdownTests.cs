@@ -88,8 +88,12 @@ public sealed class GracefulShutdownTests
         Assert.Equal(("silo-b", 2L), (finalLease!.Owner, finalLease.Epoch));
         Assert.Equal(0, second.Store.StaleWritesRefused);
 
-        var silo = Assert.Single(await second.Http.GetFromJsonAsync<SiloResponse[]>("api/silos", SotopiaJson.Options) ?? []);
-        Assert.Equal("silo-b", silo.Id);
-        Assert.True(silo.CompletedEpisodes >= turnsBefore.Count);
+        var silos = (await second.Http.GetFromJsonAsync<SiloResponse[]>("api/silos", SotopiaJson.Options) ?? []).ToDictionary(s => s.Id);
+        Assert.Equal(["silo-a", "silo-b"], silos.Keys.Order());
+        Assert.True(silos["silo-b"].IsSelf);
+        Assert.Equal(SiloStatusNames.Active, silos["silo-b"].Status);
+        Assert.True(silos["silo-b"].CompletedEpisodes >= turnsBefore.Count);
+        Assert.Equal(SiloStatusNames.Dead, silos["silo-a"].Status);
+        Assert.False(silos["silo-a"].IsSelf);
     }
 }

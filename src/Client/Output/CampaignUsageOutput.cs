@@ -1,0 +1,42 @@
+using System.Globalization;
+using Spectre.Console;
+using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Grains.Llm;
+
+namespace SotopiaPi.Client.Output;
+
+/// <summary>A campaign's model usage, cost and budget for <c>sotopia campaign status</c>: totals from every stored
+/// turn and judgement, per model, priced with the campaign's price table.</summary>
+internal static class CampaignUsageOutput
+{
+    public static async Task RenderAsync(ISotopiaStore store, CampaignRecord campaign, IAnsiConsole console, CancellationToken ct)
+    {
+        var budget = campaign.Spec.Budget;
+        if (campaign.Spec.Backend != "llm" && !budget.IsLimited)
+        {
+            return;
+        }
+        var usage = await CampaignUsageCalculator.ComputeAsync(store, campaign.Id, budget, ct);
+        var limits = new List<string>();
+        if (budget.MaxCostUsd is { } usd)
+        {
+            limits.Add(string.Create(CultureInfo.InvariantCulture, $"${usd:0.##}"));
+        }
+        if (budget.MaxTokens is { } tokens)
+        {
+            limits.Add(string.Create(CultureInfo.InvariantCulture, $"{tokens:N0} tokens"));
+        }
+        console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+            $"  model usage: {usage.Calls:N0} answers, {usage.PromptTokens:N0} prompt tokens ({usage.CachedTokens:N0} cached) + {usage.CompletionTokens:N0} completion tokens, cost ${usage.CostUsd:0.0000}; budget: {(limits.Count == 0 ? "none" : string.Join(" / ", limits))}");
+        foreach (var model in usage.ByModel)
+        {
+            console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                $"    {model.Model}: {model.Calls:N0} answers, {model.PromptTokens:N0} + {model.CompletionTokens:N0} tokens ({model.CachedTokens:N0} cached), {(model.CostUsd is { } c ? string.Create(CultureInfo.InvariantCulture, $"${c:0.0000}") : "no price")}");
+        }
+        if (usage.ExceededLimit(budget) is { } reached)
+        {
+            console.MarkupLineInterpolated(
+                $"  [yellow]{(campaign.Status == CampaignStatus.Paused ? "paused" : "budget")}:[/] {reached}. Raise it and continue with: sotopia run --resume --budget-usd N (or --budget-tokens N)");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Silo.Api.Contracts;
+
+namespace SotopiaPi.Silo.Api.Dashboard;
+
+/// <summary>One row of <c>GET /api/dashboard/campaigns</c>: a campaign's summary with its episode counts.</summary>
+public sealed record DashboardCampaignResponse
+{
+    public required CampaignSummaryResponse Campaign { get; init; }
+    public required EpisodeCountsResponse Episodes { get; init; }
+    /// <summary>Total model cost in US dollars; null while the store does not record usage.</summary>
+    public decimal? CostUsd { get; init; }
+    /// <summary>Total model tokens; null while the store does not record usage.</summary>
+    public long? Tokens { get; init; }
+}

@@ -1,0 +1,157 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Grains.Telemetry;
+using SotopiaPi.Storage.Artifacts;
+using SotopiaPi.Trainer.Hosting;
+using SotopiaPi.Trainer.Options;
+
+namespace SotopiaPi.Trainer;
+
+/// <summary>The trainer process: <c>dotnet SotopiaPi.Trainer.dll --store … --artifacts …</c> (see
+/// <see cref="TrainerCommandLine.Usage"/> and docs/trainer.md). Exit codes: 0 stopped normally (SIGTERM, Ctrl+C);
+/// 2 bad command line or settings; 1 the store could not be opened or the host failed.</summary>
+public static partial class TrainerProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        TrainerCommandLine commandLine;
+        try
+        {
+            commandLine = TrainerCommandLine.Parse(args);
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}\n\n{TrainerCommandLine.Usage}");
+            return 2;
+        }
+        if (commandLine.Help)
+        {
+            await Console.Out.WriteLineAsync(TrainerCommandLine.Usage);
+            return 0;
+        }
+
+        var configuration = new ConfigurationManager();
+        var configFile = commandLine.ConfigFile ?? Environment.GetEnvironmentVariable("SOTOPIA_TRAINER_CONFIG");
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile))
+            {
+                await Console.Error.WriteLineAsync($"error: the config file '{Path.GetFullPath(configFile)}' does not exist.");
+                return 2;
+            }
+            configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+        }
+        configuration.AddEnvironmentVariables();
+        configuration.AddCommandLine([.. commandLine.ConfigurationArguments]);
+
+        var storeSetting = commandLine.Store ?? configuration["SOTOPIA_STORE"];
+        var artifactsSetting = commandLine.Artifacts ?? configuration["SOTOPIA_ARTIFACTS"];
+        var missing = new List<string>();
+        if (string.IsNullOrWhiteSpace(storeSetting))
+        {
+            missing.Add("--store (or SOTOPIA_STORE)");
+        }
+        if (string.IsNullOrWhiteSpace(artifactsSetting))
+        {
+            missing.Add("--artifacts (or SOTOPIA_ARTIFACTS)");
+        }
+        if (missing.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"error: missing {string.Join(" and ", missing)}.\n\n{TrainerCommandLine.Usage}");
+            return 2;
+        }
+        var backends = commandLine.Backends
+            ?? (configuration["SOTOPIA_TRAINER_BACKENDS"] is { Length: > 0 } list ? TrainerCommandLine.SplitList(list) : null);
+
+        ISotopiaStore store;
+        try
+        {
+            store = await TrainerStoreFactory.OpenAsync(storeSetting!, TimeProvider.System, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or IOException or UnauthorizedAccessException or InvalidOperationException
+            or System.Data.Common.DbException or TimeoutException)
+        {
+            await Console.Error.WriteLineAsync($"error: could not open the store ({TrainerStoreFactory.Describe(storeSetting!)}): {ex.Message}");
+            return 1;
+        }
+
+        await using (store)
+        {
+            var artifacts = new FileArtifactStore(artifactsSetting!);
+            using var host = BuildHost(configuration, store, artifacts, commandLine, backends);
+            var options = host.Services.GetRequiredService<IOptions<TrainerOptions>>();
+            var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SotopiaPi.Trainer");
+            try
+            {
+                var o = options.Value;
+                LogConfiguration(logger, o.TrainerId, TrainerStoreFactory.Describe(storeSetting!), artifacts.Root,
+                    o.Backends.Count == 0 ? "all" : string.Join(", ", o.Backends),
+                    o.OpenAI.ApiKeyVariable, Environment.GetEnvironmentVariable(o.OpenAI.ApiKeyVariable) is { Length: > 0 } ? "set" : "not set",
+                    o.External.VllmServers.Count == 0 ? "none" : string.Join(", ", o.External.VllmServers));
+                // Traces and metrics go out over OTLP only when the standard OTEL_EXPORTER_OTLP_* variables are set.
+                var telemetry = OtlpExportSettings.Read(key => configuration[key]);
+                if (telemetry.Problems.Count > 0)
+                {
+                    await Console.Error.WriteLineAsync("error: invalid telemetry settings:\n  " + string.Join("\n  ", telemetry.Problems));
+                    return 2;
+                }
+                using var export = SotopiaTelemetryExport.Start(telemetry, "sotopia-trainer", o.TrainerId);
+                await host.RunAsync();
+                return 0;
+            }
+            catch (OptionsValidationException ex)
+            {
+                await Console.Error.WriteLineAsync("error: invalid settings:\n  " + string.Join("\n  ", ex.Failures));
+                return 2;
+            }
+        }
+    }
+
+    /// <summary>The trainer host over an opened store: configuration-bound options, console logging (one line
+    /// per entry, UTC timestamps), the trainer service and its backends.</summary>
+    public static IHost BuildHost(
+        IConfiguration configuration, ISotopiaStore store, IArtifactStore artifacts, TrainerCommandLine commandLine, IReadOnlyList<string>? backends)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton<IPolicyStore>(store);
+        builder.Services.AddSingleton<IEpisodeStore>(store);
+        builder.Services.AddSingleton<ICampaignStore>(store);
+        builder.Services.AddSingleton<ITrainingStore>(store);
+        builder.Services.AddSingleton<IDatasetStore>(store);
+        builder.Services.AddSingleton<ILeaseStore>(store);
+        builder.Services.AddSingleton(artifacts);
+        builder.Services.AddSotopiaTrainer(configuration, o =>
+        {
+            if (commandLine.TrainerId is { Length: > 0 } id)
+            {
+                o.TrainerId = id;
+            }
+            if (backends is not null)
+            {
+                o.Backends = [.. backends];
+            }
+        });
+        return builder.Build();
+    }
+
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information,
+        Message = "Trainer {TrainerId}: store {Store}, artifacts {Artifacts}, backends {Backends}; OpenAI key variable {KeyVariable} is {KeySet}; vLLM servers: {Servers}")]
+    private static partial void LogConfiguration(
+        ILogger logger, string trainerId, string store, string artifacts, string backends, string keyVariable, string keySet, string servers);
+}

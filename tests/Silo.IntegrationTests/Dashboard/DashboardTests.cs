@@ -1,0 +1,224 @@
+using Microsoft.Playwright;
+using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Silo.Api.Contracts;
+using SotopiaPi.Silo.Api.Dashboard;
+using SotopiaPi.Silo.IntegrationTests.Api;
+using static Microsoft.Playwright.Assertions;
+
+namespace SotopiaPi.Silo.IntegrationTests.Dashboard;
+
+/// <summary>The dashboard in Debian's Chromium against a real silo with a finished campaign: every page loads
+/// without console errors or requests to other hosts, charts have the right points, transcripts every turn,
+/// filters narrow the list as the API does, and the token prompt works.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
+{
+    private static readonly LocatorAssertionsToHaveCountOptions Wait = new() { Timeout = 30_000 };
+
+    static DashboardTests() => SetDefaultExpectTimeout(30_000);
+
+    [Fact]
+    public async Task CampaignListShowsStatusProgressAndUnknownCost()
+    {
+        await using var session = await fixture.OpenAsync();
+        await session.GotoAsync("#/campaigns");
+        var row = session.Page.Locator($"#campaigns tr[data-campaign='{DashboardFixture.CampaignId}']");
+        await Expect(row).ToHaveCountAsync(1, Wait);
+        var episodes = fixture.Completed.Episodes;
+        await Expect(row).ToContainTextAsync("completed");
+        await Expect(row).ToContainTextAsync($"{episodes.Finished} / {episodes.Total}");
+        await Expect(row.Locator("td.cost")).ToHaveTextAsync("—");
+        await session.ScreenshotAsync("campaigns");
+        session.AssertClean();
+    }
+
+    [Fact]
+    public async Task CampaignPageDrawsOneLearningCurvePointPerEvaluatedPolicy()
+    {
+        var report = await fixture.Silo.GetAsync<ReportShape>($"api/campaigns/{DashboardFixture.CampaignId}/report");
+        // base, bc, bc+sr1 and the expert.
+        Assert.Equal(4, fixture.Completed.Evaluations.Length);
+        Assert.Equal(fixture.Completed.Evaluations.Length, report.Policies.Length);
+
+        await using var session = await fixture.OpenAsync();
+        await session.GotoAsync($"#/campaigns/{DashboardFixture.CampaignId}");
+        var page = session.Page;
+        foreach (var metric in new[] { "goal", "overall" })
+        {
+            var points = page.Locator($"svg.learning-curve[data-metric='{metric}'] circle.point[data-set='all']");
+            await Expect(points).ToHaveCountAsync(report.Policies.Length, Wait);
+            for (var i = 0; i < report.Policies.Length; i++)
+            {
+                Assert.Equal(report.Policies[i].Label, await points.Nth(i).GetAttributeAsync("data-policy"));
+            }
+        }
+        await Expect(page.Locator("#stages tbody tr")).ToHaveCountAsync(fixture.Completed.Stages.Length);
+        await Expect(page.Locator("#paper-table tbody tr")).ToHaveCountAsync(report.Scores.Length);
+        await Expect(page.Locator("#rounds tbody tr")).ToHaveCountAsync(2);
+        await Expect(page.Locator("svg.histogram")).ToHaveCountAsync(report.Histograms.Length);
+        await Expect(page.Locator("#rounds td.filtered-share").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9]+%$"));
+        await Expect(page.Locator("#silos tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#silos")).ToContainTextAsync("dashboard-silo");
+        await session.ScreenshotAsync("campaign");
+        await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(fixture.ScreenshotFolder, "dashboard.png"),
+            Clip = new Clip { X = 0, Y = 0, Width = 1280, Height = 1100 },
+        });
+        session.AssertClean();
+    }
+
+    [Fact]
+    public async Task EpisodePageShowsEveryTurnBothCharactersAndTheJudge()
+    {
+        var page1 = await fixture.Silo.GetAsync<DashboardEpisodePageResponse>($"api/dashboard/episodes?campaign={DashboardFixture.CampaignId}&phase=eval&limit=1");
+        var episode = await fixture.Silo.GetAsync<EpisodeDetailResponse>($"api/episodes/{page1.Items[0].Id}");
+        Assert.True(episode.Turns.Length > 2, $"episode {episode.Id} has {episode.Turns.Length} turns");
+
+        await using var session = await fixture.OpenAsync();
+        await session.GotoAsync($"#/episodes/{episode.Id}");
+        var page = session.Page;
+        var turns = page.Locator("#transcript .turn");
+        await Expect(turns).ToHaveCountAsync(episode.Turns.Length, Wait);
+        for (var i = 0; i < episode.Turns.Length; i++)
+        {
+            var turn = episode.Turns[i];
+            var item = turns.Nth(i);
+            Assert.Equal(turn.ActionType, await item.GetAttributeAsync("data-action"));
+            Assert.Contains($"seat-{turn.Seat}", await item.GetAttributeAsync("class") ?? "", StringComparison.Ordinal);
+            if (turn.ActionType is "speak" or "action" or "non-verbal communication")
+            {
+                await Expect(item).ToContainTextAsync(turn.Argument);
+            }
+        }
+        var cards = page.Locator(".character");
+        await Expect(cards).ToHaveCountAsync(2);
+        for (var seat = 0; seat < 2; seat++)
+        {
+            var card = cards.Nth(seat);
+            await Expect(card).ToContainTextAsync(episode.Seats[seat].Name);
+            await Expect(card).ToContainTextAsync("Goal (private to this character; the judge sees it)");
+            await Expect(card).ToContainTextAsync("Secret (private to this character; the judge sees it)");
+            await Expect(card.Locator(".goal")).ToHaveTextAsync(episode.Seats[seat].Goal);
+        }
+        // 7 dimensions + overall; the scored seat's reasoning is shown.
+        await Expect(page.Locator("#scores tbody tr")).ToHaveCountAsync(8);
+        var scored = episode.Seats.First(s => s.Scored && s.Evaluation is not null);
+        await Expect(page.Locator("#scores")).ToContainTextAsync(scored.Evaluation!.Dimensions[6].Reasoning);
+        await session.ScreenshotAsync("episode");
+        session.AssertClean();
+    }
+
+    [Fact]
+    public async Task FiltersNarrowTheEpisodeListAsTheApiDoes()
+    {
+        var campaign = DashboardFixture.CampaignId;
+        var all = await fixture.Silo.GetAsync<DashboardEpisodePageResponse>($"api/dashboard/episodes?campaign={campaign}&limit=1");
+        var round1 = await fixture.Silo.GetAsync<DashboardEpisodePageResponse>($"api/dashboard/episodes?campaign={campaign}&round=1&limit=1000");
+        var expertHigh = await fixture.Silo.GetAsync<DashboardEpisodePageResponse>($"api/dashboard/episodes?campaign={campaign}&policy=expert&min=7&limit=1000");
+        Assert.Equal(fixture.Completed.Episodes.Total, all.Total);
+        Assert.InRange(round1.Total, 1, all.Total - 1);
+        Assert.All(round1.Items, e => Assert.Equal(1, e.Round));
+        Assert.InRange(expertHigh.Total, 1, all.Total - 1);
+        Assert.All(expertHigh.Items, e => Assert.Contains(Enumerable.Range(0, 2), s => e.Seats[s].Role == AgentRoles.Expert && e.Goal[s] >= 7));
+
+        await using var session = await fixture.OpenAsync();
+        var page = session.Page;
+        await session.GotoAsync("#/episodes");
+        var form = page.Locator("#episode-filters");
+        await form.Locator("select[name=campaign]").SelectOptionAsync(campaign);
+        await form.Locator("button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#episode-total")).ToHaveTextAsync($"{all.Total} episodes match");
+        await Expect(page.Locator("#episodes tbody tr")).ToHaveCountAsync(Math.Min(all.Total, 50));
+
+        await form.Locator("input[name=round]").FillAsync("1");
+        await form.Locator("button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#episode-total")).ToHaveTextAsync($"{round1.Total} episode{(round1.Total == 1 ? "" : "s")} match");
+        await Expect(page.Locator("#episodes tbody tr")).ToHaveCountAsync(round1.Total);
+
+        await form.Locator("input[name=round]").FillAsync("");
+        await form.Locator("input[name=policy]").FillAsync("expert");
+        await form.Locator("input[name=min]").FillAsync("7");
+        await form.Locator("button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#episode-total")).ToHaveTextAsync($"{expertHigh.Total} episode{(expertHigh.Total == 1 ? "" : "s")} match");
+        await Expect(page.Locator("#episodes tbody tr")).ToHaveCountAsync(expertHigh.Total);
+        var shown = await page.Locator("#episodes tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.episode)");
+        Assert.Equal(expertHigh.Items.Select(e => e.Id), shown);
+        await session.ScreenshotAsync("episodes");
+
+        // A wrong range is refused by the API and shown field by field.
+        await form.Locator("input[name=max]").FillAsync("3");
+        await form.Locator("button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#episode-results .error")).ToContainTextAsync("min: 7 is above max 3");
+        session.AssertClean(400);
+    }
+
+    [Fact]
+    public async Task PoliciesPageShowsTheLineageAndTheActiveVersion()
+    {
+        var names = await fixture.Silo.GetAsync<PolicySummaryResponse[]>("api/policies");
+        var policy = await fixture.Silo.GetAsync<PolicyResponse>($"api/policies/{names.Single().Name}");
+        Assert.Equal(3, policy.Versions.Length);
+
+        await using var session = await fixture.OpenAsync();
+        await session.GotoAsync("#/policies");
+        var card = session.Page.Locator($".policy[data-policy='{policy.Name}']");
+        var nodes = card.Locator(".lineage .node");
+        await Expect(nodes).ToHaveCountAsync(3, Wait);
+        Assert.Equal(["0", "1", "2"], await nodes.EvaluateAllAsync<string[]>("ns => ns.map(n => n.dataset.version)"));
+        await Expect(nodes.Nth(0)).ToContainTextAsync("base");
+        await Expect(nodes.Nth(1)).ToContainTextAsync("bc");
+        await Expect(nodes.Nth(2)).ToContainTextAsync("sr");
+        await Expect(card.Locator(".lineage .node.active")).ToHaveAttributeAsync("data-version", policy.ActiveVersion!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(card.Locator(".versions tbody tr")).ToHaveCountAsync(3);
+        await session.ScreenshotAsync("policies");
+        session.AssertClean();
+    }
+
+    [Fact]
+    public async Task WithATokenThePageLoadsThenAsksForItOnceAndUsesIt()
+    {
+        using (var anonymous = new HttpClient { BaseAddress = fixture.Silo.BaseAddress })
+        {
+            using var pageResponse = await anonymous.GetAsync("/");
+            Assert.Equal(System.Net.HttpStatusCode.OK, pageResponse.StatusCode);
+            using var apiResponse = await anonymous.GetAsync("api/dashboard/campaigns");
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, apiResponse.StatusCode);
+        }
+
+        await using var session = await fixture.OpenAsync(withToken: false);
+        var page = session.Page;
+        await session.GotoAsync("#/campaigns");
+        var prompt = page.Locator("#token-panel");
+        await Expect(prompt).ToBeVisibleAsync();
+        await Expect(prompt).ToContainTextAsync("requires an API token");
+        await Expect(page.Locator("#campaigns")).ToHaveCountAsync(0);
+        await session.ScreenshotAsync("token-prompt");
+
+        await page.Locator("#token-input").FillAsync("wrong-token-0123456789abcdef");
+        await page.Locator("#token-form button").ClickAsync();
+        await Expect(prompt).ToContainTextAsync("refused");
+
+        await page.Locator("#token-input").FillAsync(DashboardFixture.Token);
+        await page.Locator("#token-form button").ClickAsync();
+        await Expect(page.Locator($"#campaigns tr[data-campaign='{DashboardFixture.CampaignId}']")).ToHaveCountAsync(1, Wait);
+        await Expect(prompt).ToBeHiddenAsync();
+        Assert.Equal(DashboardFixture.Token, await page.EvaluateAsync<string>("sessionStorage.getItem('sotopia-api-token')"));
+
+        // Other pages of the same tab use the stored token without asking again.
+        await page.Locator("a[data-nav=policies]").ClickAsync();
+        await Expect(page.Locator(".policy")).ToHaveCountAsync(1, Wait);
+        await Expect(prompt).ToBeHiddenAsync();
+        session.AssertClean(401);
+    }
+
+    /// <summary>The parts of <c>GET /api/campaigns/{id}/report</c> the tests compare with the page.</summary>
+    private sealed record ReportShape
+    {
+        public required ReportPolicyShape[] Policies { get; init; }
+        public required System.Text.Json.JsonElement[] Scores { get; init; }
+        public required System.Text.Json.JsonElement[] Histograms { get; init; }
+    }
+
+    private sealed record ReportPolicyShape(string Label, string Role, int? Version);
+}
