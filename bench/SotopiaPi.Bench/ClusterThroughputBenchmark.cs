@@ -33,10 +33,7 @@ internal static class ClusterThroughputBenchmark
             await ClusterBenchData.CreateEpisodesAsync(observer, episodes);
             for (var i = 1; i <= silos; i++)
             {
-                // At most 50 connections per silo: Npgsql's default of 100 per pool would let three silos and the
-                // observer exceed the server's max_connections (300 here, 100 by default), and a refused
-                // connection fails an episode.
-                var store = await PostgresSotopiaStore.OpenAsync(new NpgsqlConnectionStringBuilder(database) { MaxPoolSize = 50 }.ConnectionString);
+                var store = await PostgresSotopiaStore.OpenAsync(database);
                 stores.Add(store);
                 var id = $"bench-silo-{i}";
                 hosts.Add(ClusterBenchData.BuildSilo(store, Path.Combine(home, "artifacts"), o =>

@@ -72,13 +72,7 @@ internal sealed partial class ClusterSilo : IDisposable
     {
         Assert.Null(_process);
         Incarnation++;
-        // A pool of 40 per silo: three silos (and their restarted incarnations, while the server still counts the
-        // dead one's connections) stay under the test server's max_connections of 300.
-        var store = new NpgsqlConnectionStringBuilder(_connectionString)
-        {
-            ApplicationName = IncarnationName(Incarnation),
-            MaxPoolSize = 40,
-        }.ConnectionString;
+        var store = new NpgsqlConnectionStringBuilder(_connectionString) { ApplicationName = IncarnationName(Incarnation) }.ConnectionString;
         List<string> arguments = ["--store", store, "--urls", "http://127.0.0.1:0"];
         if (Trainer)
         {

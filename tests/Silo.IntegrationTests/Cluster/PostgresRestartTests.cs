@@ -46,7 +46,8 @@ public sealed class PostgresRestartTests(PostgresServerFixture server, ITestOutp
         foreach (var silo in run.Silos)
         {
             output.WriteLine($"{silo.Id} logs: {silo.CountOutputLines("could not claim episodes")} failed claims, {silo.CountOutputLines("could not renew its leases")} failed renewals, " +
-                $"{silo.CountOutputLines("EpisodeScheduler[1005]")} episode errors, {silo.CountOutputLines("activation dropped")} activations dropped");
+                $"{silo.CountOutputLines("hit a transient store failure")} episodes handed back on a store failure, {silo.CountOutputLines("EpisodeScheduler[1005]")} episode errors, " +
+                $"{silo.CountOutputLines("activation dropped")} activations dropped");
         }
 
         Assert.Equal(CampaignStatus.Completed, campaign.Status);
