@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace SotopiaPi.Bench;
 
-/// <summary>Entry point: <c>dotnet run -c Release --project bench/SotopiaPi.Bench -- episodes [--concurrency 1,100,2000]</c>.</summary>
+/// <summary>Entry point: <c>dotnet run -c Release --project bench/SotopiaPi.Bench -- episodes [--concurrency 1,100,2000]</c>,
+/// or <c>… -- cluster [options]</c> (see <see cref="ClusterBenchmarkCli"/>).</summary>
 internal static class BenchmarkCli
 {
     public static async Task<int> RunAsync(string[] args)
@@ -23,12 +24,14 @@ internal static class BenchmarkCli
                         $"| {c} | {result.Episodes} | {result.Turns} | {result.Seconds:F2} | {result.EpisodesPerSecond:F0} | {result.TurnsPerSecond:F0} | {result.PeakRssMb:F0} | {result.ManagedHeapMb:F0} |"));
                 }
                 return 0;
+            case "cluster":
+                return await ClusterBenchmarkCli.RunAsync(args);
             case "llm":
                 return await LlmBenchmarkCli.RunAsync(args);
             case "llm-server":
                 return await LlmFakeEndpoint.RunFromArgsAsync(args);
             default:
-                Console.Error.WriteLine($"Unknown benchmark '{which}'. Known: episodes, llm.");
+                Console.Error.WriteLine($"Unknown benchmark '{which}'. Known: episodes, cluster, llm.");
                 return 2;
         }
     }
