@@ -47,7 +47,7 @@ internal sealed partial class TrainerService(
                 (TrainingRequest Request, Lease Lease)? claim = null;
                 try
                 {
-                    claim = await store.ClaimTrainingRequestAsync(o.TrainerId, o.LeaseDuration, stoppingToken);
+                    claim = await store.ClaimTrainingRequestAsync(o.LeaseOwner, o.LeaseDuration, stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -204,6 +204,14 @@ internal sealed partial class TrainerService(
             LogLost(logger, request.Id);
             return Outcome.Abandoned;
         }
+        catch (Exception ex) when (TransientStoreErrors.IsTransient(ex))
+        {
+            // The store (or the network to it) failed: the request is fine. Give it back (or, if the store is
+            // still down, let the lease expire); a trainer claims it again and resumes.
+            LogFailed(logger, ex, request.Id);
+            await ReleaseQuietlyAsync(lease);
+            return Outcome.Abandoned;
+        }
         catch (Exception ex)
         {
             LogFailed(logger, ex, request.Id);
@@ -308,7 +316,7 @@ internal sealed partial class TrainerService(
             {
                 try
                 {
-                    await store.RenewAllAsync(o.TrainerId, o.LeaseDuration, cancellationToken);
+                    await store.RenewAllAsync(o.LeaseOwner, o.LeaseDuration, cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -147,11 +147,16 @@ internal sealed class EmbeddedRuntime : IAsyncDisposable
     private async Task ReleaseIfOursAsync(string kind, string key, CancellationToken cancellationToken)
     {
         var lease = await Store.GetLeaseAsync(kind, key, cancellationToken);
-        if (lease is not null && lease.Owner is SiloId or TrainerId)
+        if (lease is not null && IsEmbeddedOwner(lease.Owner))
         {
             await Store.ReleaseAsync(lease, cancellationToken);
         }
     }
+
+    /// <summary>Lease owners are "&lt;id&gt;#&lt;process suffix&gt;" (see SiloOptions.LeaseOwner).</summary>
+    private static bool IsEmbeddedOwner(string owner) =>
+        owner.StartsWith(SiloId + "#", StringComparison.Ordinal) || owner.StartsWith(TrainerId + "#", StringComparison.Ordinal)
+        || owner is SiloId or TrainerId;
 
     public async ValueTask DisposeAsync()
     {

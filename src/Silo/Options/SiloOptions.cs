@@ -8,6 +8,13 @@ public sealed class SiloOptions
     /// <summary>This silo's id in lease rows; defaults to host name + process id + a random suffix.</summary>
     public string SiloId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 
+    private string? _leaseOwner;
+
+    /// <summary>The owner written on this process's lease rows: the silo id plus a suffix unique to this process,
+    /// so a silo restarted under the same id never renews (or writes under) its dead predecessor's leases —
+    /// those expire and are taken over with a new epoch.</summary>
+    public string LeaseOwner => _leaseOwner ??= $"{SiloId}#{Guid.NewGuid().ToString("N")[..6]}";
+
     /// <summary>How many episodes this silo plays at once.</summary>
     public int MaxConcurrentEpisodes { get; set; } = 256;
 

@@ -65,7 +65,7 @@ internal sealed partial class CampaignScheduler(
             {
                 continue;
             }
-            var lease = await store.TryAcquireAsync(LeaseKinds.Campaign, campaign.Id, o.SiloId, o.LeaseDuration, stoppingToken);
+            var lease = await store.TryAcquireAsync(LeaseKinds.Campaign, campaign.Id, o.LeaseOwner, o.LeaseDuration, stoppingToken);
             if (lease is null)
             {
                 continue;

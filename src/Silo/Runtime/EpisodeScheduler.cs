@@ -42,7 +42,7 @@ internal sealed partial class EpisodeScheduler(
                 {
                     try
                     {
-                        var claims = await store.ClaimEpisodesAsync(o.SiloId, Math.Min(free, o.ClaimBatchSize), o.LeaseDuration, stoppingToken);
+                        var claims = await store.ClaimEpisodesAsync(o.LeaseOwner, Math.Min(free, o.ClaimBatchSize), o.LeaseDuration, stoppingToken);
                         claimed = claims.Count;
                         foreach (var claim in claims)
                         {
@@ -89,12 +89,29 @@ internal sealed partial class EpisodeScheduler(
         EpisodeStatus? finished = null;
         try
         {
-            var setup = await datasets.GetSetupAsync(claim.Episode, stoppingToken);
-            var parent = await traceContexts.GetParentAsync(claim.Episode, stoppingToken);
-            var grain = new EpisodeGrain(claim, setup, store, policies, judge, time, instruments, parent);
-            var status = await grain.RunAsync(stoppingToken);
-            finished = status;
-            failed = status == EpisodeStatus.Failed;
+            // A store or network failure says nothing about the episode: keep the lease and retry in place with
+            // backoff; the grain re-reads its stored turns, so a turn whose commit result was lost is not replayed.
+            // If the outage outlives the lease, the next write is refused as stale and another claim resumes it.
+            var backoff = TimeSpan.FromMilliseconds(200);
+            while (true)
+            {
+                try
+                {
+                    var setup = await datasets.GetSetupAsync(claim.Episode, stoppingToken);
+                    var parent = await traceContexts.GetParentAsync(claim.Episode, stoppingToken);
+                    var grain = new EpisodeGrain(claim, setup, store, policies, judge, time, instruments, parent);
+                    var status = await grain.RunAsync(stoppingToken);
+                    finished = status;
+                    failed = status == EpisodeStatus.Failed;
+                    break;
+                }
+                catch (Exception ex) when (IsTransient(ex) && !stoppingToken.IsCancellationRequested)
+                {
+                    LogTransient(logger, ex, claim.Episode.Id);
+                    await Task.Delay(backoff, time, stoppingToken);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                }
+            }
         }
         catch (StaleEpochException ex)
         {
@@ -104,14 +121,6 @@ internal sealed partial class EpisodeScheduler(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             dropped = true;
-            await ReleaseQuietlyAsync(claim.Lease);
-        }
-        catch (Exception ex) when (IsTransient(ex))
-        {
-            // The store (or the network to it) failed for a moment: nothing about the episode is wrong. Hand it
-            // back; it resumes from its stored turns on the next claim.
-            dropped = true;
-            LogTransient(logger, ex, claim.Episode.Id);
             await ReleaseQuietlyAsync(claim.Lease);
         }
         catch (Exception ex)
@@ -133,13 +142,7 @@ internal sealed partial class EpisodeScheduler(
         }
     }
 
-    /// <summary>Store and network failures that say nothing about the episode itself.</summary>
-    internal static bool IsTransient(Exception ex) => ex switch
-    {
-        System.Data.Common.DbException db => db.IsTransient || db.GetType().Name is "NpgsqlException",
-        TimeoutException or IOException or System.Net.Sockets.SocketException => true,
-        _ => ex.InnerException is { } inner && IsTransient(inner),
-    };
+    internal static bool IsTransient(Exception ex) => TransientStoreErrors.IsTransient(ex);
 
     private async Task FailQuietlyAsync(ClaimedEpisode claim, Exception error, CancellationToken stoppingToken)
     {
@@ -182,7 +185,7 @@ internal sealed partial class EpisodeScheduler(
     [LoggerMessage(EventId = 1005, Level = LogLevel.Error, Message = "Episode {EpisodeId} failed")]
     private static partial void LogEpisodeFailed(ILogger logger, Exception exception, string episodeId);
 
-    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Episode {EpisodeId} hit a transient store failure; handed back to be resumed")]
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Episode {EpisodeId} hit a transient store failure; retrying in place")]
     private static partial void LogTransient(ILogger logger, Exception exception, string episodeId);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Could not release the lease of {Key} on shutdown; it will expire")]

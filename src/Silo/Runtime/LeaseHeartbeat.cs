@@ -23,7 +23,7 @@ internal sealed partial class LeaseHeartbeat(
             {
                 try
                 {
-                    await store.RenewAllAsync(o.SiloId, o.LeaseDuration, stoppingToken);
+                    await store.RenewAllAsync(o.LeaseOwner, o.LeaseDuration, stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

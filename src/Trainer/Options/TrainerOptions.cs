@@ -6,6 +6,12 @@ public sealed class TrainerOptions
 {
     public const string SectionName = "Trainer";
 
+    private string? _leaseOwner;
+
+    /// <summary>The owner written on this process's lease rows: the trainer id plus a suffix unique to this
+    /// process, so a trainer restarted under the same id never renews its dead predecessor's lease.</summary>
+    public string LeaseOwner => _leaseOwner ??= $"{TrainerId}#{Guid.NewGuid().ToString("N")[..6]}";
+
     /// <summary>This trainer's id in lease rows.</summary>
     public string TrainerId { get; set; } = $"trainer-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 
