@@ -29,7 +29,7 @@ public sealed partial class PostgresSotopiaStore
     public Task SaveCampaignAsync(Lease lease, CampaignRecord campaign, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(campaign);
-        RequireLease(lease, LeaseKinds.Campaign, campaign.Id, nameof(lease));
+        StoreRules.RequireLease(lease, LeaseKinds.Campaign, campaign.Id, nameof(lease));
         return WriteAsync("save campaign", async (connection, ct) =>
         {
             await CheckFenceAsync(connection, lease, NowMs(), ct).ConfigureAwait(false);
@@ -40,7 +40,7 @@ public sealed partial class PostgresSotopiaStore
                 read.Text(campaign.Id);
                 stored = await read.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
             }
-            var record = CampaignStatusRules.KeepOperatorStatus(campaign, stored);
+            var record = StoreRules.KeepOperatorStatus(campaign, stored);
             var json = StoreValues.Json(record);
             var status = StoreValues.Name(record.Status);
             await using var command = connection.CreateCommand();

@@ -222,7 +222,7 @@ public sealed partial class PostgresSotopiaStore
     public Task AppendTurnAsync(Lease lease, Turn turn, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(turn);
-        RequireLease(lease, LeaseKinds.Episode, turn.EpisodeId, nameof(lease));
+        StoreRules.RequireLease(lease, LeaseKinds.Episode, turn.EpisodeId, nameof(lease));
         ArgumentOutOfRangeException.ThrowIfNegative(turn.Number);
         if (turn.Seat is not (0 or 1))
         {
@@ -276,7 +276,7 @@ public sealed partial class PostgresSotopiaStore
         {
             throw new ArgumentException($"Completing an episode needs an episode lease, not a {lease.Kind} lease.", nameof(lease));
         }
-        ValidateCompletion(lease.Key, completion);
+        StoreRules.ValidateCompletion(lease.Key, completion);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var status = StoreValues.Name(completion.Status);
         var statusJson = StoreValues.Json(completion.Status);
@@ -460,24 +460,4 @@ public sealed partial class PostgresSotopiaStore
         EpisodeStatuses.TryGetValue(name, out var status)
             ? status
             : throw new InvalidDataException($"{_description}: unknown episode status '{name}' in table episodes.");
-
-    private static void ValidateCompletion(string episodeId, EpisodeCompletion completion)
-    {
-        var problem = completion.Status switch
-        {
-            EpisodeStatus.Completed when completion.Outcome is not { Succeeded: true } =>
-                "status completed needs an outcome that succeeded",
-            EpisodeStatus.EvaluationFailed when completion.Outcome is not { Succeeded: false } =>
-                "status evaluation_failed needs a failed outcome",
-            EpisodeStatus.Failed when string.IsNullOrWhiteSpace(completion.FailureReason) =>
-                "status failed needs a failure reason",
-            EpisodeStatus.Pending or EpisodeStatus.Running or EpisodeStatus.Cancelled =>
-                $"{StoreValues.Name(completion.Status)} is not a final status an owner can complete with",
-            _ => null,
-        };
-        if (problem is not null)
-        {
-            throw new ArgumentException($"Invalid completion of episode '{episodeId}': {problem}.", nameof(completion));
-        }
-    }
 }

@@ -196,15 +196,4 @@ public sealed partial class PostgresSotopiaStore
         command.Long(now).Text(lease.Kind).Text(lease.Key).Text(lease.Owner).Long(lease.Epoch);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    private static void RequireLease(Lease lease, string kind, string key, string parameterName)
-    {
-        ArgumentNullException.ThrowIfNull(lease, parameterName);
-        if (lease.Kind != kind || lease.Key != key)
-        {
-            throw new ArgumentException(
-                $"This write needs the {kind} lease of '{key}', but the lease given is the {lease.Kind} lease of '{lease.Key}'.",
-                parameterName);
-        }
-    }
 }

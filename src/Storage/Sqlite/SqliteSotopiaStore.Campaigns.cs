@@ -30,12 +30,12 @@ public sealed partial class SqliteSotopiaStore
     public Task SaveCampaignAsync(Lease lease, CampaignRecord campaign, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(campaign);
-        RequireLease(lease, LeaseKinds.Campaign, campaign.Id, nameof(lease));
+        StoreRules.RequireLease(lease, LeaseKinds.Campaign, campaign.Id, nameof(lease));
         return WriteAsync("save campaign", needsSavepoint: false, session =>
         {
             CheckFence(session, lease, NowMs());
             var stored = session.Command("SELECT status FROM campaigns WHERE id = $id").With("$id", campaign.Id).ExecuteString();
-            var record = CampaignStatusRules.KeepOperatorStatus(campaign, stored);
+            var record = StoreRules.KeepOperatorStatus(campaign, stored);
             var json = StoreValues.Json(record);
             var status = StoreValues.Name(record.Status);
             var updated = session.Command("UPDATE campaigns SET status = $status, updated_at = $updated, json = $json WHERE id = $id")

@@ -122,15 +122,4 @@ public sealed partial class SqliteSotopiaStore
         session.Command(AcquireExpiredSql)
             .With("$kind", kind).With("$key", key).With("$owner", owner).With("$expires", expires)
             .ExecuteInt64();
-
-    private static void RequireLease(Lease lease, string kind, string key, string parameterName)
-    {
-        ArgumentNullException.ThrowIfNull(lease, parameterName);
-        if (lease.Kind != kind || lease.Key != key)
-        {
-            throw new ArgumentException(
-                $"This write needs the {kind} lease of '{key}', but the lease given is the {lease.Kind} lease of '{lease.Key}'.",
-                parameterName);
-        }
-    }
 }

@@ -79,7 +79,7 @@ public sealed partial class SqliteSotopiaStore
     {
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentNullException.ThrowIfNull(progress);
-        RequireTrainingLease(lease);
+        StoreRules.RequireTrainingLease(lease);
         return WriteAsync("report training progress", needsSavepoint: false, session =>
         {
             CheckFence(session, lease, NowMs());
@@ -97,15 +97,8 @@ public sealed partial class SqliteSotopiaStore
     public async Task CompleteTrainingRequestAsync(Lease lease, TrainingStatus status, int? publishedVersion, string? error, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        RequireTrainingLease(lease);
-        if (status is not (TrainingStatus.Succeeded or TrainingStatus.Failed))
-        {
-            throw new ArgumentOutOfRangeException(nameof(status), status, "A training request completes as succeeded or failed.");
-        }
-        if (status == TrainingStatus.Failed && string.IsNullOrWhiteSpace(error))
-        {
-            throw new ArgumentException($"Training request '{lease.Key}' failed without an error message.", nameof(error));
-        }
+        StoreRules.RequireTrainingLease(lease);
+        StoreRules.ValidateTrainingCompletion(lease, status, error);
         var name = StoreValues.Name(status);
         var statusJson = StoreValues.Json(status);
         var versionJson = StoreValues.Json(publishedVersion);
@@ -142,13 +135,5 @@ public sealed partial class SqliteSotopiaStore
             session.Command("SELECT json FROM training_requests WHERE id = $id").With("$id", requestId).ExecuteString(),
             cancellationToken).ConfigureAwait(false);
         return json is null ? null : Parse<TrainingRequest>(json, $"training request '{requestId}'");
-    }
-
-    private static void RequireTrainingLease(Lease lease)
-    {
-        if (lease.Kind != LeaseKinds.Training)
-        {
-            throw new ArgumentException($"This write needs a training lease, not a {lease.Kind} lease.", nameof(lease));
-        }
     }
 }
