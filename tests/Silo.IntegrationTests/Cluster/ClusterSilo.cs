@@ -8,6 +8,7 @@ using Npgsql;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.Api.Contracts;
 using SotopiaPi.Silo.IntegrationTests.Api;
+using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Cluster;
 

@@ -81,7 +81,7 @@ public sealed class CrashRecoveryTests
 
     /// <summary>Waits until the store shows at least that many finished episodes, then SIGKILLs the process,
     /// asserting that the campaign was still running (so the kill really interrupted it).</summary>
-    private static async Task<string> KillWhenAsync(SotopiaProcess process, string home, int finishedAtLeast)
+    private static async Task<string> KillWhenAsync(DotnetProcess process, string home, int finishedAtLeast)
     {
         var db = Path.Combine(home, "sotopia.db");
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);

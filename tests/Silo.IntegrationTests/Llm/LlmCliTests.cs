@@ -103,7 +103,7 @@ public sealed partial class LlmCliTests
         Assert.True(Directory.EnumerateFiles(dir.Combine("home", "artifacts"), "*.jsonl", SearchOption.AllDirectories).Any(), Text(run));
     }
 
-    private static string Text(SotopiaProcess process) => AnsiEscape().Replace(process.Output, "");
+    private static string Text(DotnetProcess process) => AnsiEscape().Replace(process.Output, "");
 
     [GeneratedRegex(@"\x1b\[[0-9;]*m")]
     private static partial Regex AnsiEscape();

@@ -170,7 +170,7 @@ public sealed class TrainerProcessTests
         }
     }
 
-    private static TrainerProcess StartTrainer(TrainerFixture fixture, string config, string id) =>
+    private static DotnetProcess StartTrainer(TrainerFixture fixture, string config, string id) =>
         TrainerProcess.Start(null, "--store", fixture.Dir.Combine("s.db"), "--artifacts", fixture.Artifacts.Root, "--config", config, "--id", id);
 
     private static string WriteExternalConfig(TrainerFixture fixture, string markers, string vllm, string lease = "00:00:02")
@@ -198,7 +198,7 @@ public sealed class TrainerProcessTests
         return path;
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, string what, TrainerProcess trainer)
+    private static async Task WaitForAsync(Func<bool> condition, string what, DotnetProcess trainer)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         while (!condition())

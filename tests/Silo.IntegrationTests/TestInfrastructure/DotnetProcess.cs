@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace SotopiaPi.Silo.IntegrationTests.Api;
+namespace SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 /// <summary>A built .NET program (sotopia.dll, SotopiaPi.Silo.dll — the build copies both next to the tests)
 /// as a child process with a controlled environment, its output captured.</summary>
@@ -21,6 +21,8 @@ internal sealed class DotnetProcess : IDisposable
     }
 
     public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
 
     public string Output
     {
@@ -99,6 +101,13 @@ internal sealed class DotnetProcess : IDisposable
     }
 
     /// <summary>SIGTERM, as Kubernetes sends it before a pod is removed.</summary>
+    /// <summary>SIGKILL: no shutdown code runs, exactly like a machine or OOM kill.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
     public void Terminate()
     {
         using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
@@ -116,7 +125,7 @@ internal sealed class DotnetProcess : IDisposable
         }
         catch (OperationCanceledException)
         {
-            _process.Kill(entireProcessTree: true);
+            Kill();
             throw new TimeoutException($"{_process.StartInfo.ArgumentList[0]} did not exit within {timeout}. Output:\n{Output}");
         }
         _process.WaitForExit();
@@ -127,8 +136,7 @@ internal sealed class DotnetProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
+            Kill();
         }
         _process.Dispose();
     }
