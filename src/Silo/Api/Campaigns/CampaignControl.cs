@@ -5,10 +5,9 @@ using SotopiaPi.Silo.Options;
 namespace SotopiaPi.Silo.Api.Campaigns;
 
 /// <summary>Operator status changes (pause, resume, cancel); asking for the status a campaign already has
-/// changes nothing and succeeds. The campaign's owner may be saving a step at the
-/// moment the status is set, and its save would put the status back to running; so after setting it this waits
-/// until the owner lets go of the campaign lease (it does when it sees the new status) and sets it again if the
-/// owner's last save overwrote it.</summary>
+/// changes nothing and succeeds. After setting a pause or cancel it waits until the campaign's owner lets go of
+/// the campaign lease (it does when it sees the new status) to answer "applied" rather than "requested"; the
+/// store keeps the operator's status even if the owner saves a step at that moment.</summary>
 internal sealed class CampaignControl(ISotopiaStore store, IOptions<SiloOptions> options, TimeProvider time)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
@@ -34,33 +33,25 @@ internal sealed class CampaignControl(ISotopiaStore store, IOptions<SiloOptions>
             return (CampaignControlOutcome.Applied, await ReloadAsync(campaign.Id, ct));
         }
 
+        // One write is enough: the store keeps an operator's pause or cancel even when the campaign's owner saves
+        // its progress at the same moment (only the owner's completed/failed wins), so nothing can revert it.
         var deadline = time.GetUtcNow() + ConfirmationTimeout;
-        while (true)
+        await store.SetCampaignStatusAsync(campaign.Id, target, ct);
+        if (target == CampaignStatus.Cancelled)
         {
-            await store.SetCampaignStatusAsync(campaign.Id, target, ct);
-            if (target == CampaignStatus.Cancelled)
-            {
-                await store.CancelEpisodesAsync(campaign.Id, ct);
-            }
-            var released = await WaitForOwnerAsync(campaign.Id, deadline, ct);
-            var current = await ReloadAsync(campaign.Id, ct);
-            if (current.Status == target)
-            {
-                return (released ? CampaignControlOutcome.Applied : CampaignControlOutcome.Requested, current);
-            }
-            if (current.Status is CampaignStatus.Completed or CampaignStatus.Failed or CampaignStatus.Cancelled)
-            {
-                return (CampaignControlOutcome.Ended, current);
-            }
-            if (time.GetUtcNow() >= deadline)
-            {
-                return (CampaignControlOutcome.Requested, current);
-            }
-            // The owner's last save put it back to running before it saw the change: set it again.
+            await store.CancelEpisodesAsync(campaign.Id, ct);
         }
+        var released = await WaitForOwnerAsync(campaign.Id, deadline, ct);
+        var current = await ReloadAsync(campaign.Id, ct);
+        if (current.Status == target)
+        {
+            return (released ? CampaignControlOutcome.Applied : CampaignControlOutcome.Requested, current);
+        }
+        return (current.Status is CampaignStatus.Completed or CampaignStatus.Failed or CampaignStatus.Cancelled
+            ? CampaignControlOutcome.Ended
+            : CampaignControlOutcome.Requested, current);
     }
 
-    /// <summary>True once no silo holds a live lease on the campaign; false at the deadline.</summary>
     private async Task<bool> WaitForOwnerAsync(string campaignId, DateTimeOffset deadline, CancellationToken ct)
     {
         var step = PollInterval < options.Value.CampaignPollInterval ? PollInterval : options.Value.CampaignPollInterval;
