@@ -288,18 +288,7 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore, IStoreNotifica
 
     private long NowMs() => StoreValues.ToMs(_time.GetUtcNow());
 
-    private T Parse<T>(string json, string what)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<T>(json, SotopiaJson.Options)
-                ?? throw new InvalidDataException($"{_description}: {what} is stored as JSON null.");
-        }
-        catch (JsonException error)
-        {
-            throw new InvalidDataException($"{_description}: {what} has invalid stored JSON: {error.Message}", error);
-        }
-    }
+    private T Parse<T>(string json, string what) => StoreValues.Parse<T>(json, what, _description);
 
     private static bool ConnectionStringSets(string connectionString, params string[] keys)
     {

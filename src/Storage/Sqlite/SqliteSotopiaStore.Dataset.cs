@@ -65,19 +65,7 @@ public sealed partial class SqliteSotopiaStore
             return (tables, sets);
         }, cancellationToken, snapshot: true).ConfigureAwait(false);
 
-        var namedSets = ImmutableDictionary.CreateBuilder<string, ImmutableArray<string>>(StringComparer.Ordinal);
-        foreach (var (name, json) in rows.sets)
-        {
-            namedSets[name] = Parse<ImmutableArray<string>>(json, $"named set '{name}'");
-        }
-        return new SotopiaDataset
-        {
-            Characters = [.. rows.tables[0].Select(json => Parse<Character>(json, "a character"))],
-            Relationships = [.. rows.tables[1].Select(json => Parse<RelationshipProfile>(json, "a relationship"))],
-            Scenarios = [.. rows.tables[2].Select(json => Parse<Scenario>(json, "a scenario"))],
-            Tasks = [.. rows.tables[3].Select(json => Parse<SocialTask>(json, "a task"))],
-            NamedSets = namedSets.ToImmutable(),
-        };
+        return StoreValues.Dataset(rows.tables, rows.sets, $"SQLite store '{_path}'");
     }
 
     private static void AddRows<T>(List<(string Table, string Id, string Json)> rows, string table, IEnumerable<T> records, Func<T, string> id)

@@ -179,5 +179,5 @@ public sealed partial class SqliteSotopiaStore : ISotopiaStore, IStoreNotificati
 
     private long NowMs() => StoreValues.ToMs(_time.GetUtcNow());
 
-    private T Parse<T>(string json, string what) => StoreValues.Parse<T>(json, what, _path);
+    private T Parse<T>(string json, string what) => StoreValues.Parse<T>(json, what, $"SQLite store '{_path}'");
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Collections.Frozen;
 using System.Text.Json;
 using SotopiaPi.Grains.Interfaces;
@@ -39,16 +40,36 @@ internal static class StoreValues
     /// <summary>A value as a JSON fragment, for <c>json_set(…, json($fragment))</c>.</summary>
     public static string Json<T>(T value) => JsonSerializer.Serialize(value, SotopiaJson.Options);
 
-    public static T Parse<T>(string json, string what, string path)
+    /// <summary>Reads a stored JSON record; <paramref name="store"/> names the store in the error (its file or server).</summary>
+    public static T Parse<T>(string json, string what, string store)
     {
         try
         {
             return JsonSerializer.Deserialize<T>(json, SotopiaJson.Options)
-                ?? throw new InvalidDataException($"SQLite store '{path}': {what} is stored as JSON null.");
+                ?? throw new InvalidDataException($"{store}: {what} is stored as JSON null.");
         }
         catch (JsonException error)
         {
-            throw new InvalidDataException($"SQLite store '{path}': {what} has invalid stored JSON: {error.Message}", error);
+            throw new InvalidDataException($"{store}: {what} has invalid stored JSON: {error.Message}", error);
         }
+    }
+
+    /// <summary>Builds the dataset from its stored rows: the JSON of characters, relationships, scenarios and tasks
+    /// (in that order) and the named sets.</summary>
+    public static SotopiaDataset Dataset(IReadOnlyList<IReadOnlyList<string>> tables, IEnumerable<(string Name, string Json)> sets, string store)
+    {
+        var namedSets = ImmutableDictionary.CreateBuilder<string, ImmutableArray<string>>(StringComparer.Ordinal);
+        foreach (var (name, json) in sets)
+        {
+            namedSets[name] = Parse<ImmutableArray<string>>(json, $"named set '{name}'", store);
+        }
+        return new SotopiaDataset
+        {
+            Characters = [.. tables[0].Select(json => Parse<Character>(json, "a character", store))],
+            Relationships = [.. tables[1].Select(json => Parse<RelationshipProfile>(json, "a relationship", store))],
+            Scenarios = [.. tables[2].Select(json => Parse<Scenario>(json, "a scenario", store))],
+            Tasks = [.. tables[3].Select(json => Parse<SocialTask>(json, "a task", store))],
+            NamedSets = namedSets.ToImmutable(),
+        };
     }
 }
