@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using SotopiaPi.Grains.Data;
+using SotopiaPi.Sotopia.Data;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.Hosting;
 using SotopiaPi.Silo.Options;

@@ -1,5 +1,5 @@
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Prompts;
+using SotopiaPi.Sotopia.Prompts;
 
 namespace SotopiaPi.Bench;
 

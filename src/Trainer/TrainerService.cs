@@ -1,9 +1,10 @@
+using SotopiaPi.Grains.Policies;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Policies;
-using SotopiaPi.Grains.Telemetry;
+using SotopiaPi.Sotopia.Policies;
+using SotopiaPi.Sotopia.Telemetry;
 using SotopiaPi.Trainer.Backends;
 using SotopiaPi.Trainer.Options;
 

@@ -3,7 +3,6 @@ using Spectre.Console;
 using Spectre.Console.Rendering;
 using SotopiaPi.Client.Output;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.Api.Contracts;
 
 namespace SotopiaPi.Client.Cluster;
 

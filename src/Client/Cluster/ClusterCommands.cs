@@ -119,7 +119,7 @@ internal static class ClusterCommands
         return command;
     }
 
-    private static Command StatusChange(string name, string description, Func<SotopiaApiClient, string, CancellationToken, Task<Silo.Api.Contracts.CampaignStatusResponse>> change)
+    private static Command StatusChange(string name, string description, Func<SotopiaApiClient, string, CancellationToken, Task<CampaignStatusResponse>> change)
     {
         var id = new Argument<string>("id") { Description = "Campaign id." };
         var command = new Command(name, description) { id };

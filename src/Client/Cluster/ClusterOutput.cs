@@ -2,7 +2,6 @@ using System.Globalization;
 using Spectre.Console;
 using SotopiaPi.Client.Output;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.Api.Contracts;
 
 namespace SotopiaPi.Client.Cluster;
 

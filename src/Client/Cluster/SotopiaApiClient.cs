@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.Api.Contracts;
 
 namespace SotopiaPi.Client.Cluster;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SotopiaPi.Silo.Api.Contracts;
+using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Client.Cluster;
 

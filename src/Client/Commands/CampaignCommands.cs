@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using SotopiaPi.Client.Cluster;
 using SotopiaPi.Client.Output;
-using SotopiaPi.Grains.Campaigns;
+using SotopiaPi.Sotopia.Campaigns;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.Runtime;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using SotopiaPi.Client.Embedded;
-using SotopiaPi.Grains.Data;
+using SotopiaPi.Sotopia.Data;
 using SotopiaPi.Silo.Runtime;
 
 namespace SotopiaPi.Client.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SotopiaPi.Grains.Data;
+using SotopiaPi.Sotopia.Data;
 
 namespace SotopiaPi.Client.Commands;
 

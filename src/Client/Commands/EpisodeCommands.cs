@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using SotopiaPi.Client.Cluster;
-using SotopiaPi.Grains.Data;
-using SotopiaPi.Grains.Episodes;
+using SotopiaPi.Sotopia.Data;
+using SotopiaPi.Sotopia.Episodes;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Prompts;
+using SotopiaPi.Sotopia.Prompts;
 
 namespace SotopiaPi.Client.Commands;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using Spectre.Console;
-using SotopiaPi.Grains.Campaigns;
-using SotopiaPi.Grains.Filtering;
+using SotopiaPi.Sotopia.Campaigns;
+using SotopiaPi.Sotopia.Filtering;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Sft;
+using SotopiaPi.Sotopia.Sft;
 
 namespace SotopiaPi.Client.Commands;
 

@@ -1,9 +1,9 @@
+using SotopiaPi.Silo.Hosting;
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using SotopiaPi.Client.Embedded;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Llm;
-using SotopiaPi.Silo.Llm;
+using SotopiaPi.Sotopia.Llm;
 
 namespace SotopiaPi.Client.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Spectre.Console;
-using SotopiaPi.Silo.Llm;
+using SotopiaPi.Sotopia.Llm;
 
 namespace SotopiaPi.Client.Commands;
 

@@ -1,8 +1,9 @@
+using SotopiaPi.Grains.Policies;
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using SotopiaPi.Client.Cluster;
-using SotopiaPi.Grains.Policies;
+using SotopiaPi.Sotopia.Policies;
 
 namespace SotopiaPi.Client.Commands;
 

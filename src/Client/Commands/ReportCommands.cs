@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
-using SotopiaPi.Client.Reports;
-using SotopiaPi.Grains.Reports;
+using SotopiaPi.Sotopia.Reports;
 
 namespace SotopiaPi.Client.Commands;
 

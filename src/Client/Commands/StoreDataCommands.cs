@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using SotopiaPi.Client.Cluster;
-using SotopiaPi.Grains.Data;
+using SotopiaPi.Sotopia.Data;
 
 namespace SotopiaPi.Client.Commands;
 

@@ -3,10 +3,9 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
-using SotopiaPi.Grains.Data;
+using SotopiaPi.Sotopia.Data;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Llm;
-using SotopiaPi.Silo.Llm;
+using SotopiaPi.Sotopia.Llm;
 using SotopiaPi.Silo.Runtime;
 
 namespace SotopiaPi.Client.Commands;

@@ -1,10 +1,11 @@
+using SotopiaPi.Grains.Policies;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using SotopiaPi.Grains.Campaigns;
+using SotopiaPi.Sotopia.Campaigns;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Policies;
-using SotopiaPi.Grains.Telemetry;
+using SotopiaPi.Sotopia.Policies;
+using SotopiaPi.Sotopia.Telemetry;
 using SotopiaPi.Silo.Hosting;
 using SotopiaPi.Silo.Runtime;
 using SotopiaPi.Silo.Telemetry;

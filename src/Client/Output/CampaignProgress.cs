@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Spectre.Console;
 using Spectre.Console.Rendering;
-using SotopiaPi.Grains.Campaigns;
+using SotopiaPi.Sotopia.Campaigns;
 using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Client.Output;

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
-using SotopiaPi.Grains.Campaigns;
+using SotopiaPi.Sotopia.Campaigns;
 using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Client.Output;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Llm;
+using SotopiaPi.Sotopia.Llm;
 
 namespace SotopiaPi.Client.Output;
 

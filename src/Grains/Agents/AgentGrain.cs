@@ -1,6 +1,7 @@
+using SotopiaPi.Sotopia;
 using System.Collections.Immutable;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Prompts;
+using SotopiaPi.Sotopia.Prompts;
 
 namespace SotopiaPi.Grains.Agents;
 

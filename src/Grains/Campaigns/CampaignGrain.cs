@@ -1,10 +1,13 @@
+using SotopiaPi.Sotopia;
+using SotopiaPi.Sotopia.Campaigns;
+using SotopiaPi.Grains.Policies;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using SotopiaPi.Grains.Data;
+using SotopiaPi.Sotopia.Data;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Policies;
-using SotopiaPi.Grains.Telemetry;
+using SotopiaPi.Sotopia.Policies;
+using SotopiaPi.Sotopia.Telemetry;
 
 namespace SotopiaPi.Grains.Campaigns;
 
@@ -238,7 +241,7 @@ public sealed partial class CampaignGrain(
         var spec = campaign.Spec;
         var episodes = await store.ListEpisodesAsync(new EpisodeQuery { CampaignId = campaignId, Round = stage.Index }, ct);
         var scored = ScoredSeats(episodes).ToList();
-        var trajectories = Filtering.EpisodeFilter.Filter(episodes, spec.Filter);
+        var trajectories = Sotopia.Filtering.EpisodeFilter.Filter(episodes, spec.Filter);
         if (trajectories.Count == 0)
         {
             throw new CampaignFailedException(

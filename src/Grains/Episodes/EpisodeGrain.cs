@@ -1,8 +1,9 @@
+using SotopiaPi.Sotopia.Episodes;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using SotopiaPi.Grains.Agents;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Telemetry;
+using SotopiaPi.Sotopia.Telemetry;
 
 namespace SotopiaPi.Grains.Episodes;
 

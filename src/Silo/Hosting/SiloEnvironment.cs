@@ -1,5 +1,5 @@
-using SotopiaPi.Grains.Telemetry;
-using SotopiaPi.Silo.Llm;
+using SotopiaPi.Sotopia.Telemetry;
+using SotopiaPi.Sotopia.Llm;
 using SotopiaPi.Silo.Options;
 using SotopiaPi.Trainer.Options;
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.Api;
 using SotopiaPi.Silo.Api.Health;
-using SotopiaPi.Silo.Llm;
+using SotopiaPi.Sotopia.Llm;
 using SotopiaPi.Silo.Options;
 using SotopiaPi.Silo.Telemetry;
 using SotopiaPi.Storage.Artifacts;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
-using SotopiaPi.Grains.Telemetry;
+using SotopiaPi.Sotopia.Telemetry;
 
 namespace SotopiaPi.Silo.Hosting;
 

@@ -1,11 +1,12 @@
+using SotopiaPi.Grains.Policies;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using SotopiaPi.Grains.Campaigns;
+using SotopiaPi.Sotopia.Campaigns;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Policies;
-using SotopiaPi.Grains.Prompts;
-using SotopiaPi.Grains.Simulator;
+using SotopiaPi.Sotopia.Policies;
+using SotopiaPi.Sotopia.Prompts;
+using SotopiaPi.Sotopia.Simulator;
 using SotopiaPi.Silo.Options;
 using SotopiaPi.Silo.Runtime;
 using SotopiaPi.Silo.Telemetry;

@@ -1,9 +1,10 @@
-using System.Diagnostics;
-using SotopiaPi.Grains.Campaigns;
-using SotopiaPi.Grains.Data;
-using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Grains.Policies;
-using SotopiaPi.Grains.Telemetry;
+using System.Diagnostics;
+using SotopiaPi.Sotopia.Campaigns;
+using SotopiaPi.Sotopia.Data;
+using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Sotopia.Policies;
+using SotopiaPi.Sotopia.Telemetry;
 
 namespace SotopiaPi.Silo.Runtime;
 

@@ -1,11 +1,13 @@
+using SotopiaPi.Grains.Campaigns;
+using SotopiaPi.Grains.Policies;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SotopiaPi.Grains.Campaigns;
+using SotopiaPi.Sotopia.Campaigns;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Policies;
-using SotopiaPi.Grains.Telemetry;
+using SotopiaPi.Sotopia.Policies;
+using SotopiaPi.Sotopia.Telemetry;
 using SotopiaPi.Silo.Options;
 
 namespace SotopiaPi.Silo.Runtime;

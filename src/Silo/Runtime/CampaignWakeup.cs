@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using SotopiaPi.Grains.Campaigns;
+using SotopiaPi.Sotopia.Campaigns;
 
 namespace SotopiaPi.Silo.Runtime;
 

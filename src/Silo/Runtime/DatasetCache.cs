@@ -1,4 +1,4 @@
-using SotopiaPi.Grains.Data;
+using SotopiaPi.Sotopia.Data;
 using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Silo.Runtime;

@@ -1,10 +1,11 @@
+using SotopiaPi.Grains.Episodes;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SotopiaPi.Grains.Episodes;
+using SotopiaPi.Sotopia.Episodes;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Telemetry;
+using SotopiaPi.Sotopia.Telemetry;
 using SotopiaPi.Silo.Options;
 using SotopiaPi.Silo.Telemetry;
 

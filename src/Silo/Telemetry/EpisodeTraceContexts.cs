@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Telemetry;
+using SotopiaPi.Sotopia.Telemetry;
 
 namespace SotopiaPi.Silo.Telemetry;
 

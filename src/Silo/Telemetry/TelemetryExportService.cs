@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using SotopiaPi.Grains.Telemetry;
+using SotopiaPi.Sotopia.Telemetry;
 
 namespace SotopiaPi.Silo.Telemetry;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SotopiaPi.Grains.Telemetry;
+using SotopiaPi.Sotopia.Telemetry;
 using SotopiaPi.Silo.Options;
 
 namespace SotopiaPi.Silo.Telemetry;

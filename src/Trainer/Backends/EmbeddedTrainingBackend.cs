@@ -1,6 +1,6 @@
 using System.Globalization;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Policies;
+using SotopiaPi.Sotopia.Policies;
 using SotopiaPi.Trainer.Embedded;
 
 namespace SotopiaPi.Trainer.Backends;

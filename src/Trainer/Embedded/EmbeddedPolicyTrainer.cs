@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Simulator;
+using SotopiaPi.Sotopia.Simulator;
 
 namespace SotopiaPi.Trainer.Embedded;
 

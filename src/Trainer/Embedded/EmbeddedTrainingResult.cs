@@ -1,4 +1,4 @@
-using SotopiaPi.Grains.Simulator;
+using SotopiaPi.Sotopia.Simulator;
 
 namespace SotopiaPi.Trainer.Embedded;
 

@@ -1,11 +1,12 @@
+using SotopiaPi.Grains.Policies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Policies;
-using SotopiaPi.Grains.Telemetry;
-using SotopiaPi.Grains.Prompts;
+using SotopiaPi.Sotopia.Policies;
+using SotopiaPi.Sotopia.Telemetry;
+using SotopiaPi.Sotopia.Prompts;
 using SotopiaPi.Trainer.Backends;
 using SotopiaPi.Trainer.Backends.External;
 using SotopiaPi.Trainer.Backends.OpenAi;

@@ -1,5 +1,5 @@
 using System.Net;
-using SotopiaPi.Silo.Api.Contracts;
+using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.Runtime;
 
 namespace SotopiaPi.Silo.IntegrationTests.Api;

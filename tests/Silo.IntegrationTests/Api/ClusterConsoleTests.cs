@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.Api.Contracts;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Api;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.Api.Contracts;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Api;

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.Api.Contracts;
 using SotopiaPi.Silo.Hosting;
 
 namespace SotopiaPi.Silo.IntegrationTests.Api;

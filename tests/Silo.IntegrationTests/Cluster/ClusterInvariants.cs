@@ -1,4 +1,4 @@
-using SotopiaPi.Grains.Episodes;
+using SotopiaPi.Sotopia.Episodes;
 using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Silo.IntegrationTests.Cluster;

@@ -6,7 +6,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Npgsql;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.Api.Contracts;
 using SotopiaPi.Silo.IntegrationTests.Api;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 

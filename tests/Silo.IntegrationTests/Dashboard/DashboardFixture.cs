@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.Playwright;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.Api.Contracts;
 using SotopiaPi.Silo.IntegrationTests.Api;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 

@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.Api.Contracts;
 using SotopiaPi.Silo.Api.Dashboard;
 using SotopiaPi.Silo.IntegrationTests.Api;
 using static Microsoft.Playwright.Assertions;

@@ -3,7 +3,7 @@ using System.ComponentModel;
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
-using SotopiaPi.Grains.Telemetry;
+using SotopiaPi.Sotopia.Telemetry;
 using SotopiaPi.Silo.Hosting;
 using SotopiaPi.Silo.Options;
 using SotopiaPi.Trainer.Options;

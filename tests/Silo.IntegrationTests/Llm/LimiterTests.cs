@@ -1,4 +1,4 @@
-using SotopiaPi.Silo.Llm;
+using SotopiaPi.Sotopia.Llm;
 
 namespace SotopiaPi.Silo.IntegrationTests.Llm;
 

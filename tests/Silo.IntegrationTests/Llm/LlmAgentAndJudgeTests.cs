@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Llm;
-using SotopiaPi.Grains.Prompts;
+using SotopiaPi.Sotopia.Llm;
+using SotopiaPi.Sotopia.Prompts;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Llm;

@@ -1,11 +1,11 @@
+using SotopiaPi.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using SotopiaPi.Client.Commands;
 using SotopiaPi.Client.Embedded;
-using SotopiaPi.Grains.Data;
+using SotopiaPi.Sotopia.Data;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Llm;
+using SotopiaPi.Sotopia.Llm;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
-using SotopiaPi.Silo.Llm;
 using SotopiaPi.Silo.Runtime;
 
 namespace SotopiaPi.Silo.IntegrationTests.Llm;

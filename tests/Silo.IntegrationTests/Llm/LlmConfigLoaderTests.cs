@@ -1,6 +1,6 @@
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
-using SotopiaPi.Silo.Llm;
+using SotopiaPi.Sotopia.Llm;
 
 namespace SotopiaPi.Silo.IntegrationTests.Llm;
 

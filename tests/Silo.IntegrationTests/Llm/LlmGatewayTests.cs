@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Llm;
+using SotopiaPi.Sotopia.Llm;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
-using SotopiaPi.Silo.Llm;
 
 namespace SotopiaPi.Silo.IntegrationTests.Llm;
 

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using SotopiaPi.Silo.Llm;
+using SotopiaPi.Sotopia.Llm;
 
 namespace SotopiaPi.Silo.IntegrationTests.Llm;
 

@@ -1,5 +1,5 @@
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Llm;
+using SotopiaPi.Sotopia.Llm;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Llm;

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using SotopiaPi.Grains.Data;
+using SotopiaPi.Sotopia.Data;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.Runtime;
 

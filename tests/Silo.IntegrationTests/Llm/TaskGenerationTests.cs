@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
-using SotopiaPi.Grains.Data;
+using SotopiaPi.Sotopia.Data;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Llm;
+using SotopiaPi.Sotopia.Llm;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Storage;
 

@@ -1,5 +1,6 @@
-using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Grains.Policies;
+using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Sotopia.Policies;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Storage;
 

@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
-using SotopiaPi.Client.Reports;
+using SotopiaPi.Sotopia.Reports;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Reports;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Reports;
@@ -288,7 +287,7 @@ public sealed class ReportTests(ReportCampaignFixture fixture) : IClassFixture<R
         return (exit, process.Output);
     }
 
-    private static double ScoreStatisticsT(int degreesOfFreedom) => Grains.Campaigns.ScoreStatistics.TCritical95(degreesOfFreedom);
+    private static double ScoreStatisticsT(int degreesOfFreedom) => Sotopia.Campaigns.ScoreStatistics.TCritical95(degreesOfFreedom);
 
     private static double D(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 

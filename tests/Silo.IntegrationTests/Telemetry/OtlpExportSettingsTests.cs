@@ -1,4 +1,4 @@
-using SotopiaPi.Grains.Telemetry;
+using SotopiaPi.Sotopia.Telemetry;
 
 namespace SotopiaPi.Silo.IntegrationTests.Telemetry;
 

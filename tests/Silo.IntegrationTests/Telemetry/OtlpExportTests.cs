@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Telemetry;
+using SotopiaPi.Sotopia.Telemetry;
 using SotopiaPi.Silo.Hosting;
 using SotopiaPi.Silo.IntegrationTests.Api;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Telemetry;
+using SotopiaPi.Sotopia.Telemetry;
 using SotopiaPi.Silo.Telemetry;
 
 namespace SotopiaPi.Silo.IntegrationTests.Telemetry;

@@ -1,12 +1,13 @@
+using SotopiaPi.Grains.Policies;
 using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using System.Text.Json.Nodes;
-using SotopiaPi.Grains.Data;
+using SotopiaPi.Sotopia.Data;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Policies;
-using SotopiaPi.Grains.Prompts;
+using SotopiaPi.Sotopia.Policies;
+using SotopiaPi.Sotopia.Prompts;
 using SotopiaPi.Silo.Hosting;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Storage;

@@ -1,9 +1,10 @@
+using SotopiaPi.Grains.Policies;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Policies;
+using SotopiaPi.Sotopia.Policies;
 using SotopiaPi.Silo.Hosting;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Silo.Runtime;

@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using SotopiaPi.Grains.Campaigns;
+using SotopiaPi.Sotopia.Campaigns;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.Api.Contracts;
 
 namespace SotopiaPi.Silo.Api.Campaigns;
 

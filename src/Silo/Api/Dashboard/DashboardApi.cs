@@ -3,11 +3,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using SotopiaPi.Grains.Episodes;
+using SotopiaPi.Sotopia.Episodes;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Reports;
+using SotopiaPi.Sotopia.Reports;
 using SotopiaPi.Silo.Api.Campaigns;
-using SotopiaPi.Silo.Api.Contracts;
 using SotopiaPi.Silo.Api.Episodes;
 using SotopiaPi.Silo.Runtime;
 

@@ -1,5 +1,4 @@
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.Api.Contracts;
 
 namespace SotopiaPi.Silo.Api.Dashboard;
 

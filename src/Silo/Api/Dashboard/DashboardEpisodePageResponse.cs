@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using SotopiaPi.Silo.Api.Contracts;
+using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Silo.Api.Dashboard;
 

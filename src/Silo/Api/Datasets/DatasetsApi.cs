@@ -4,9 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
-using SotopiaPi.Grains.Data;
+using SotopiaPi.Sotopia.Data;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.Api.Contracts;
 
 namespace SotopiaPi.Silo.Api.Datasets;
 

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
-using SotopiaPi.Grains.Episodes;
+using SotopiaPi.Sotopia.Episodes;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.Api.Contracts;
 
 namespace SotopiaPi.Silo.Api.Episodes;
 

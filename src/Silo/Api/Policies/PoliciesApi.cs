@@ -1,3 +1,4 @@
+using SotopiaPi.Grains.Policies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -5,8 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Grains.Policies;
-using SotopiaPi.Silo.Api.Contracts;
+using SotopiaPi.Sotopia.Policies;
 
 namespace SotopiaPi.Silo.Api.Policies;
 

@@ -1,4 +1,4 @@
-using SotopiaPi.Silo.Api.Contracts;
+using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Silo.Api.Silos;
 

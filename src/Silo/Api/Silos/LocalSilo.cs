@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using SotopiaPi.Silo.Api.Contracts;
+using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.Options;
 using SotopiaPi.Silo.Runtime;
 

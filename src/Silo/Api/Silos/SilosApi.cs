@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using SotopiaPi.Silo.Api.Contracts;
+using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Silo.Api.Silos;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.Api.Contracts;
 using SotopiaPi.Silo.Options;
 
 namespace SotopiaPi.Silo.Api.Silos;

@@ -1,7 +1,0 @@
-namespace SotopiaPi.Grains.Data;
-
-/// <summary>An inclusive age range for one seat of a scenario, e.g. (18, 70).</summary>
-public readonly record struct AgeRange(int Min, int Max)
-{
-    public bool Contains(int age) => age >= Min && age <= Max;
-}

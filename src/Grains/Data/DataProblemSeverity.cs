@@ -1,8 +1,0 @@
-namespace SotopiaPi.Grains.Data;
-
-/// <summary>How bad a <see cref="DataProblem"/> is: errors make a load invalid, warnings do not.</summary>
-public enum DataProblemSeverity
-{
-    Error = 0,
-    Warning = 1,
-}

@@ -1,4 +1,0 @@
-namespace SotopiaPi.Silo.Api.Contracts;
-
-/// <summary>One row of <c>GET /api/policies</c>.</summary>
-public sealed record PolicySummaryResponse(string Name, int? ActiveVersion, int Versions);

@@ -1,4 +1,0 @@
-namespace SotopiaPi.Silo.Api.Contracts;
-
-/// <summary>The scenario an episode played (hint tags rendered).</summary>
-public sealed record ScenarioResponse(string Id, string Codename, string Text);

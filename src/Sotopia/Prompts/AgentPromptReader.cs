@@ -1,0 +1,166 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using SotopiaPi.Sotopia.Episodes;
+using SotopiaPi.Grains.Interfaces;
+
+namespace SotopiaPi.Sotopia.Prompts;
+
+/// <summary>Reads a prompt rendered by <see cref="AgentPromptRenderer"/> back into its parts: the agent, the other
+/// participant, the scenario, the agent's goal, the turn number and the history still in the prompt (after
+/// truncation, only the lines kept; steps where the acting seat did nothing are not listed).</summary>
+/// <remarks>Text before the instructions or after the turn line (a chat template's markers, for instance) is
+/// ignored. Anything missing or unreadable raises a <see cref="FormatException"/> that names the part.</remarks>
+public sealed partial class AgentPromptReader : IPromptReader
+{
+    public static AgentPromptReader Instance { get; } = new();
+
+    public ParsedPrompt Read(string prompt)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        var lines = PromptLines.Decode(prompt);
+
+        var agentLine = lines.FindIndex(l => l.Contains(AgentPromptRenderer.AgentLinePrefix, StringComparison.Ordinal)
+            && l.EndsWith(AgentPromptRenderer.AgentLineSuffix, StringComparison.Ordinal));
+        if (agentLine < 0)
+        {
+            throw new FormatException($"Agent prompt has no line naming the agent ('{AgentPromptRenderer.AgentLinePrefix}… {AgentPromptRenderer.AgentLineSuffix.Trim()}').");
+        }
+        var line = lines[agentLine];
+        var nameStart = line.IndexOf(AgentPromptRenderer.AgentLinePrefix, StringComparison.Ordinal) + AgentPromptRenderer.AgentLinePrefix.Length;
+        var agentName = line[nameStart..^AgentPromptRenderer.AgentLineSuffix.Length];
+
+        var contextStart = lines.FindIndex(agentLine, l => l == InteractionContext.Header);
+        if (contextStart < 0)
+        {
+            throw new FormatException($"Agent prompt has no context block ('{InteractionContext.Header}').");
+        }
+        var historyStart = lines.FindIndex(contextStart, l => l == AgentPromptRenderer.HistoryHeader);
+        if (historyStart < 0)
+        {
+            throw new FormatException($"Agent prompt has no history section ('{AgentPromptRenderer.HistoryHeader}').");
+        }
+        var context = lines.GetRange(contextStart + 1, historyStart - contextStart - 1);
+        var scenario = Value(context, "Scenario: ", "scenario line ('Scenario: …')");
+        var participants = Value(context, "Participants: ", "participants line ('Participants: A and B')");
+        var otherName = participants.StartsWith(agentName + " and ", StringComparison.Ordinal) ? participants[(agentName.Length + 5)..]
+            : participants.EndsWith(" and " + agentName, StringComparison.Ordinal) ? participants[..^(agentName.Length + 5)]
+            : throw new FormatException($"Agent prompt's participants line does not name the agent '{agentName}': '{participants}'.");
+        var goal = Value(context, $"{agentName}'s goal: ", $"goal line of the agent ('{agentName}'s goal: …')");
+
+        var turnLine = -1;
+        var turnNumber = 0;
+        for (var i = lines.Count - 1; i > historyStart && turnLine < 0; i--)
+        {
+            var match = TurnLine().Match(lines[i]);
+            if (match.Success && int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out turnNumber))
+            {
+                turnLine = i;
+            }
+        }
+        if (turnLine < 0)
+        {
+            throw new FormatException($"Agent prompt has no turn line ('{AgentPromptRenderer.TurnLinePrefix}k.') after its history.");
+        }
+
+        var history = ImmutableArray.CreateBuilder<ParsedHistoryEntry>();
+        var previous = -1;
+        foreach (var entry in lines.Skip(historyStart + 1).Take(turnLine - historyStart - 1))
+        {
+            var match = HistoryLine().Match(entry);
+            if (!match.Success || !int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var turn))
+            {
+                throw new FormatException($"Agent prompt's history has a line that is not 'Turn #k: …': '{Shorten(entry)}'.");
+            }
+            if (turn <= previous || turn >= turnNumber)
+            {
+                throw new FormatException($"Agent prompt's history line for turn {turn} is out of order (previous {previous}, current turn {turnNumber}).");
+            }
+            previous = turn;
+            var content = match.Groups[2].Value;
+            if (content.StartsWith(' '))
+            {
+                content = content[1..];
+            }
+            if (content.Length == 0)
+            {
+                continue;
+            }
+            var parsed = ReadAction(content, agentName, otherName)
+                ?? throw new FormatException($"Agent prompt's history line for turn {turn} names no participant with a known action: '{Shorten(content)}'.");
+            if (parsed.Action.Type != ActionType.None)
+            {
+                history.Add(new ParsedHistoryEntry(turn, parsed.Speaker, parsed.Action));
+            }
+        }
+        return new ParsedPrompt(agentName, otherName, scenario, goal, turnNumber, history.ToImmutable());
+    }
+
+    /// <summary>Reads <c>&lt;Name&gt; &lt;rendering&gt;</c> for one of the two names (the longest that fits first).</summary>
+    private static (string Speaker, AgentAction Action)? ReadAction(string content, string agentName, string otherName)
+    {
+        // The longer name first, so that a name that is a prefix of the other never wins by accident.
+        var (first, second) = agentName.Length >= otherName.Length ? (agentName, otherName) : (otherName, agentName);
+        return ReadAs(content, first) ?? ReadAs(content, second);
+    }
+
+    private static (string Speaker, AgentAction Action)? ReadAs(string content, string name)
+    {
+        if (content.Length > name.Length && content[name.Length] == ' ' && content.StartsWith(name, StringComparison.Ordinal)
+            && ReadRendering(content[(name.Length + 1)..]) is { } action)
+        {
+            return (name, action);
+        }
+        return null;
+    }
+
+    /// <summary>The inverse of <see cref="ActionRenderer.Render"/>.</summary>
+    private static AgentAction? ReadRendering(string rendering)
+    {
+        if (rendering == ActionRenderer.DidNothing)
+        {
+            return AgentAction.None;
+        }
+        if (rendering == ActionRenderer.LeftTheConversation)
+        {
+            return AgentAction.Leave;
+        }
+        if (rendering.Length > ActionRenderer.SaidPrefix.Length && rendering.StartsWith(ActionRenderer.SaidPrefix, StringComparison.Ordinal) && rendering.EndsWith('"'))
+        {
+            return AgentAction.Speak(rendering[ActionRenderer.SaidPrefix.Length..^1]);
+        }
+        foreach (var type in new[] { ActionType.NonVerbalCommunication, ActionType.Action })
+        {
+            var prefix = ActionRenderer.BracketPrefix(type);
+            if (rendering.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return new AgentAction(type, rendering[prefix.Length..]);
+            }
+            if (rendering == prefix.TrimEnd())
+            {
+                return new AgentAction(type, "");
+            }
+        }
+        return null;
+    }
+
+    private static string Value(List<string> lines, string prefix, string what)
+    {
+        foreach (var line in lines)
+        {
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return line[prefix.Length..];
+            }
+        }
+        throw new FormatException($"Agent prompt's context block has no {what}.");
+    }
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
+
+    [GeneratedRegex(@"^You are at Turn #(\d+)\.", RegexOptions.CultureInvariant)]
+    private static partial Regex TurnLine();
+
+    [GeneratedRegex(@"^Turn #(\d+):(.*)\z", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex HistoryLine();
+}

@@ -1,0 +1,21 @@
+namespace SotopiaPi.Sotopia.Prompts;
+
+/// <summary>How an agent prompt is rendered. The defaults reproduce SOTOPIA's setting (each agent sees only its
+/// own goal, backgrounds shown, no history truncation at play time).</summary>
+public sealed record PromptOptions
+{
+    /// <summary>Show the other participant's goal too (SOTOPIA's <c>omniscient</c>; default off).</summary>
+    public bool Omniscient { get; init; }
+
+    /// <summary>Leave both backgrounds out (SOTOPIA's <c>lite</c>; default off).</summary>
+    public bool Lite { get; init; }
+
+    /// <summary>If set, drop the oldest history lines until the prompt's estimated size is at most this many
+    /// tokens (everything else is kept, so a prompt may stay above the budget once no history is left).</summary>
+    public int? MaxPromptTokens { get; init; }
+
+    /// <summary>How prompt size is estimated for <see cref="MaxPromptTokens"/>.</summary>
+    public ITokenEstimator TokenEstimator { get; init; } = CharCountTokenEstimator.Default;
+
+    public static PromptOptions Default { get; } = new();
+}

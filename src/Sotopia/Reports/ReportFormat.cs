@@ -1,0 +1,50 @@
+using System.Globalization;
+using SotopiaPi.Sotopia.Reports;
+
+namespace SotopiaPi.Sotopia.Reports;
+
+/// <summary>How report numbers are written: two decimals for people (HTML, Markdown), four for CSV, and "—"
+/// (or an empty CSV cell) for what is not known.</summary>
+internal static class ReportFormat
+{
+    public const string Missing = "—";
+
+    public static string F(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    public static string F(double? value) => value is { } v ? F(v) : Missing;
+
+    public static string Signed(double value) => value.ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture);
+
+    public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string MeanCi(Estimate estimate) =>
+        estimate.HasValue ? $"{F(estimate.Mean)} ± {F(estimate.Ci95)}" : Missing;
+
+    public static string Difference(PairedDifference difference) => difference switch
+    {
+        { N: 0 } => Missing,
+        { Ci95: { } ci } => $"{Signed(difference.Mean)} ± {F(ci)}",
+        _ => $"{Signed(difference.Mean)} (no CI, n = 1)",
+    };
+
+    public static string Percent(double? share) =>
+        share is { } s ? (s * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : Missing;
+
+    public static string Tokens(long? tokens) => tokens is { } t ? t.ToString("N0", CultureInfo.InvariantCulture) : Missing;
+
+    public static string Cost(decimal? usd) => usd is { } c ? "$" + c.ToString("0.00", CultureInfo.InvariantCulture) : Missing;
+
+    public static string Csv(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    public static string Csv(double? value) => value is { } v ? Csv(v) : "";
+
+    public static string Csv(int? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "";
+
+    public static string Csv(long? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "";
+
+    public static string Csv(decimal? value) => value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>Quotes a CSV field when it holds a comma, quote or line break.</summary>
+    public static string CsvText(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+}
