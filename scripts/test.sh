@@ -57,7 +57,7 @@ fi
 dotnet build SotopiaPi.sln -c Release -nologo -v quiet
 
 status=0
-for project in tests/*/*.csproj; do
+for project in tests/*/*Tests.csproj; do
   name="$(basename "$project" .csproj)"
   echo "== $name"
   if ! dotnet test "$project" -c Release --no-build -nologo --blame-hang-timeout 20m \

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Api;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Api;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using SotopiaPi.Client.Embedded;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Silo.Runtime;
 using SotopiaPi.Storage;

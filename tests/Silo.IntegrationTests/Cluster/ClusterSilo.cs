@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Npgsql;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.IntegrationTests.Api;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Cluster;

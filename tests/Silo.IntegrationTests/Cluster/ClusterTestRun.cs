@@ -2,6 +2,7 @@ using System.Text;
 using Npgsql;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.IntegrationTests.Api;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Storage;
 

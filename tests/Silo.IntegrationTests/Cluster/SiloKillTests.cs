@@ -1,5 +1,6 @@
 using System.Globalization;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using Xunit.Abstractions;
 

@@ -1,5 +1,6 @@
 using SotopiaPi.Sotopia.Episodes;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Storage;
 

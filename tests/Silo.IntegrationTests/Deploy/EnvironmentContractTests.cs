@@ -38,8 +38,6 @@ public sealed class EnvironmentContractTests(RenderedOverlaysFixture overlays) :
 
     private static bool TrainerProcessMerged => File.Exists(Path.Combine(RepositoryPaths.Root, "src", "Trainer", "TrainerProgram.cs"));
 
-    private static bool LlmBackendMerged => Directory.Exists(Path.Combine(RepositoryPaths.Root, "src", "Silo", "Llm"));
-
     [Theory]
     [MemberData(nameof(Overlays))]
     public void EverySiloVariableIsOneTheSiloReads(string name)
@@ -57,9 +55,9 @@ public sealed class EnvironmentContractTests(RenderedOverlaysFixture overlays) :
             }
             if (SiloEnvironment.LlmBackendNames.Contains(variable) || llmKeys.Contains(variable))
             {
-                if (LlmBackendMerged && !SourceMentions(Path.Combine("src", "Silo", "Llm"), variable) && !llmKeys.Contains(variable))
+                if (!SourceMentions(Path.Combine("src", "Sotopia", "Llm"), variable) && !llmKeys.Contains(variable))
                 {
-                    problems.Add($"{variable}: listed as an LLM backend variable but src/Silo/Llm never reads it");
+                    problems.Add($"{variable}: listed as an LLM backend variable but src/Sotopia/Llm never reads it");
                 }
                 continue;
             }

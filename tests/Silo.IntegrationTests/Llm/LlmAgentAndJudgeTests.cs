@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Llm;
 using SotopiaPi.Sotopia.Prompts;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Llm;

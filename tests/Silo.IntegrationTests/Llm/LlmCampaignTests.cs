@@ -5,6 +5,7 @@ using SotopiaPi.Client.Embedded;
 using SotopiaPi.Sotopia.Data;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Llm;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Silo.Runtime;
 

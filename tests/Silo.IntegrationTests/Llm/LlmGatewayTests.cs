@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Llm;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Llm;

@@ -1,5 +1,6 @@
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Llm;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Llm;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using SotopiaPi.Sotopia.Data;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Llm;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Storage;
 

@@ -1,4 +1,5 @@
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Pipeline;

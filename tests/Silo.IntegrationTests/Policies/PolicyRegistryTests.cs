@@ -1,6 +1,7 @@
 using SotopiaPi.Grains.Policies;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Policies;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Storage;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Silo.Runtime;
 using SotopiaPi.Storage;

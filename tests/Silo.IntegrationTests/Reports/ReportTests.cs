@@ -4,6 +4,7 @@ using System.Xml;
 using System.Xml.Linq;
 using SotopiaPi.Sotopia.Reports;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Reports;

@@ -4,6 +4,7 @@ using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Telemetry;
 using SotopiaPi.Silo.Hosting;
 using SotopiaPi.Silo.IntegrationTests.Api;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Telemetry;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using SotopiaPi.Client.Embedded;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Telemetry;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Silo.Runtime;
 

@@ -1,3 +1,4 @@
+using SotopiaPi.TestInfrastructure;
 namespace SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 /// <summary>The test classes that share one <see cref="PostgresServerFixture"/> (each test still gets its own database).</summary>

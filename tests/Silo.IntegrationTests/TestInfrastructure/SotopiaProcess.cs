@@ -1,3 +1,4 @@
+using SotopiaPi.TestInfrastructure;
 namespace SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 /// <summary>The real <c>sotopia</c> console as a child process (the build copies sotopia.dll next to the tests).</summary>

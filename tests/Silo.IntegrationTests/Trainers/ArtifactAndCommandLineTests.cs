@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Storage.Artifacts;
 using SotopiaPi.Trainer.Backends;

@@ -9,6 +9,7 @@ using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Policies;
 using SotopiaPi.Sotopia.Prompts;
 using SotopiaPi.Silo.Hosting;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Storage;
 using SotopiaPi.Storage.Artifacts;

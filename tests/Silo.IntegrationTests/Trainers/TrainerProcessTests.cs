@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Policies;
 using SotopiaPi.Silo.Hosting;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Silo.Runtime;
 using SotopiaPi.Storage;

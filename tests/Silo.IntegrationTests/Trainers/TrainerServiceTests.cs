@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.IntegrationTests.Storage;
+using Microsoft.Extensions.Time.Testing;
 using SotopiaPi.Trainer;
 using SotopiaPi.Trainer.Backends;
 
@@ -148,7 +148,7 @@ public sealed class TrainerServiceTests
     [Fact]
     public async Task ATrainerWhoseLeaseExpiredIsFencedOutAndTheNewOwnerPublishesOnce()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var trained = new ConcurrentQueue<(string Trainer, string Request)>();
         await using var trainer = await TrainerFixture.CreateAsync(
             services: s => s.AddSingleton<ITrainingBackend>(new CountingBackend("t1", trained)), storeTime: clock);

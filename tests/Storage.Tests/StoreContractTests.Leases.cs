@@ -1,6 +1,6 @@
 using SotopiaPi.Grains.Interfaces;
 
-namespace SotopiaPi.Silo.IntegrationTests.Storage;
+namespace SotopiaPi.Storage.Tests;
 
 public abstract partial class StoreContractTests
 {

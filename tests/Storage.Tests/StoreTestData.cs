@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using SotopiaPi.Grains.Interfaces;
 
-namespace SotopiaPi.Silo.IntegrationTests.Storage;
+namespace SotopiaPi.Storage.Tests;
 
 /// <summary>Records for the store tests (made-up content, not SOTOPIA's).</summary>
 internal static class StoreTestData

@@ -1,4 +1,4 @@
-namespace SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
+namespace SotopiaPi.TestInfrastructure;
 
 /// <summary>How a <see cref="FakeVllmServer"/> treats runtime-loaded adapters.</summary>
 public enum FakeVllmBehaviour

@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Storage;
-using static SotopiaPi.Silo.IntegrationTests.Storage.StoreTestData;
+using static SotopiaPi.Storage.Tests.StoreTestData;
 
-namespace SotopiaPi.Silo.IntegrationTests.Storage;
+namespace SotopiaPi.Storage.Tests;
 
 /// <summary>What is particular to PostgreSQL: several silos (store instances) on one database, migrations at
 /// once, NOTIFY across instances, a server restart in the middle of use.</summary>
@@ -13,7 +14,7 @@ public sealed class PostgresStoreTests(PostgresServerFixture server) : IAsyncLif
 {
     private static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(30);
 
-    private readonly ManualTimeProvider _time = new(Start);
+    private readonly FakeTimeProvider _time = new(Start);
     private readonly List<PostgresSotopiaStore> _stores = [];
     private string _database = "";
 

@@ -1,8 +1,8 @@
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Storage;
 
-namespace SotopiaPi.Silo.IntegrationTests.Storage;
+namespace SotopiaPi.Storage.Tests;
 
 /// <summary>The store contract on PostgreSQL: every test gets a new database (CREATE DATABASE from template0),
 /// dropped afterwards.</summary>

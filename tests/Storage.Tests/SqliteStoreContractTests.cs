@@ -1,9 +1,9 @@
 using Microsoft.Data.Sqlite;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Storage;
-using static SotopiaPi.Silo.IntegrationTests.Storage.StoreTestData;
+using static SotopiaPi.Storage.Tests.StoreTestData;
 
-namespace SotopiaPi.Silo.IntegrationTests.Storage;
+namespace SotopiaPi.Storage.Tests;
 
 /// <summary>The store contract on SQLite (a temporary file per test), plus what is particular to SQLite.</summary>
 public sealed class SqliteStoreContractTests : StoreContractTests

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
+namespace SotopiaPi.TestInfrastructure;
 
 /// <summary>A real HTTP server (BCL <see cref="HttpListener"/>) speaking OpenAI's files and fine-tuning REST API
 /// (the parts the trainer's <c>openai</c> backend calls through the OpenAI SDK): upload a file (multipart),

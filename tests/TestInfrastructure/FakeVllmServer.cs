@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
+namespace SotopiaPi.TestInfrastructure;
 
 /// <summary>A real HTTP server (BCL <see cref="HttpListener"/>) that behaves like vLLM's OpenAI-compatible
 /// server with <c>--enable-lora</c> and <c>VLLM_ALLOW_RUNTIME_LORA_UPDATING=True</c>:

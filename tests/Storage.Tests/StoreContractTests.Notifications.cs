@@ -1,7 +1,7 @@
 using SotopiaPi.Grains.Interfaces;
-using static SotopiaPi.Silo.IntegrationTests.Storage.StoreTestData;
+using static SotopiaPi.Storage.Tests.StoreTestData;
 
-namespace SotopiaPi.Silo.IntegrationTests.Storage;
+namespace SotopiaPi.Storage.Tests;
 
 public abstract partial class StoreContractTests
 {

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Npgsql;
 
-namespace SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
+namespace SotopiaPi.TestInfrastructure;
 
 /// <summary>A PostgreSQL server for the tests. With <c>SOTOPIA_TEST_POSTGRES</c> set to a connection string
 /// (a user allowed to CREATE DATABASE), that server is used. Otherwise a private one is started: the PostgreSQL

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
+namespace SotopiaPi.TestInfrastructure;
 
 /// <summary>A built .NET program (sotopia.dll, SotopiaPi.Silo.dll — the build copies both next to the tests)
 /// as a child process with a controlled environment, its output captured.</summary>
-internal sealed class DotnetProcess : IDisposable
+public sealed class DotnetProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();

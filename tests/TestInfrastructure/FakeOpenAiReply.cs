@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
+namespace SotopiaPi.TestInfrastructure;
 
 /// <summary>What the fake server answers one request with: a chat completion (content + usage) or an error status
 /// with a body, optional headers, after an optional delay.</summary>

@@ -1,7 +1,7 @@
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Storage;
 
-namespace SotopiaPi.Silo.IntegrationTests.Storage;
+namespace SotopiaPi.Storage.Tests;
 
 /// <summary>The fan-out behind both stores' notifications: overflow and reconnection become Resyncs.</summary>
 public sealed class StoreNotificationHubTests

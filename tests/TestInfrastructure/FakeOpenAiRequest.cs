@@ -1,4 +1,4 @@
-namespace SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
+namespace SotopiaPi.TestInfrastructure;
 
 /// <summary>One chat-completion request as the fake server received it.</summary>
 /// <param name="Index">0-based arrival order.</param>

@@ -1,7 +1,8 @@
+using Microsoft.Extensions.Time.Testing;
 using SotopiaPi.Grains.Interfaces;
-using static SotopiaPi.Silo.IntegrationTests.Storage.StoreTestData;
+using static SotopiaPi.Storage.Tests.StoreTestData;
 
-namespace SotopiaPi.Silo.IntegrationTests.Storage;
+namespace SotopiaPi.Storage.Tests;
 
 /// <summary>The behaviour every <see cref="ISotopiaStore"/> must have. One subclass per database supplies the
 /// store; all tests here run unchanged against each. Each test gets its own empty database.</summary>
@@ -11,7 +12,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
 
     private readonly List<ISotopiaStore> _stores = [];
 
-    protected ManualTimeProvider Time { get; } = new(Start);
+    protected FakeTimeProvider Time { get; } = new(Start);
 
     /// <summary>A migrated store on a new, empty database that uses <paramref name="time"/> for every time.</summary>
     protected abstract Task<ISotopiaStore> CreateStoreAsync(TimeProvider time);

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
+namespace SotopiaPi.TestInfrastructure;
 
 /// <summary>An OpenAI-compatible chat-completions server on 127.0.0.1 (a free port, real HTTP), scripted per test:
 /// queued replies are served first, in arrival order; then the responder decides. Records every request.</summary>

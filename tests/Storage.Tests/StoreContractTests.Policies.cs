@@ -1,6 +1,6 @@
-using static SotopiaPi.Silo.IntegrationTests.Storage.StoreTestData;
+using static SotopiaPi.Storage.Tests.StoreTestData;
 
-namespace SotopiaPi.Silo.IntegrationTests.Storage;
+namespace SotopiaPi.Storage.Tests;
 
 public abstract partial class StoreContractTests
 {
