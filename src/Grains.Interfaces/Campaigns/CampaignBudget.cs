@@ -6,6 +6,7 @@ namespace SotopiaPi.Grains.Interfaces;
 /// <summary>How much a campaign may spend on model calls, and the prices its spending is counted with. When
 /// either limit is reached the campaign is paused (<see cref="CampaignStatus.Paused"/>); raising the budget and
 /// resuming continues it. Both limits null = no limit.</summary>
+[Immutable]
 public sealed record CampaignBudget
 {
     /// <summary>Total prompt + completion tokens over every call of the campaign.</summary>

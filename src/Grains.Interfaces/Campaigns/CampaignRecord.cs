@@ -3,10 +3,13 @@ using System.Collections.Immutable;
 namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>A campaign as stored: its spec, where it is, and what each round produced.</summary>
+[Immutable]
 public sealed record CampaignRecord
 {
     public required string Id { get; init; }
     public required CampaignSpec Spec { get; init; }
+    /// <summary>Increases by one with every change the campaign's grain stores; the store keeps the highest.</summary>
+    public long Revision { get; init; }
     public CampaignStatus Status { get; init; } = CampaignStatus.Running;
     /// <summary>Index of the current stage in the campaign's plan (see the campaign grain).</summary>
     public int Stage { get; init; }

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>Everything that defines a campaign; stored with it, so a campaign resumes exactly as specified.</summary>
+[Immutable]
 public sealed record CampaignSpec
 {
     public string Name { get; init; } = "campaign";

@@ -4,6 +4,7 @@ namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>A campaign's model usage so far: totals, per model, and the cost counted with the campaign's price
 /// table. Computed from the usage stored on every turn and judgement.</summary>
+[Immutable]
 public sealed record CampaignUsage
 {
     public long Calls { get; init; }

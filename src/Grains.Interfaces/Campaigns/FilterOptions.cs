@@ -3,6 +3,7 @@ namespace SotopiaPi.Grains.Interfaces;
 /// <summary>How a round's episodes are filtered into training data (reference §d3). The default is the
 /// SOTOPIA-π choice: per scenario and per seat, the single best episode by (goal, then overall) — about the
 /// top 20% of ~10 episodes per task — with no absolute threshold.</summary>
+[Immutable]
 public sealed record FilterOptions
 {
     /// <summary>Keep this many episodes per scenario and seat (default 1).</summary>

@@ -2,6 +2,7 @@ namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>What a model costs, in US dollars per million tokens: fresh prompt tokens, prompt tokens served from
 /// the provider's prompt cache, and completion tokens.</summary>
+[Immutable]
 public sealed record ModelPrice
 {
     public decimal InputPerMillion { get; init; }

@@ -2,6 +2,7 @@ namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>Model usage summed over calls: how many answers, tokens, and their cost (null when the model has no
 /// price).</summary>
+[Immutable]
 public sealed record ModelUsage
 {
     public string Model { get; init; } = "";

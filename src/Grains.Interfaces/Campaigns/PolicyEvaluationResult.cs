@@ -2,6 +2,7 @@ namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>How one policy (a version of the trained policy, or the expert) did against the partner on the
 /// evaluation set, counting only its own seat.</summary>
+[Immutable]
 public sealed record PolicyEvaluationResult
 {
     /// <summary>"base", "bc", "sr1", "bc+sr2", "expert", or "v3" for a plain evaluation.</summary>

@@ -1,6 +1,7 @@
 namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>The stored outcome of one training round.</summary>
+[Immutable]
 public sealed record RoundResult
 {
     public required int Round { get; init; }

@@ -4,6 +4,7 @@ namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>Mean scores over a set of scored seats: per dimension, overall, and 95% confidence half-widths
 /// for goal and overall. Failed evaluations are not part of <see cref="N"/>.</summary>
+[Immutable]
 public sealed record ScoreSummary
 {
     public int N { get; init; }

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>How a round's filtered data is trained on.</summary>
+[Immutable]
 public sealed record TrainerSettings
 {
     /// <summary>"embedded" (the simulator policy trainer), later "openai" and "external".</summary>

@@ -4,6 +4,7 @@ namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>A character (SOTOPIA's <c>AgentProfile</c>). Every field of the original is kept; the ones that
 /// reach prompts are the names, age, gender, occupation, pronouns, public info, personality and secret.</summary>
+[Immutable]
 public sealed record Character
 {
     /// <summary>The character's id (SOTOPIA's ULID <c>pk</c> when imported).</summary>

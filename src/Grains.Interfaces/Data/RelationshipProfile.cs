@@ -1,6 +1,7 @@
 namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>How two characters are related (SOTOPIA's <c>RelationshipProfile</c>).</summary>
+[Immutable]
 public sealed record RelationshipProfile
 {
     public required string Id { get; init; }

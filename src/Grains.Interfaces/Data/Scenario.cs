@@ -4,6 +4,7 @@ namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>A scenario (SOTOPIA's <c>EnvironmentProfile</c>): shared context, exactly two private goals
 /// (index 0 for the first seat, 1 for the second) and the relationship the two characters must have.</summary>
+[Immutable]
 public sealed record Scenario
 {
     /// <summary>The default age constraint, meaning "no constraint" in the original sampler.</summary>

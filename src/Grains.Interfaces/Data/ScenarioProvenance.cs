@@ -3,6 +3,7 @@ namespace SotopiaPi.Grains.Interfaces;
 /// <summary>Where a generated scenario came from (reference §d1, SOTOPIA-π's <c>used_prompt.csv</c>): the
 /// inspiration keyword, the source it was drawn from, the model that wrote the scenario and the existing scenario
 /// shown to it as the example.</summary>
+[Immutable]
 public sealed record ScenarioProvenance
 {
     /// <summary>The inspirational prompt (a situation, context, behaviour or keyword).</summary>

@@ -2,6 +2,7 @@ namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>A task (SOTOPIA's <c>EnvAgentComboStorage</c>): one scenario plus an ordered character pair.
 /// <see cref="Agent1Id"/> plays goal 0 and moves first; <see cref="Agent2Id"/> plays goal 1.</summary>
+[Immutable]
 public sealed record SocialTask
 {
     public required string Id { get; init; }

@@ -4,6 +4,7 @@ namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>A loaded, validated set of characters, relationships, scenarios and tasks, plus named sets of
 /// scenario ids (SOTOPIA-π's splits such as <c>sotopia_hard_env</c>, or our starter <c>hard</c> set).</summary>
+[Immutable]
 public sealed record SotopiaDataset
 {
     public ImmutableArray<Character> Characters { get; init; } = [];

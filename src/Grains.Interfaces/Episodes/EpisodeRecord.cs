@@ -4,6 +4,7 @@ namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>An episode as stored: which task it plays, who plays each seat with which pinned policy version,
 /// how it ended and how it was judged. Turns are stored separately (<see cref="Turn"/>).</summary>
+[Immutable]
 public sealed record EpisodeRecord
 {
     public required string Id { get; init; }

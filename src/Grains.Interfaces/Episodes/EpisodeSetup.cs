@@ -1,6 +1,7 @@
 namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>Everything needed to play or judge one task: the scenario and both characters in seat order.</summary>
+[Immutable]
 public sealed record EpisodeSetup(SocialTask Task, Scenario Scenario, Character Agent1, Character Agent2)
 {
     public Character Agent(int seat) => seat switch

@@ -6,4 +6,5 @@ namespace SotopiaPi.Grains.Interfaces;
 /// <param name="PolicyName">The policy registry name, for <see cref="AgentRoles.Policy"/>; otherwise the role name.</param>
 /// <param name="Version">The pinned policy version (0 = base); ignored for fixed roles.</param>
 /// <param name="Model">The model name this seat talks to (for example "sim-expert", or a fine-tuned model id).</param>
+[Immutable]
 public sealed record SeatBinding(string Role, string PolicyName, int Version, string Model);

@@ -10,4 +10,5 @@ namespace SotopiaPi.Grains.Interfaces;
 /// <param name="Note">Why the action is what it is when it was not the model's own answer (for example
 /// "unparseable answer after one repair: …"); null otherwise.</param>
 /// <param name="Usage">Model usage of the call that produced the action, when one was made.</param>
+[Immutable]
 public sealed record Turn(string EpisodeId, int Number, int Seat, AgentAction Action, string? Note = null, CallUsage? Usage = null);

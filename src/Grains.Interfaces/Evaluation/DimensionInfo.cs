@@ -1,6 +1,7 @@
 namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>Facts about one dimension: its wire key, short label, and inclusive integer range.</summary>
+[Immutable]
 public sealed record DimensionInfo(SotopiaDimension Dimension, string Key, string Abbreviation, int Min, int Max)
 {
     /// <summary>All 7 dimensions in enum order, with the exact keys and ranges of SOTOPIA-Eval.</summary>

@@ -4,4 +4,5 @@ namespace SotopiaPi.Grains.Interfaces;
 /// or filtered as if it were a score of zero.</summary>
 /// <param name="Reason">What went wrong (parse error, out-of-range value, endpoint failure…).</param>
 /// <param name="RawAnswer">The judge's last raw answer, if any, for inspection.</param>
+[Immutable]
 public sealed record EvaluationFailure(string Reason, string? RawAnswer = null);

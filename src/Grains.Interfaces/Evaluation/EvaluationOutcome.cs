@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>Either an <see cref="EpisodeEvaluation"/> or an <see cref="EvaluationFailure"/>, never both.</summary>
+[Immutable]
 public sealed record EvaluationOutcome
 {
     [JsonConstructor]

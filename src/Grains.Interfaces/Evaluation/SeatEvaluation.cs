@@ -4,6 +4,7 @@ namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>The judge's scores for one seat: all 7 dimensions, each range-checked on construction, and the
 /// overall score (the unweighted mean of the 7, as in SOTOPIA).</summary>
+[Immutable]
 public sealed record SeatEvaluation
 {
     /// <summary>Creates an evaluation; throws <see cref="ArgumentException"/> unless there are exactly 7 scores

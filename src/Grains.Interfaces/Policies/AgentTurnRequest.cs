@@ -13,6 +13,7 @@ namespace SotopiaPi.Grains.Interfaces;
 /// <param name="Prompt">The full rendered prompt for this seat and turn.</param>
 /// <param name="Binding">The seat's pinned policy binding.</param>
 /// <param name="Seed">A seed unique to (episode, turn, seat): all randomness of the decision derives from it.</param>
+[Immutable]
 public sealed record AgentTurnRequest(
     string EpisodeId,
     EpisodeSetup Setup,

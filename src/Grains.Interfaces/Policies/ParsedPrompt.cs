@@ -12,6 +12,7 @@ namespace SotopiaPi.Grains.Interfaces;
 /// <param name="TurnNumber">The turn the agent is at.</param>
 /// <param name="History">Actions seen so far, oldest first (only those still in the prompt when history was
 /// truncated to a token budget); <c>none</c> actions are not listed.</param>
+[Immutable]
 public sealed record ParsedPrompt(
     string AgentName,
     string OtherName,

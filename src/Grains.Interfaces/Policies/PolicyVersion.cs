@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>One published checkpoint of a policy, with its lineage and where it came from.</summary>
+[Immutable]
 public sealed record PolicyVersion
 {
     public required string PolicyName { get; init; }

@@ -1,6 +1,7 @@
 namespace SotopiaPi.Grains.Interfaces;
 
-/// <summary>A filter for listing episodes; null members do not filter.</summary>
+/// <summary>A filter for listing episodes; null members do not filter, and no limit applies unless one is set.</summary>
+[Immutable]
 public sealed record EpisodeQuery
 {
     public string? CampaignId { get; init; }
@@ -8,6 +9,8 @@ public sealed record EpisodeQuery
     public string? Phase { get; init; }
     public EpisodeStatus? Status { get; init; }
     public string? ScenarioId { get; init; }
+    /// <summary>How many matching episodes to skip (oldest first); 0 = none.</summary>
     public int Offset { get; init; }
-    public int Limit { get; init; } = 10_000;
+    /// <summary>At most this many episodes; null = every matching one (never a silent cap).</summary>
+    public int? Limit { get; init; }
 }

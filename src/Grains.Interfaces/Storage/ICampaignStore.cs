@@ -1,16 +1,13 @@
 namespace SotopiaPi.Grains.Interfaces;
 
-/// <summary>Campaign records. The campaign's owner writes under the campaign lease.</summary>
+/// <summary>Campaign records as users read them (list, status, reports). Written only by the campaign's grain,
+/// after it stored its own state: a row is replaced only by a record with a higher
+/// <see cref="CampaignRecord.Revision"/>, so a stale activation's late write changes nothing.</summary>
 public interface ICampaignStore
 {
-    /// <summary>Creates the campaign; throws <see cref="InvalidOperationException"/> if the id exists.</summary>
-    Task CreateCampaignAsync(CampaignRecord campaign, CancellationToken cancellationToken = default);
-
-    /// <summary>Replaces the stored record. Fenced by the campaign lease.</summary>
-    Task SaveCampaignAsync(Lease lease, CampaignRecord campaign, CancellationToken cancellationToken = default);
-
-    /// <summary>Sets only the status (operator actions: pause, resume, cancel). Not fenced.</summary>
-    Task SetCampaignStatusAsync(string campaignId, CampaignStatus status, CancellationToken cancellationToken = default);
+    /// <summary>Inserts the campaign, or replaces the stored row when <paramref name="campaign"/> has a higher
+    /// revision. Returns false (and writes nothing) when the stored row's revision is the same or higher.</summary>
+    Task<bool> SaveCampaignAsync(CampaignRecord campaign, CancellationToken cancellationToken = default);
 
     Task<CampaignRecord?> GetCampaignAsync(string campaignId, CancellationToken cancellationToken = default);
 

@@ -1,7 +1,9 @@
 namespace SotopiaPi.Grains.Interfaces;
 
-/// <summary>A request to train a new policy version from a round's filtered episodes. The trainer claims it
-/// under a lease; publishing is idempotent per request id.</summary>
+/// <summary>A request to train a new policy version from a round's filtered episodes. The training queue grain
+/// assigns it to one trainer at a time (each assignment is a new <see cref="Attempt"/>); publishing is idempotent per
+/// request id.</summary>
+[Immutable]
 public sealed record TrainingRequest
 {
     public required string Id { get; init; }
@@ -21,6 +23,10 @@ public sealed record TrainingRequest
     /// same spec trains the same checkpoint whatever the campaign id).</summary>
     public long Seed { get; init; }
     public TrainingStatus Status { get; init; } = TrainingStatus.Pending;
+    /// <summary>How many times the request was assigned to a trainer (0 = never); reports from an earlier attempt are refused.</summary>
+    public int Attempt { get; init; }
+    /// <summary>The trainer working on it (or that finished it), if any.</summary>
+    public string? TrainerId { get; init; }
     /// <summary>Human-readable progress ("epoch 3/20, loss 1.23").</summary>
     public string? Progress { get; init; }
     public int? PublishedVersion { get; init; }
