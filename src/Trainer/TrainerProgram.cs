@@ -11,9 +11,11 @@ using SotopiaPi.Trainer.Options;
 
 namespace SotopiaPi.Trainer;
 
-/// <summary>The trainer process: <c>dotnet SotopiaPi.Trainer.dll --store … --artifacts …</c> (see
-/// <see cref="TrainerCommandLine.Usage"/> and docs/trainer.md). Exit codes: 0 stopped normally (SIGTERM, Ctrl+C);
-/// 2 bad command line or settings; 1 the store could not be opened or the host failed.</summary>
+/// <summary>The trainer process, an Orleans client of the silos: <c>dotnet SotopiaPi.Trainer.dll --store … --artifacts …</c>
+/// (see <see cref="TrainerCommandLine.Usage"/> and docs/trainer.md). It finds the cluster through the store: with a
+/// PostgreSQL store, the silos' membership table lists their gateways; with a SQLite file (one local silo), it
+/// connects to 127.0.0.1 on <c>Silo:GatewayPort</c> (default 30000). Exit codes: 0 stopped normally (SIGTERM,
+/// Ctrl+C); 2 bad command line or settings; 1 the store could not be opened or the host failed.</summary>
 public static partial class TrainerProgram
 {
     public static async Task<int> Main(string[] args)
@@ -116,6 +118,7 @@ public static partial class TrainerProgram
     public static IHost BuildHost(
         IConfiguration configuration, ISotopiaStore store, IArtifactStore artifacts, TrainerCommandLine commandLine, IReadOnlyList<string>? backends)
     {
+        ArgumentNullException.ThrowIfNull(commandLine);
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddConfiguration(configuration);
@@ -127,15 +130,12 @@ public static partial class TrainerProgram
             o.UseUtcTimestamp = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
         });
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton<IPolicyStore>(store);
-        builder.Services.AddSingleton<IEpisodeStore>(store);
-        builder.Services.AddSingleton<ICampaignStore>(store);
-        builder.Services.AddSingleton<ITrainingStore>(store);
-        builder.Services.AddSingleton<IDatasetStore>(store);
-        builder.Services.AddSingleton<ILeaseStore>(store);
         builder.Services.AddSingleton(artifacts);
+        var storeSetting = commandLine.Store ?? configuration["SOTOPIA_STORE"]!;
+        builder.UseOrleansClient(client => TrainerCluster.Configure(client, storeSetting, configuration));
         builder.Services.AddSotopiaTrainer(configuration, o =>
         {
             if (commandLine.TrainerId is { Length: > 0 } id)

@@ -8,78 +8,131 @@ using SotopiaPi.Sotopia.Telemetry;
 using SotopiaPi.Trainer.Backends;
 using SotopiaPi.Trainer.Options;
 
+using System.Collections.Immutable;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Sotopia.Campaigns;
+using SotopiaPi.Sotopia.Telemetry;
+using SotopiaPi.Trainer.Backends;
+using SotopiaPi.Trainer.Options;
+
 namespace SotopiaPi.Trainer;
 
-/// <summary>Claims training requests under a lease, checks the dataset against its hash, trains through the
-/// request's backend, and publishes the result as the policy's next active version, then checks the publish
-/// took effect (rolling it back if not). Publishing is idempotent per request: a trainer that crashed after
-/// publishing and before completing the request finds the version already registered and completes the request
-/// with it, never publishing twice. Every store write about the request is fenced by the lease, so a trainer
-/// that lost its lease (it stalled, another took over) can neither report nor complete it.</summary>
+/// <summary>Takes training requests from the training queue grain (an Orleans client in its own process, or inside a
+/// silo), checks the dataset against its hash, trains through the request's backend, and publishes the result through
+/// the policy's registry grain, then checks the publish took effect (rolling it back if not). It stays known to the
+/// queue by subscribing again every <see cref="TrainerOptions.RenewInterval"/> (a trainer that stops doing so — it
+/// was killed — loses its request to another trainer as a new attempt). Every report carries its
+/// <see cref="TrainingTicket"/>: after a newer attempt took over, the queue refuses it and this trainer stops.
+/// Publishing is idempotent per request: a trainer that takes over a request whose version was already published
+/// completes it with that version, never publishing twice.</summary>
 internal sealed partial class TrainerService(
-    ISotopiaStore store,
+    IGrainFactory grains,
     IArtifactStore artifacts,
-    PolicyRegistryGrain registry,
     IEnumerable<ITrainingBackend> backends,
     IOptions<TrainerOptions> options,
     TimeProvider time,
     ILogger<TrainerService> logger,
-    SotopiaInstruments? instruments = null) : BackgroundService
+    SotopiaInstruments? instruments = null) : BackgroundService, ITrainerObserver
 {
-    /// <summary>What became of a claimed request.</summary>
+    private readonly AsyncSignal _workAvailable = new();
+
+    /// <summary>What became of a taken request.</summary>
     internal enum Outcome
     {
         Succeeded,
         Failed,
-        /// <summary>Handed back: this trainer does not serve the request's backend.</summary>
-        HandedBack,
-        /// <summary>Another trainer owns it now, or this trainer is stopping.</summary>
+        /// <summary>Another trainer holds it now, or this trainer is stopping (it was handed back).</summary>
         Abandoned,
+    }
+
+    private ITrainingQueueGrain Queue => grains.GetGrain<ITrainingQueueGrain>(TrainingQueue.Default);
+
+    public Task OnWorkAvailableAsync()
+    {
+        _workAvailable.Set();
+        return Task.CompletedTask;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
-        LogStarted(logger, o.TrainerId, string.Join(", ", backends.Select(b => b.Name).Where(o.Serves)));
+        var served = backends.Select(b => b.Name).Where(o.Serves).ToImmutableArray();
+        LogStarted(logger, o.TrainerId, string.Join(", ", served));
+        var observer = grains.CreateObjectReference<ITrainerObserver>(this);
+        using var presence = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewals = StayKnownAsync(o, served, observer, presence.Token);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                (TrainingRequest Request, Lease Lease)? claim = null;
+                TrainingAssignment? assignment = null;
                 try
                 {
-                    claim = await store.ClaimTrainingRequestAsync(o.LeaseOwner, o.LeaseDuration, stoppingToken);
+                    assignment = await Queue.TakeAsync(o.TrainerId, served).WaitAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    LogClaimFailed(logger, ex);
+                    LogTakeFailed(logger, ex);
                 }
-                if (claim is { } c)
+                if (assignment is null)
                 {
-                    var outcome = await ProcessAsync(c.Request, c.Lease, o, stoppingToken);
-                    if (outcome == Outcome.HandedBack)
-                    {
-                        await Task.Delay(o.UnservedBackendRetry, time, stoppingToken);
-                    }
+                    await _workAvailable.WaitAsync(o.RenewInterval, time, stoppingToken);
+                    continue;
                 }
-                else
-                {
-                    await Task.Delay(o.PollInterval, time, stoppingToken);
-                }
+                await ProcessAsync(assignment, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down; the request being trained was handed back by ProcessAsync.
+            // Shutting down; a request being trained was handed back by ProcessAsync.
         }
+        await presence.CancelAsync();
+        await renewals;
+        try
+        {
+            await Queue.UnsubscribeAsync(o.TrainerId).WaitAsync(TimeSpan.FromSeconds(5), time);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogTakeFailed(logger, ex);
+        }
+        grains.DeleteObjectReference<ITrainerObserver>(observer);
         LogStopped(logger, o.TrainerId);
     }
 
-    internal async Task<Outcome> ProcessAsync(TrainingRequest request, Lease lease, TrainerOptions o, CancellationToken stoppingToken)
+    /// <summary>Subscribes now and again every <see cref="TrainerOptions.RenewInterval"/> until stopped.</summary>
+    private async Task StayKnownAsync(TrainerOptions o, ImmutableArray<string> served, ITrainerObserver observer, CancellationToken cancellationToken)
     {
-        using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var renewals = RenewWhileTrainingAsync(o, heartbeat.Token);
-        var progress = new StoreProgress(store, lease, time);
+        using var timer = new PeriodicTimer(o.RenewInterval, time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await Queue.SubscribeAsync(o.TrainerId, served, observer).WaitAsync(cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogRenewFailed(logger, ex);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    internal async Task<Outcome> ProcessAsync(TrainingAssignment assignment, CancellationToken stoppingToken)
+    {
+        var (request, ticket) = (assignment.Request, assignment.Ticket);
+        var registry = grains.GetGrain<IPolicyRegistryGrain>(request.PolicyName);
+        var progress = new QueueProgress(Queue, ticket, time);
         using var activity = SotopiaActivities.StartTrainerRequest(request, request.Settings.Backend);
         var requestStarted = time.GetTimestamp();
         var outcome = Outcome.Abandoned;
@@ -105,38 +158,23 @@ internal sealed partial class TrainerService(
         {
         try
         {
-            var backend = backends.FirstOrDefault(b => string.Equals(b.Name, request.Settings.Backend, StringComparison.OrdinalIgnoreCase));
-            var existing = (await registry.ListAsync(request.PolicyName, stoppingToken))
-                .FirstOrDefault(v => v.TrainingRequestId == request.Id);
+            var backend = backends.FirstOrDefault(b => string.Equals(b.Name, request.Settings.Backend, StringComparison.OrdinalIgnoreCase))
+                ?? throw new TrainingBackendException(
+                    $"Training backend '{request.Settings.Backend}' does not exist (known: {string.Join(", ", backends.Select(b => b.Name))}).");
+            var existing = (await registry.ListAsync()).FirstOrDefault(v => v.TrainingRequestId == request.Id);
             if (existing is not null)
             {
-                // The previous owner published and died before completing: finish its work, including the check
+                // An earlier attempt published and stopped before completing: finish its work, including the check
                 // that the publish took effect if the version is still the active one.
                 LogAlreadyPublished(logger, request.Id, existing.Version);
-                var active = await store.GetActiveVersionAsync(request.PolicyName, stoppingToken);
-                if (backend is not null && o.Serves(backend.Name) && active?.Version == existing.Version
-                    && existing.ParentVersion is { } parent
-                    && await VerifyOrRollBackAsync(backend, existing, await store.GetVersionAsync(request.PolicyName, parent, stoppingToken), lease, stoppingToken) is { } unverified)
+                var active = await registry.GetActiveAsync();
+                if (active.Version == existing.Version && existing.ParentVersion is { } parent
+                    && await VerifyOrRollBackAsync(backend, existing, await registry.GetVersionAsync(parent), ticket, stoppingToken) is { } unverified)
                 {
                     return unverified;
                 }
-                await store.CompleteTrainingRequestAsync(lease, TrainingStatus.Succeeded, existing.Version, null, stoppingToken);
+                await Queue.CompleteAsync(ticket, existing.Version);
                 return Outcome.Succeeded;
-            }
-
-            if (backend is null)
-            {
-                throw new TrainingBackendException(
-                    $"Training backend '{request.Settings.Backend}' does not exist (known: {string.Join(", ", backends.Select(b => b.Name))}).");
-            }
-            if (!o.Serves(backend.Name))
-            {
-                var served = string.Join(", ", backends.Select(b => b.Name).Where(o.Serves));
-                await store.ReportTrainingProgressAsync(lease,
-                    $"waiting for a trainer that serves the '{backend.Name}' backend ({o.TrainerId} serves: {served})", stoppingToken);
-                await store.ReleaseAsync(lease, stoppingToken);
-                LogHandedBack(logger, request.Id, backend.Name);
-                return Outcome.HandedBack;
             }
 
             await StageAsync(SotopiaTelemetryNames.TrainerDatasetSpan, "dataset", backend.Name, async () =>
@@ -149,24 +187,25 @@ internal sealed partial class TrainerService(
                 }
                 return true;
             });
-            var baseVersion = await registry.GetVersionAsync(request.PolicyName, request.BaseVersion, stoppingToken);
+            var baseVersion = await registry.GetVersionAsync(request.BaseVersion)
+                ?? throw new TrainingBackendException($"Policy '{request.PolicyName}' has no version {request.BaseVersion} to train from.");
 
-            LogTraining(logger, request.Id, backend.Name, request.BaseVersion);
+            LogTraining(logger, request.Id, backend.Name, request.BaseVersion, ticket.Attempt);
             var context = new TrainingContext(request, baseVersion, progress, async (status, ct) =>
             {
                 await progress.FlushAsync(ct);
-                await store.ReportTrainingProgressAsync(lease, status, ct);
+                await Queue.ReportProgressAsync(ticket, status).WaitAsync(ct);
             });
             var checkpoint = await StageAsync(SotopiaTelemetryNames.TrainerTrainingSpan, "training", backend.Name,
                 () => backend.TrainAsync(context, stoppingToken));
             progress.Seal();
             await progress.FlushAsync(stoppingToken);
 
-            // Last fenced check before the publish: a trainer that lost the request stops here. (Between this
-            // check and the publish, a new owner could publish too; the registry's per-request idempotency
-            // makes that one version, whoever registers first.)
-            await store.ReportTrainingProgressAsync(lease, $"publishing {checkpoint.Model}", stoppingToken);
-            var previous = await store.GetActiveVersionAsync(request.PolicyName, stoppingToken);
+            // Last check before the publish: a trainer whose attempt was superseded stops here. (Between this check and
+            // the publish a newer attempt could publish too; the registry's per-request idempotency makes that one
+            // version, whoever registers first.)
+            await Queue.ReportProgressAsync(ticket, $"publishing {checkpoint.Model}");
+            var previous = await registry.GetActiveAsync();
             var version = await StageAsync(SotopiaTelemetryNames.TrainerPublishSpan, "publish", backend.Name, () => registry.PublishAsync(new PolicyVersion
             {
                 PolicyName = request.PolicyName,
@@ -180,15 +219,14 @@ internal sealed partial class TrainerService(
                 TrainingRequestId = request.Id,
                 CampaignId = request.CampaignId,
                 Metrics = checkpoint.Metrics,
-            }, stoppingToken));
+            }));
 
-            if (await VerifyOrRollBackAsync(backend, version, previous, lease, stoppingToken) is { } failed)
+            if (await VerifyOrRollBackAsync(backend, version, previous, ticket, stoppingToken) is { } failed)
             {
                 return failed;
             }
 
-            await store.ReportTrainingProgressAsync(lease, $"published {version.PolicyName} v{version.Version} ({version.Model})", stoppingToken);
-            await store.CompleteTrainingRequestAsync(lease, TrainingStatus.Succeeded, version.Version, null, stoppingToken);
+            await Queue.CompleteAsync(ticket, version.Version);
             LogPublished(logger, request.Id, request.PolicyName, version.Version, version.Model);
             await HousekeepAsync(backend, version, stoppingToken);
             return Outcome.Succeeded;
@@ -196,21 +234,20 @@ internal sealed partial class TrainerService(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             await progress.FlushQuietlyAsync();
-            await ReleaseQuietlyAsync(lease);
+            await ReleaseQuietlyAsync(ticket, "the trainer is stopping");
             LogHandedBackOnStop(logger, request.Id);
             return Outcome.Abandoned;
         }
-        catch (StaleEpochException)
+        catch (StaleWriteException)
         {
-            LogLost(logger, request.Id);
+            LogLost(logger, request.Id, ticket.Attempt);
             return Outcome.Abandoned;
         }
-        catch (Exception ex) when (TransientStoreErrors.IsTransient(ex))
+        catch (Exception ex) when (IsTransient(ex))
         {
-            // The store (or the network to it) failed: the request is fine. Give it back (or, if the store is
-            // still down, let the lease expire); a trainer claims it again and resumes.
+            // The cluster (or a store behind it) failed, not the request: give it back; a trainer takes it again.
             LogFailed(logger, ex, request.Id);
-            await ReleaseQuietlyAsync(lease);
+            await ReleaseQuietlyAsync(ticket, $"{ex.GetType().Name}: {ex.Message}");
             return Outcome.Abandoned;
         }
         catch (Exception ex)
@@ -219,22 +256,21 @@ internal sealed partial class TrainerService(
             try
             {
                 await progress.FlushQuietlyAsync();
-                await store.CompleteTrainingRequestAsync(lease, TrainingStatus.Failed, null, ex.Message, stoppingToken);
+                await Queue.FailAsync(ticket, ex.Message);
                 return Outcome.Failed;
             }
-            catch (Exception inner) when (inner is StaleEpochException or OperationCanceledException)
+            catch (StaleWriteException)
             {
-                LogLost(logger, request.Id);
+                LogLost(logger, request.Id, ticket.Attempt);
                 return Outcome.Abandoned;
             }
         }
-        finally
-        {
-            await heartbeat.CancelAsync();
-            await renewals;
-        }
         }
     }
+
+    /// <summary>Failures of the cluster or of a store behind a grain: the request itself is fine.</summary>
+    private static bool IsTransient(Exception ex) =>
+        TransientStoreErrors.IsTransient(ex) || ex is OrleansException or TimeoutException;
 
     /// <summary>Runs one step of a request as a span and records its duration by stage and backend.</summary>
     private async Task<T> StageAsync<T>(string spanName, string stage, string backend, Func<Task<T>> step)
@@ -262,7 +298,7 @@ internal sealed partial class TrainerService(
     /// <summary>Asks the backend whether the publish of <paramref name="version"/> took effect; if not, rolls back to
     /// <paramref name="previous"/> and fails the request (returns <see cref="Outcome.Failed"/>). Null = it did.</summary>
     private async Task<Outcome?> VerifyOrRollBackAsync(
-        ITrainingBackend backend, PolicyVersion version, PolicyVersion? previous, Lease lease, CancellationToken cancellationToken)
+        ITrainingBackend backend, PolicyVersion version, PolicyVersion? previous, TrainingTicket ticket, CancellationToken cancellationToken)
     {
         try
         {
@@ -271,27 +307,28 @@ internal sealed partial class TrainerService(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            var rolledBack = await RollBackAsync(version, previous, cancellationToken);
-            LogVerificationFailed(logger, ex, lease.Key, version.Version);
-            await store.CompleteTrainingRequestAsync(lease, TrainingStatus.Failed, null,
-                $"{version.PolicyName} v{version.Version} ({version.Model}) was published but did not take effect: {ex.Message} {rolledBack}", cancellationToken);
+            var rolledBack = await RollBackAsync(version, previous);
+            LogVerificationFailed(logger, ex, ticket.RequestId, version.Version);
+            await Queue.FailAsync(ticket,
+                $"{version.PolicyName} v{version.Version} ({version.Model}) was published but did not take effect: {ex.Message} {rolledBack}");
             return Outcome.Failed;
         }
     }
 
     /// <summary>Re-activates the version that was active before, unless someone activated another meanwhile.</summary>
-    private async Task<string> RollBackAsync(PolicyVersion published, PolicyVersion? previous, CancellationToken cancellationToken)
+    private async Task<string> RollBackAsync(PolicyVersion published, PolicyVersion? previous)
     {
-        var active = await store.GetActiveVersionAsync(published.PolicyName, cancellationToken);
-        if (active?.Version != published.Version)
+        var registry = grains.GetGrain<IPolicyRegistryGrain>(published.PolicyName);
+        var active = await registry.GetActiveAsync();
+        if (active.Version != published.Version)
         {
-            return $"(v{active?.Version} is active now; nothing was rolled back.)";
+            return $"(v{active.Version} is active now; nothing was rolled back.)";
         }
         if (previous is null || previous.Version == published.Version)
         {
             return "(there was no earlier active version to roll back to.)";
         }
-        await registry.ActivateAsync(published.PolicyName, previous.Version, cancellationToken);
+        await registry.ActivateAsync(previous.Version);
         LogRolledBack(logger, published.PolicyName, published.Version, previous.Version);
         return $"Rolled back: v{previous.Version} is active again.";
     }
@@ -308,43 +345,21 @@ internal sealed partial class TrainerService(
         }
     }
 
-    private async Task RenewWhileTrainingAsync(TrainerOptions o, CancellationToken cancellationToken)
+    private async Task ReleaseQuietlyAsync(TrainingTicket ticket, string reason)
     {
         try
         {
-            using var timer = new PeriodicTimer(o.HeartbeatInterval, time);
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                try
-                {
-                    await store.RenewAllAsync(o.LeaseOwner, o.LeaseDuration, cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogRenewFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Training finished.
-        }
-    }
-
-    private async Task ReleaseQuietlyAsync(Lease lease)
-    {
-        try
-        {
-            await store.ReleaseAsync(lease, CancellationToken.None);
+            await Queue.ReleaseAsync(ticket, reason).WaitAsync(TimeSpan.FromSeconds(10), time);
         }
         catch (Exception ex)
         {
-            LogFailed(logger, ex, lease.Key);
+            // The request goes back to the queue anyway once this trainer stops renewing its subscription.
+            LogFailed(logger, ex, ticket.RequestId);
         }
     }
 
-    /// <summary>Stores the latest progress line, at most twice a second, plus the last one at the end.</summary>
-    private sealed class StoreProgress(ITrainingStore store, Lease lease, TimeProvider time) : IProgress<string>
+    /// <summary>Reports the latest progress line to the queue, at most twice a second, plus the last one at the end.</summary>
+    private sealed class QueueProgress(ITrainingQueueGrain queue, TrainingTicket ticket, TimeProvider time) : IProgress<string>
     {
         private readonly Lock _gate = new();
         private string? _pending;
@@ -395,7 +410,7 @@ internal sealed partial class TrainerService(
             await writing;
             if (pending is not null)
             {
-                await store.ReportTrainingProgressAsync(lease, pending, cancellationToken);
+                await queue.ReportProgressAsync(ticket, pending).WaitAsync(cancellationToken);
             }
         }
 
@@ -405,7 +420,7 @@ internal sealed partial class TrainerService(
             {
                 await FlushAsync(CancellationToken.None);
             }
-            catch (Exception ex) when (ex is StaleEpochException or InvalidOperationException or ObjectDisposedException)
+            catch (Exception ex) when (ex is StaleWriteException or OrleansException or TimeoutException or ObjectDisposedException)
             {
                 // The request is gone from under us; its new owner reports its own progress.
             }
@@ -415,7 +430,7 @@ internal sealed partial class TrainerService(
         {
             try
             {
-                await store.ReportTrainingProgressAsync(lease, value, CancellationToken.None);
+                await queue.ReportProgressAsync(ticket, value);
             }
             catch (Exception)
             {
@@ -424,11 +439,11 @@ internal sealed partial class TrainerService(
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Could not claim training requests; will retry")]
-    private static partial void LogClaimFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Could not reach the training queue; will retry")]
+    private static partial void LogTakeFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Training request {RequestId} with backend {Backend} from version {BaseVersion}")]
-    private static partial void LogTraining(ILogger logger, string requestId, string backend, int baseVersion);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Training request {RequestId} with backend {Backend} from version {BaseVersion} (attempt {Attempt})")]
+    private static partial void LogTraining(ILogger logger, string requestId, string backend, int baseVersion, int attempt);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Training request {RequestId} published {PolicyName} version {Version} ({Model})")]
     private static partial void LogPublished(ILogger logger, string requestId, string policyName, int version, string model);
@@ -436,16 +451,13 @@ internal sealed partial class TrainerService(
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Training request {RequestId} had already published version {Version}; completing it")]
     private static partial void LogAlreadyPublished(ILogger logger, string requestId, int version);
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Training request {RequestId} was taken over by another trainer")]
-    private static partial void LogLost(ILogger logger, string requestId);
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Training request {RequestId}: attempt {Attempt} was superseded (another trainer holds it now)")]
+    private static partial void LogLost(ILogger logger, string requestId, int attempt);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "Training request {RequestId} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string requestId);
 
-    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Training request {RequestId} needs backend {Backend}, which this trainer does not serve; handed it back")]
-    private static partial void LogHandedBack(ILogger logger, string requestId, string backend);
-
-    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Stopping: training request {RequestId} handed back (its lease released)")]
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Stopping: training request {RequestId} handed back to the queue")]
     private static partial void LogHandedBackOnStop(ILogger logger, string requestId);
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Error, Message = "Training request {RequestId}: version {Version} was published but did not take effect")]
@@ -457,7 +469,7 @@ internal sealed partial class TrainerService(
     [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Housekeeping after publishing {PolicyName} v{Version} failed")]
     private static partial void LogHousekeepingFailed(ILogger logger, Exception exception, string policyName, int version);
 
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Could not renew training leases; will retry")]
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Could not renew this trainer's subscription to the training queue; will retry")]
     private static partial void LogRenewFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Trainer {TrainerId} started; serves backends: {Backends}")]

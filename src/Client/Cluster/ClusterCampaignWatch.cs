@@ -99,14 +99,14 @@ internal sealed class ClusterCampaignWatch(SotopiaApiClient client, IAnsiConsole
         if (silos is { Length: > 0 })
         {
             var table = new Table().Border(TableBorder.Rounded);
-            foreach (var column in new[] { "silo", "status", "playing", "completed", "failed", "last heartbeat" })
+            foreach (var column in new[] { "silo", "status", "episodes in flight", "capacity", "last alive" })
             {
                 table.AddColumn(column);
             }
             foreach (var s in silos)
             {
                 table.AddRow(
-                    Markup.Escape(s.Id), s.Status, N(s.ActiveEpisodes), N(s.CompletedEpisodes), N(s.FailedEpisodes),
+                    Markup.Escape(s.Id), s.Status, N(s.EpisodesInFlight), N(s.MaxConcurrentEpisodes),
                     s.LastHeartbeatAt.ToString("HH:mm:ss", CultureInfo.InvariantCulture));
             }
             parts.Add(table);
@@ -137,7 +137,7 @@ internal sealed class ClusterCampaignWatch(SotopiaApiClient client, IAnsiConsole
         }
         foreach (var s in silos ?? [])
         {
-            Print($"silo-{s.Id}", $"silo {s.Id}: {s.Status}, {N(s.ActiveEpisodes)} playing, {N(s.CompletedEpisodes)} completed, {N(s.FailedEpisodes)} failed", null, now, force: false);
+            Print($"silo-{s.Id}", $"silo {s.Id}: {s.Status}, {N(s.EpisodesInFlight)} episodes in flight", null, now, force: false);
         }
     }
 

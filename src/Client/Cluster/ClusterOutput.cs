@@ -81,20 +81,21 @@ internal static class ClusterOutput
         console.Write(table);
     }
 
+    private static string Count(long? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "-";
+
     public static void Silos(IReadOnlyList<SiloResponse> silos, IAnsiConsole console)
     {
         var table = new Table().Title("[bold]Silos[/]").Border(TableBorder.Rounded);
-        foreach (var column in new[] { "id", "address", "status", "active", "completed", "failed", "started", "last heartbeat" })
+        foreach (var column in new[] { "id", "status", "episodes in flight", "capacity", "grains", "api", "orleans address", "started", "last alive" })
         {
             table.AddColumn(column);
         }
         foreach (var s in silos)
         {
             table.AddRow(
-                Markup.Escape(s.Id) + (s.IsSelf ? " [grey](answering)[/]" : ""), Markup.Escape(s.Address), s.Status,
-                s.ActiveEpisodes is { } a ? a.ToString(CultureInfo.InvariantCulture) : "-",
-                s.CompletedEpisodes is { } c ? c.ToString(CultureInfo.InvariantCulture) : "-",
-                s.FailedEpisodes is { } f ? f.ToString(CultureInfo.InvariantCulture) : "-",
+                Markup.Escape(s.Id) + (s.IsSelf ? " [grey](answering)[/]" : ""), s.Status,
+                Count(s.EpisodesInFlight), Count(s.MaxConcurrentEpisodes), Count(s.GrainsActive),
+                Markup.Escape(s.ApiUrl ?? "-"), Markup.Escape(s.Address),
                 s.StartedAt.ToString("u", CultureInfo.InvariantCulture), s.LastHeartbeatAt.ToString("u", CultureInfo.InvariantCulture));
         }
         console.Write(table);

@@ -34,16 +34,15 @@ internal static class CampaignCommands
         command.SetAction((parse, ct) => CliContext.GuardAsync(() => CliContext.WithRuntimeAsync(parse, ct, async runtime =>
         {
             var loaded = SpecFile.Load(parse.GetValue(spec)!);
-            await runtime.ReclaimOrphanedLeasesAsync(ct);
             loaded = await LlmBackendOptions.ConfigureNewAsync(runtime, loaded, null, parse.GetValue(config), null, null, ct);
-            await using var services = runtime.BuildServices();
-            var created = await services.GetRequiredService<CampaignLauncher>().CreateAsync(loaded, cancellationToken: ct);
+            await using var silo = await runtime.StartSiloAsync(parse.GetValue(concurrency), ct);
+            var created = await silo.Launcher.CreateAsync(loaded, cancellationToken: ct);
             AnsiConsole.MarkupLineInterpolated($"Created campaign [bold]{created.Id}[/] ({loaded.Mode}).");
             if (parse.GetValue(detach))
             {
                 return 0;
             }
-            return await CampaignRunner.RunToEndAsync(runtime, created.Id, parse.GetValue(concurrency), !parse.GetValue(noProgress), ct);
+            return await CampaignRunner.RunToEndAsync(runtime, silo, created.Id, !parse.GetValue(noProgress), ct);
         })));
         ClusterMode.Branch(command, (client, parse, ct) => ClusterCommands.StartCampaignAsync(client, parse.GetValue(spec)!, ct));
         return command;
@@ -117,9 +116,13 @@ internal static class CampaignCommands
             {
                 throw new UserFacingException($"Campaign {campaign.Id} already ended ({campaign.Status}).");
             }
-            await runtime.Store.SetCampaignStatusAsync(campaign.Id, CampaignStatus.Cancelled, ct);
-            var cancelled = await runtime.Store.CancelEpisodesAsync(campaign.Id, ct);
-            AnsiConsole.MarkupLineInterpolated($"Cancelled campaign [bold]{campaign.Id}[/] ({cancelled} unfinished episodes cancelled).");
+            // The campaign's grain is its only writer: a silo starts (with no room to play episodes) for it to cancel.
+            await using (var silo = await runtime.StartSiloAsync(maxConcurrentEpisodes: 1, ct))
+            {
+                await silo.Grains.GetGrain<ICampaignGrain>(campaign.Id).SetStatusAsync(CampaignStatus.Cancelled).WaitAsync(ct);
+            }
+            var counts = await runtime.Store.CountEpisodesAsync(campaign.Id, null, ct);
+            AnsiConsole.MarkupLineInterpolated($"Cancelled campaign [bold]{campaign.Id}[/] ({counts.Cancelled} episodes cancelled).");
             return 0;
         })));
         ClusterMode.Branch(command, (client, parse, ct) => ClusterCommands.CancelCampaignAsync(client, parse.GetValue(id)!, ct));

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 using SotopiaPi.Client.Embedded;
 using SotopiaPi.Client.Output;
@@ -7,29 +5,25 @@ using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Client.Commands;
 
-/// <summary>Runs campaigns in embedded mode: starts the in-process silo and trainer, shows progress until
-/// the campaign ends (or Ctrl-C), stops the host gracefully, and reports.</summary>
+/// <summary>Runs campaigns in embedded mode: with the in-process silo and trainer started, shows progress until
+/// the campaign ends (or Ctrl-C), stops the silo gracefully, and reports.</summary>
 internal static class CampaignRunner
 {
-    public static async Task<int> RunToEndAsync(EmbeddedRuntime runtime, string campaignId, int concurrency, bool live, CancellationToken ct)
+    public static async Task<int> RunToEndAsync(EmbeddedRuntime runtime, EmbeddedSilo silo, string campaignId, bool live, CancellationToken ct)
     {
-        using var host = runtime.BuildHost(concurrency);
-        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
-        var hostStopped = Task.Delay(Timeout.Infinite, lifetime.ApplicationStopping).ContinueWith(_ => { }, TaskScheduler.Default);
-        await host.StartAsync(ct);
         CampaignRecord campaign;
         try
         {
-            campaign = await CampaignProgress.WatchAsync(runtime.Store, campaignId, live, hostStopped, ct);
+            campaign = await CampaignProgress.WatchAsync(runtime.Store, campaignId, live, silo.Stopping, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            await host.StopAsync(CancellationToken.None);
+            await silo.StopAsync();
             AnsiConsole.MarkupLine("[yellow]Interrupted.[/] Everything played so far is stored.");
             AnsiConsole.MarkupLineInterpolated($"Continue with: [bold]sotopia run --resume --out {runtime.Home}[/]");
             return 130;
         }
-        await host.StopAsync(CancellationToken.None);
+        await silo.StopAsync();
 
         if (campaign.Status == CampaignStatus.Running)
         {

@@ -59,49 +59,38 @@ internal static class LlmBackendOptions
         return spec;
     }
 
-    /// <summary>For a resumed campaign: an LLM campaign gets the LLM backend again, and <c>--budget-*</c> replace its
-    /// limits (the raised budget is stored under the campaign lease).</summary>
-    public static async Task ConfigureResumeAsync(
-        EmbeddedRuntime runtime, string campaignId, string? configPath, decimal? budgetUsd, long? budgetTokens, CancellationToken ct)
+    /// <summary>For a resumed campaign: an LLM campaign gets the LLM backend again (before its silo starts).</summary>
+    public static void ConfigureResume(EmbeddedRuntime runtime, CampaignRecord campaign, string? configPath)
     {
-        var campaign = await runtime.Store.GetCampaignAsync(campaignId, ct)
-            ?? throw new UserFacingException($"Campaign '{campaignId}' does not exist.");
+        if (campaign.Spec.Backend == "llm")
+        {
+            Use(runtime, LoadSettings(configPath));
+        }
+    }
+
+    /// <summary><c>--budget-*</c> on resume replace the campaign's limits (through its grain, on the started silo); a
+    /// limit still spent is reported, since the campaign will pause again at once.</summary>
+    public static async Task RaiseBudgetAsync(
+        EmbeddedRuntime runtime, EmbeddedSilo silo, CampaignRecord campaign, decimal? budgetUsd, long? budgetTokens, CancellationToken ct)
+    {
         if (campaign.Spec.Backend != "llm")
         {
             return;
         }
-        Use(runtime, LoadSettings(configPath));
         if (budgetUsd is not null || budgetTokens is not null)
-        {
-            campaign = await RaiseBudgetAsync(runtime, campaign, budgetUsd, budgetTokens, ct);
-        }
-        if (campaign.Spec.Budget.IsLimited
-            && (await CampaignUsageCalculator.ComputeAsync(runtime.Store, campaignId, campaign.Spec.Budget, ct)).ExceededLimit(campaign.Spec.Budget) is { } reached)
-        {
-            Spectre.Console.AnsiConsole.MarkupLineInterpolated(
-                $"[yellow]note:[/] {reached}; the campaign will pause again at once. Raise the limit with --budget-usd N or --budget-tokens N.");
-        }
-    }
-
-    private static async Task<CampaignRecord> RaiseBudgetAsync(EmbeddedRuntime runtime, CampaignRecord campaign, decimal? budgetUsd, long? budgetTokens, CancellationToken ct)
-    {
-        var campaignId = campaign.Id;
-        var lease = await runtime.Store.TryAcquireAsync(LeaseKinds.Campaign, campaignId, EmbeddedRuntime.SiloId, TimeSpan.FromSeconds(15), ct)
-            ?? throw new UserFacingException($"Campaign {campaignId} is being driven by another process; its budget cannot be changed now.");
-        try
         {
             var budget = campaign.Spec.Budget with
             {
                 MaxCostUsd = budgetUsd ?? campaign.Spec.Budget.MaxCostUsd,
                 MaxTokens = budgetTokens ?? campaign.Spec.Budget.MaxTokens,
             };
-            var raised = campaign with { Spec = campaign.Spec with { Budget = budget } };
-            await runtime.Store.SaveCampaignAsync(lease, raised, ct);
-            return raised;
+            campaign = await silo.Grains.GetGrain<ICampaignGrain>(campaign.Id).SetBudgetAsync(budget).WaitAsync(ct);
         }
-        finally
+        if (campaign.Spec.Budget.IsLimited
+            && (await CampaignUsageCalculator.ComputeAsync(runtime.Store, campaign.Id, campaign.Spec.Budget, ct)).ExceededLimit(campaign.Spec.Budget) is { } reached)
         {
-            await runtime.Store.ReleaseAsync(lease, ct);
+            Spectre.Console.AnsiConsole.MarkupLineInterpolated(
+                $"[yellow]note:[/] {reached}; the campaign will pause again at once. Raise the limit with --budget-usd N or --budget-tokens N.");
         }
     }
 

@@ -1,4 +1,3 @@
-using SotopiaPi.Grains.Policies;
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
@@ -52,7 +51,8 @@ internal static class PolicyCommands
         var activate = new Command("activate", "Make a version active: new episodes pin it, running ones keep theirs.") { version };
         activate.SetAction((parse, ct) => CliContext.GuardAsync(() => CliContext.WithRuntimeAsync(parse, ct, async runtime =>
         {
-            var registry = new PolicyRegistryGrain(runtime.Store, TimeProvider.System);
+            // No silo runs on this folder (the lock says so): the registry's rules apply to the store directly.
+            var registry = new PolicyRegistry(runtime.Store, TimeProvider.System);
             try
             {
                 var v = await registry.ActivateAsync(parse.GetValue(name)!, parse.GetValue(version), ct);
@@ -68,7 +68,8 @@ internal static class PolicyCommands
         var rollback = new Command("rollback", "Re-activate the version the active one was trained from.");
         rollback.SetAction((parse, ct) => CliContext.GuardAsync(() => CliContext.WithRuntimeAsync(parse, ct, async runtime =>
         {
-            var registry = new PolicyRegistryGrain(runtime.Store, TimeProvider.System);
+            // No silo runs on this folder (the lock says so): the registry's rules apply to the store directly.
+            var registry = new PolicyRegistry(runtime.Store, TimeProvider.System);
             try
             {
                 var v = await registry.RollbackAsync(parse.GetValue(name)!, ct);

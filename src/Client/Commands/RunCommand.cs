@@ -39,7 +39,6 @@ internal static class RunCommand
         {
             var home = parse.GetValue(output) ?? parse.GetValue(CliContext.Home)!;
             await using var runtime = await EmbeddedRuntime.OpenAsync(home, ct);
-            await runtime.ReclaimOrphanedLeasesAsync(ct);
             var campaigns = await runtime.Store.ListCampaignsAsync(ct);
             var unfinished = campaigns.FirstOrDefault(c => c.Status is CampaignStatus.Running or CampaignStatus.Paused);
 
@@ -50,13 +49,16 @@ internal static class RunCommand
                 {
                     throw new UserFacingException($"There is no unfinished campaign in '{runtime.Home}' to resume.");
                 }
+                campaignId = unfinished.Id;
+                LlmBackendOptions.ConfigureResume(runtime, unfinished, parse.GetValue(config));
+                await using var resumed = await runtime.StartSiloAsync(parse.GetValue(concurrency), ct);
+                await LlmBackendOptions.RaiseBudgetAsync(runtime, resumed, unfinished, parse.GetValue(budgetUsd), parse.GetValue(budgetTokens), ct);
                 if (unfinished.Status == CampaignStatus.Paused)
                 {
-                    await runtime.Store.SetCampaignStatusAsync(unfinished.Id, CampaignStatus.Running, ct);
+                    await resumed.Grains.GetGrain<ICampaignGrain>(campaignId).SetStatusAsync(CampaignStatus.Running);
                 }
-                campaignId = unfinished.Id;
-                await LlmBackendOptions.ConfigureResumeAsync(runtime, campaignId, parse.GetValue(config), parse.GetValue(budgetUsd), parse.GetValue(budgetTokens), ct);
                 AnsiConsole.MarkupLineInterpolated($"Resuming campaign [bold]{campaignId}[/] in {runtime.Home}");
+                return await CampaignRunner.RunToEndAsync(runtime, resumed, campaignId, !parse.GetValue(noProgress), ct);
             }
             else
             {
@@ -68,13 +70,13 @@ internal static class RunCommand
                 var spec = BuildSpec(parse, specFile, mode, srRounds, dataset, evalSet, seed, invert);
                 spec = await LlmBackendOptions.ConfigureNewAsync(
                     runtime, spec, parse.GetValue(backend), parse.GetValue(config), parse.GetValue(budgetUsd), parse.GetValue(budgetTokens), ct);
-                await using var services = runtime.BuildServices();
-                var campaign = await services.GetRequiredService<CampaignLauncher>().CreateAsync(spec, parse.GetValue(campaignIdOption), ct);
+                await using var silo = await runtime.StartSiloAsync(parse.GetValue(concurrency), ct);
+                var campaign = await silo.Launcher.CreateAsync(spec, parse.GetValue(campaignIdOption), ct);
                 campaignId = campaign.Id;
                 AnsiConsole.MarkupLineInterpolated(
                     $"Campaign [bold]{campaignId}[/]: {spec.Mode} on '{spec.Dataset}', {spec.SrRounds} SR round(s), evaluation on '{spec.EvaluationSet}', seed {spec.Seed}. Store: {runtime.Home}");
+                return await CampaignRunner.RunToEndAsync(runtime, silo, campaignId, !parse.GetValue(noProgress), ct);
             }
-            return await CampaignRunner.RunToEndAsync(runtime, campaignId, parse.GetValue(concurrency), !parse.GetValue(noProgress), ct);
         }));
         return command;
     }

@@ -1,26 +1,28 @@
-using SotopiaPi.Grains.Policies;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using SotopiaPi.Sotopia.Campaigns;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Sotopia.Policies;
-using SotopiaPi.Sotopia.Telemetry;
 using SotopiaPi.Silo.Hosting;
+using SotopiaPi.Silo.Options;
 using SotopiaPi.Silo.Runtime;
 using SotopiaPi.Silo.Telemetry;
-using SotopiaPi.Storage.Artifacts;
+using SotopiaPi.Sotopia.Telemetry;
 using SotopiaPi.Storage;
+using SotopiaPi.Storage.Artifacts;
 using SotopiaPi.Trainer.Hosting;
 
 namespace SotopiaPi.Client.Embedded;
 
-/// <summary>The embedded cluster: one SQLite store and artifact folder under a home folder, and — when asked —
-/// a host running a silo and a trainer in this process. A lock file makes sure only one process uses a home
-/// folder at a time, which is what lets a restarted process take its dead predecessor's leases at once.</summary>
+/// <summary>The embedded cluster: one SQLite store and artifact folder under a home folder, and — when a command
+/// needs one — an Orleans silo and a trainer in this process (<see cref="StartSiloAsync"/>): localhost clustering on
+/// a free loopback port, no gateway, grain state in the store. A lock file makes sure only one process uses a home
+/// folder at a time. A campaign interrupted by Ctrl-C or a kill resumes when the silo starts again (it wakes every
+/// running campaign), from the last stored turn of each episode.</summary>
 internal sealed class EmbeddedRuntime : IAsyncDisposable
 {
-    public const string SiloId = "embedded-silo";
+    public const string SiloId = "embedded";
     public const string TrainerId = "embedded-trainer";
 
     private readonly FileStream _lock;
@@ -68,12 +70,28 @@ internal sealed class EmbeddedRuntime : IAsyncDisposable
         }
     }
 
-    /// <summary>Builds a host with a silo and a trainer over this runtime's store.</summary>
-    public IHost BuildHost(int maxConcurrentEpisodes)
+    /// <summary>Starts a silo and a trainer in this process over this runtime's store.</summary>
+    public async Task<EmbeddedSilo> StartSiloAsync(int maxConcurrentEpisodes, CancellationToken cancellationToken)
+    {
+        var host = BuildHost(maxConcurrentEpisodes);
+        try
+        {
+            await host.StartAsync(cancellationToken);
+            return new EmbeddedSilo(host);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    private IHost BuildHost(int maxConcurrentEpisodes)
     {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddProvider(new FileLoggerProvider(LogPath));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         // OTLP export when the standard OTEL_* variables are set.
@@ -83,27 +101,36 @@ internal sealed class EmbeddedRuntime : IAsyncDisposable
             throw new UserFacingException("OpenTelemetry settings: " + string.Join(" ", telemetry.Problems));
         }
         builder.Services.AddSotopiaTelemetry(telemetry, "sotopia");
-        AddServices(builder.Services);
-        builder.Services.AddSotopiaSilo(o =>
+        var options = new SiloOptions
         {
-            o.SiloId = SiloId;
-            o.MaxConcurrentEpisodes = maxConcurrentEpisodes;
+            SiloId = SiloId,
+            MaxConcurrentEpisodes = maxConcurrentEpisodes,
+            SiloPort = FreeLoopbackPort(),
+            GatewayPort = 0,
+        };
+        builder.UseOrleans(silo =>
+        {
+            silo.AddSotopiaSilo(options, Store, Artifacts);
+            silo.UseSotopiaLocalCluster(options, Store);
         });
+        if (Backend is { } backend)
+        {
+            backend(builder.Services);
+        }
+        else
+        {
+            builder.Services.AddSotopiaSimulatorBackend();
+        }
+        builder.Services.AddSingleton<CampaignLauncher>();
         builder.Services.AddSotopiaTrainer(o => o.TrainerId = TrainerId);
         return builder.Build();
     }
 
-    /// <summary>Services for commands that only read or write the store (no silo running).</summary>
+    /// <summary>Services for commands that use the backend and the store without a silo (task generation).</summary>
     public ServiceProvider BuildServices()
     {
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddProvider(new FileLoggerProvider(LogPath)));
-        AddServices(services);
-        return services.BuildServiceProvider();
-    }
-
-    private void AddServices(IServiceCollection services)
-    {
         services.AddSotopiaStore(Store, Artifacts);
         services.AddSingleton(TimeProvider.System);
         if (Backend is { } backend)
@@ -114,50 +141,15 @@ internal sealed class EmbeddedRuntime : IAsyncDisposable
         {
             services.AddSotopiaSimulatorBackend();
         }
-        services.AddSingleton<PolicyRegistryGrain>();
-        services.AddSingleton<CampaignLauncher>();
+        return services.BuildServiceProvider();
     }
 
-    /// <summary>This process is the only one using the home folder (the lock file says so), so leases still
-    /// held under the embedded ids belong to a process that died: give them back so work resumes at once
-    /// instead of after the lease timeout.</summary>
-    public async Task ReclaimOrphanedLeasesAsync(CancellationToken cancellationToken)
+    private static int FreeLoopbackPort()
     {
-        foreach (var campaign in await Store.ListCampaignsAsync(cancellationToken))
-        {
-            await ReleaseIfOursAsync(LeaseKinds.Campaign, campaign.Id, cancellationToken);
-            foreach (var round in campaign.Rounds)
-            {
-                if (round.TrainingRequestId is { } requestId)
-                {
-                    await ReleaseIfOursAsync(LeaseKinds.Training, requestId, cancellationToken);
-                }
-            }
-            if (campaign.Status is CampaignStatus.Running or CampaignStatus.Paused)
-            {
-                var running = await Store.ListEpisodesAsync(
-                    new EpisodeQuery { CampaignId = campaign.Id, Status = EpisodeStatus.Running }, cancellationToken);
-                foreach (var episode in running)
-                {
-                    await ReleaseIfOursAsync(LeaseKinds.Episode, episode.Id, cancellationToken);
-                }
-            }
-        }
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    private async Task ReleaseIfOursAsync(string kind, string key, CancellationToken cancellationToken)
-    {
-        var lease = await Store.GetLeaseAsync(kind, key, cancellationToken);
-        if (lease is not null && IsEmbeddedOwner(lease.Owner))
-        {
-            await Store.ReleaseAsync(lease, cancellationToken);
-        }
-    }
-
-    /// <summary>Lease owners are "&lt;id&gt;#&lt;process suffix&gt;" (see SiloOptions.LeaseOwner).</summary>
-    private static bool IsEmbeddedOwner(string owner) =>
-        owner.StartsWith(SiloId + "#", StringComparison.Ordinal) || owner.StartsWith(TrainerId + "#", StringComparison.Ordinal)
-        || owner is SiloId or TrainerId;
 
     public async ValueTask DisposeAsync()
     {

@@ -8,7 +8,7 @@ public interface IAgentGrain : IGrainWithStringKey
     /// <summary>Decides the seat's next action. A model call may wait on rate limits and retries longer than
     /// Orleans' default 30 s, so this call has its own timeout; the agent always lives on its episode's silo.</summary>
     [ResponseTimeout("00:30:00")]
-    Task<AgentDecision> ActAsync(AgentTurn turn);
+    Task<AgentDecision> ActAsync(AgentTurn turn, CancellationToken cancellationToken = default);
 
     /// <summary>The episode ended: the agent deactivates.</summary>
     Task LeaveAsync();

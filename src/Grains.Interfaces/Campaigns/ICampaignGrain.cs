@@ -20,6 +20,10 @@ public interface ICampaignGrain : IGrainWithStringKey
     /// campaign has ended or does not exist.</summary>
     Task<CampaignRecord> SetStatusAsync(CampaignStatus status);
 
+    /// <summary>Replaces the campaign's spending limits (raising them lets a campaign paused by its budget go on once
+    /// resumed). Throws <see cref="CampaignConflictException"/> when the campaign has ended or does not exist.</summary>
+    Task<CampaignRecord> SetBudgetAsync(CampaignBudget budget);
+
     /// <summary>An episode of the campaign ended (its outcome is stored), or — with <paramref name="interrupted"/> —
     /// its silo is shutting down before it ended, so the campaign starts it again (it resumes on another silo).</summary>
     Task EpisodeEndedAsync(string episodeId, bool interrupted);

@@ -8,6 +8,7 @@ public interface IEpisodeGrain : IGrainWithStringKey
 {
     /// <summary>Starts playing (or resumes) on a grain timer and returns at once. While it plays, calling it again
     /// changes nothing; once it ended, calling it makes it tell its campaign again.</summary>
+    /// <param name="campaignId">The episode's campaign (told when the episode ends or is interrupted).</param>
     /// <param name="traceParent">The W3C traceparent of the round's span: the episode's span is its child.</param>
-    Task StartAsync(string? traceParent);
+    Task StartAsync(string campaignId, string? traceParent);
 }

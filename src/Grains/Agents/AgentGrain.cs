@@ -1,26 +1,37 @@
-using SotopiaPi.Sotopia;
-using System.Collections.Immutable;
+using Orleans.Placement;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Sotopia.Prompts;
+using SotopiaPi.Sotopia.Agents;
 
 namespace SotopiaPi.Grains.Agents;
 
-/// <summary>One seat of one episode (key: episode id + seat). It holds the seat's character, private goal and
-/// policy binding, renders its own observation — only what this seat may see — into the prompt, and asks its
-/// policy for an action. Its observation history is derived from the episode's stored turns, so it resumes
-/// with the episode after a crash. It always lives in the same activation as its episode.</summary>
-public sealed class AgentGrain(EpisodeRecord episode, EpisodeSetup setup, int seat, IAgentPolicy policy)
+/// <summary>One character agent (key: episode id + seat), on its episode's silo. It keeps its pinned policy
+/// (resolved once per activation through the silo's policy provider) and asks it for each action.</summary>
+[PreferLocalPlacement]
+[CollectionAgeLimit(Minutes = 2)]
+internal sealed class AgentGrain(IPolicyProvider policies) : Grain, IAgentGrain
 {
-    public int Seat { get; } = seat;
+    private IAgentPolicy? _policy;
+    private SeatBinding? _binding;
+    private int _seat = -1;
 
-    public SeatBinding Binding => episode.Seats[Seat];
-
-    public async ValueTask<AgentDecision> ActAsync(ImmutableArray<Turn> history, CancellationToken cancellationToken)
+    public async Task<AgentDecision> ActAsync(AgentTurn turn, CancellationToken cancellationToken = default)
     {
-        var turnNumber = history.Length;
-        var prompt = AgentPromptRenderer.Render(setup, Seat, history, turnNumber);
-        var request = new AgentTurnRequest(
-            episode.Id, setup, Seat, turnNumber, history, prompt, Binding, StableSeed.Derive(episode.Seed, turnNumber, Seat));
-        return await policy.DecideAsync(request, cancellationToken);
+        ArgumentNullException.ThrowIfNull(turn);
+        if (_seat < 0)
+        {
+            _seat = AgentKey.Seat(this.GetPrimaryKeyString());
+        }
+        if (_policy is null || _binding != turn.Binding)
+        {
+            _policy = await policies.ResolveAsync(turn.Binding, cancellationToken);
+            _binding = turn.Binding;
+        }
+        return await SeatAgent.DecideAsync(_policy, turn, _seat, cancellationToken);
+    }
+
+    public Task LeaveAsync()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
     }
 }

@@ -1,522 +1,435 @@
-using SotopiaPi.Sotopia;
-using SotopiaPi.Sotopia.Campaigns;
-using SotopiaPi.Grains.Policies;
-using System.Collections.Immutable;
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using SotopiaPi.Sotopia.Data;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Storage;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Sotopia.Policies;
+using SotopiaPi.Sotopia.Campaigns;
 using SotopiaPi.Sotopia.Telemetry;
 
 namespace SotopiaPi.Grains.Campaigns;
 
-/// <summary>Drives one campaign (key: campaign id) through its plan: for each training round it picks fresh
-/// scenarios, samples character pairs, creates the episodes (pinning the policy version), waits for them,
-/// filters the best trajectories, exports them as SFT data and asks the trainer for a new version; then it
-/// evaluates every version and the expert against the partner. Every step is a stored state change under the
-/// campaign's lease, so a new owner continues exactly where a crashed one stopped. Each stage is traced as a
-/// round span (a child of the campaign's stored trace context; its own context is stored on the campaign so the
-/// round's episodes, on any silo, are its children); round scores and pending episodes go to
-/// <paramref name="instruments"/>.</summary>
-public sealed partial class CampaignGrain(
-    string campaignId,
-    Lease lease,
+/// <summary>Drives one campaign (key: campaign id). Its record is Orleans state written with an ETag (a stale
+/// activation's write is refused and it deactivates) and mirrored, revision-guarded, into the project store for
+/// users to read. One pump, on a grain timer, does the work: it keeps the cluster's capacity of the current round's
+/// episodes in flight (starting <see cref="IEpisodeGrain"/>s, which spread over the silos), advances the campaign
+/// through <see cref="CampaignDriver"/> when a round's episodes have all ended, hands training requests to the
+/// training queue and waits for them. Calls (episode reports, operator actions) only record and wake the pump; the
+/// grain is reentrant but single-threaded, and all state writes go through one gate. A reminder re-activates a
+/// running campaign whose silo died; a sweep after a silo leaves (and now and then) starts again every episode in
+/// flight, so episodes of a dead silo resume elsewhere.</summary>
+[Reentrant]
+internal sealed partial class CampaignGrain(
+    [PersistentState("campaign", StorageNames.Sotopia)] IPersistentState<CampaignGrainState> state,
     ISotopiaStore store,
     IArtifactStore artifacts,
-    PolicyRegistryGrain registry,
+    IPolicyVersions policies,
     CampaignModels models,
-    CampaignGrainOptions options,
+    IEpisodeCapacity capacity,
+    IOptions<CampaignOptions> options,
     TimeProvider time,
-    ILogger logger,
-    ICampaignWakeup? wakeup = null,
-    SotopiaInstruments? instruments = null)
+    SotopiaInstruments instruments,
+    ILogger<CampaignGrain> logger) : Grain, ICampaignGrain, IRemindable
 {
-    private Activity? _stageActivity;
-    private int _stageActivityIndex = -1;
+    private const string ReminderName = "drive";
+    private static readonly TimeSpan PumpRestart = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
 
-    public string Id => campaignId;
+    private readonly EpisodeDispatch _dispatch = new();
+    private readonly AsyncSignal _signal = new();
+    private readonly SemaphoreSlim _saveGate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private CampaignDriver? _driver;
+    private IGrainTimer? _pump;
+    private bool _sweepRequested;
+    private bool _projectionStale;
+    private string? _enqueuedRequest;
+    private DateTimeOffset _nextSweep;
 
-    /// <summary>Runs until the campaign completes, fails, is cancelled, or the lease is lost
-    /// (<see cref="StaleEpochException"/>). Returns the final status, or the current one when paused.</summary>
-    public async Task<CampaignStatus> RunAsync(CancellationToken cancellationToken)
+    private string Id => this.GetPrimaryKeyString();
+
+    private CampaignRecord? Campaign => state.State.Campaign;
+
+    private CampaignDriver Driver => _driver ??= new CampaignDriver(Id, store, artifacts, policies, models, time, logger, instruments);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (Campaign is { } campaign && !IsEnded(campaign.Status))
+        {
+            StartPump();
+        }
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        _pump?.Dispose();
+        _driver?.Dispose();
+        if (Campaign is { } campaign)
+        {
+            instruments.CampaignReleased(campaign.Id);
+        }
+    }
+
+    public async Task<CampaignRecord> CreateAsync(CampaignRecord campaign)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        if (campaign.Id != Id)
+        {
+            throw new ArgumentException($"The campaign's id '{campaign.Id}' is not this grain's key '{Id}'.", nameof(campaign));
+        }
+        CampaignRecord created;
+        await _saveGate.WaitAsync();
         try
         {
-            var status = await DriveAsync(cancellationToken);
-            EndStageActivity(status is CampaignStatus.Failed ? ActivityStatusCode.Error : ActivityStatusCode.Ok, status.ToString());
-            return status;
-        }
-        catch (Exception ex)
-        {
-            // Lost lease, shutdown or a crash: the next owner traces the rest of the stage in its own span.
-            _stageActivity?.SetTag("sotopia.campaign.left_because", ex.GetType().Name);
-            EndStageActivity(ex is OperationCanceledException or StaleEpochException ? ActivityStatusCode.Unset : ActivityStatusCode.Error, ex.Message);
-            throw;
+            if (Campaign is not null)
+            {
+                throw new CampaignConflictException($"Campaign '{Id}' already exists.");
+            }
+            created = campaign with { Revision = 1, Status = CampaignStatus.Running, Stage = 0, Step = "start", UpdatedAt = time.GetUtcNow() };
+            state.State = new CampaignGrainState { Campaign = created };
+            await state.WriteStateAsync();
+            await WriteProjectionAsync(created);
         }
         finally
         {
-            instruments?.CampaignReleased(campaignId);
+            _saveGate.Release();
         }
+        await this.RegisterOrUpdateReminder(ReminderName, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+        LogCreated(logger, Id, campaign.Spec.Mode.ToString());
+        StartPump();
+        return created;
     }
 
-    private async Task<CampaignStatus> DriveAsync(CancellationToken cancellationToken)
+    public Task<CampaignRecord?> GetAsync() => Task.FromResult(Campaign);
+
+    public async Task<CampaignRecord> SetStatusAsync(CampaignStatus status)
     {
-        while (true)
+        if (status is not (CampaignStatus.Running or CampaignStatus.Paused or CampaignStatus.Cancelled))
         {
-            var campaign = await store.GetCampaignAsync(campaignId, cancellationToken)
-                ?? throw new InvalidOperationException($"Campaign '{campaignId}' does not exist.");
-            switch (campaign.Status)
-            {
-                case CampaignStatus.Completed or CampaignStatus.Failed:
-                    return campaign.Status;
-                case CampaignStatus.Cancelled:
-                    await store.CancelEpisodesAsync(campaignId, cancellationToken);
-                    return campaign.Status;
-                case CampaignStatus.Paused:
-                    return campaign.Status;
-            }
-
-            var plan = CampaignPlan.Build(campaign.Spec);
-            if (campaign.Stage >= plan.Length)
-            {
-                await SaveAsync(campaign with { Status = CampaignStatus.Completed }, cancellationToken);
-                LogCompleted(logger, campaignId);
-                return CampaignStatus.Completed;
-            }
-
-            var stage = plan[campaign.Stage];
-            campaign = await TraceStageAsync(campaign, stage, cancellationToken);
-            try
-            {
-                var next = await StepAsync(campaign, stage, cancellationToken);
-                if (next is null)
-                {
-                    await (wakeup?.WaitAsync(campaignId, options.PollInterval, cancellationToken)
-                        ?? Task.Delay(options.PollInterval, time, cancellationToken));
-                }
-                else
-                {
-                    await SaveAsync(next, cancellationToken);
-                }
-            }
-            catch (CampaignFailedException ex)
-            {
-                LogFailed(logger, campaignId, ex.Message);
-                await SaveAsync(campaign with { Status = CampaignStatus.Failed, Error = ex.Message }, cancellationToken);
-                return CampaignStatus.Failed;
-            }
+            throw new ArgumentOutOfRangeException(nameof(status), status, "An operator can pause, resume (running) or cancel a campaign.");
         }
-    }
-
-    /// <summary>Does the work of the current step; returns the new record to store, or null to wait.</summary>
-    private async Task<CampaignRecord?> StepAsync(CampaignRecord campaign, CampaignStage stage, CancellationToken ct)
-    {
-        return (stage.IsTraining, campaign.Step) switch
+        var current = Campaign ?? throw new CampaignConflictException($"Campaign '{Id}' does not exist.", notFound: true);
+        if (IsEnded(current.Status))
         {
-            (true, "start") => await StartTrainingRoundAsync(campaign, stage, ct),
-            (true, "playing") => await FinishPlayingAsync(campaign, stage, ct),
-            (true, "training") => await FinishTrainingAsync(campaign, stage, ct),
-            (false, "start") => await StartEvaluationAsync(campaign, stage, ct),
-            (false, "playing") => await FinishEvaluationAsync(campaign, stage, ct),
-            _ => throw new CampaignFailedException($"Campaign is in an unknown step '{campaign.Step}' of stage {stage.Index} ({stage.Kind})."),
-        };
-    }
-
-    private async Task<CampaignRecord> StartTrainingRoundAsync(CampaignRecord campaign, CampaignStage stage, CancellationToken ct)
-    {
-        var spec = campaign.Spec;
-        var dataset = await store.LoadDatasetAsync(ct);
-        var scenarios = PickTrainingScenarios(campaign, stage, dataset);
-        var tasks = new List<SocialTask>();
-        foreach (var scenario in scenarios)
-        {
-            var sampled = ConstraintBasedSampler.Sample(
-                dataset, scenario, spec.PairsPerScenario, StableSeed.Derive(spec.Seed, $"pairs/{stage.Index}/{scenario.Id}"));
-            tasks.AddRange(sampled);
+            throw new CampaignConflictException($"Campaign '{Id}' has ended ({current.Status.ToString().ToLowerInvariant()}).");
         }
-        if (tasks.Count == 0)
+        if (current.Status == status)
         {
-            throw new CampaignFailedException(
-                $"Round {stage.Index} ({stage.Kind}): no character pair matches the relationship of any chosen scenario.");
+            return current;
         }
-        await store.UpsertTasksAsync(tasks, ct);
-
-        int? playedVersion = null;
-        SeatBinding[] seats;
-        if (stage.Kind == "bc")
+        var changed = await ChangeAsync(c => IsEnded(c.Status) ? c : c with { Status = status });
+        if (changed.Status == CampaignStatus.Cancelled)
         {
-            var expert = new SeatBinding(AgentRoles.Expert, AgentRoles.Expert, 0, models.Expert);
-            seats = [expert, expert];
+            var cancelled = await store.CancelEpisodesAsync(Id);
+            _dispatch.Clear();
+            LogCancelled(logger, Id, cancelled);
         }
         else
         {
-            var version = await registry.GetVersionAsync(spec.PolicyName, campaign.Rounds.LastOrDefault()?.ProducedVersion ?? 0, ct);
-            playedVersion = version.Version;
-            var self = new SeatBinding(AgentRoles.Policy, spec.PolicyName, version.Version, version.Model);
-            seats = [self, self];
+            LogStatusChanged(logger, Id, changed.Status.ToString());
         }
-
-        var now = time.GetUtcNow();
-        var episodes = tasks.Select(task =>
-        {
-            var key = $"r{stage.Index}-{task.Id}";
-            var id = $"{campaignId}-{key}";
-            return new EpisodeRecord
-            {
-                Id = id,
-                CampaignId = campaignId,
-                Round = stage.Index,
-                Phase = stage.Kind,
-                TaskId = task.Id,
-                ScenarioId = task.ScenarioId,
-                Agent1Id = task.Agent1Id,
-                Agent2Id = task.Agent2Id,
-                Seats = [.. seats],
-                ScoredSeats = [0, 1],
-                Seed = StableSeed.Derive(spec.Seed, key),
-                CreatedAt = now,
-            };
-        }).ToList();
-        await store.CreateEpisodesAsync(lease, episodes, ct);
-        instruments?.CampaignQueueObserved(campaignId, episodes.Count);
-        LogRoundStarted(logger, campaignId, stage.Index, stage.Kind, scenarios.Count, episodes.Count);
-
-        var result = new RoundResult
-        {
-            Round = stage.Index,
-            Phase = stage.Kind,
-            PlayedVersion = playedVersion,
-            Scenarios = scenarios.Count,
-            Episodes = episodes.Count,
-        };
-        return campaign with
-        {
-            Step = "playing",
-            Rounds = campaign.Rounds.Add(result),
-            UsedScenarios = campaign.UsedScenarios.AddRange(scenarios.Select(s => s.Id)),
-        };
+        _signal.Set();
+        return changed;
     }
 
-    private List<Scenario> PickTrainingScenarios(CampaignRecord campaign, CampaignStage stage, SotopiaDataset dataset)
+    public async Task<CampaignRecord> SetBudgetAsync(CampaignBudget budget)
     {
-        var spec = campaign.Spec;
-        var trainingIndex = campaign.Rounds.Length;
-        if (trainingIndex < spec.RoundScenarioSets.Length)
+        ArgumentNullException.ThrowIfNull(budget);
+        var current = Campaign ?? throw new CampaignConflictException($"Campaign '{Id}' does not exist.", notFound: true);
+        if (IsEnded(current.Status))
         {
-            var setName = spec.RoundScenarioSets[trainingIndex];
-            if (!dataset.NamedSets.TryGetValue(setName, out var ids))
+            throw new CampaignConflictException($"Campaign '{Id}' has ended ({current.Status.ToString().ToLowerInvariant()}).");
+        }
+        var changed = await ChangeAsync(c => c with { Spec = c.Spec with { Budget = budget } });
+        _signal.Set();
+        return changed;
+    }
+
+    public Task EpisodeEndedAsync(string episodeId, bool interrupted)
+    {
+        var known = interrupted ? _dispatch.Interrupted(episodeId) : _dispatch.Ended(episodeId);
+        if (known)
+        {
+            _signal.Set();
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task TrainingChangedAsync(string requestId)
+    {
+        _signal.Set();
+        return Task.CompletedTask;
+    }
+
+    public Task WakeAsync()
+    {
+        if (Campaign is { } campaign && !IsEnded(campaign.Status))
+        {
+            _sweepRequested = true;
+            _signal.Set();
+            StartPump();
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => WakeAsync();
+
+    /// <summary>The pump runs on a timer; if it stops on an error, the timer's next tick starts it again.</summary>
+    private void StartPump() =>
+        _pump ??= this.RegisterGrainTimer(PumpAsync, new GrainTimerCreationOptions(TimeSpan.Zero, PumpRestart) { Interleave = true, KeepAlive = true });
+
+    private async Task PumpAsync(CancellationToken timerToken)
+    {
+        try
+        {
+            await PumpCoreAsync(_stopping.Token);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Deactivating.
+        }
+        catch (InconsistentStateException ex)
+        {
+            // Another activation of this campaign wrote its state since this one read it (this silo was frozen or
+            // cut off): this activation is stale. It stops; the current one drives the campaign.
+            LogStale(logger, Id, ex.Message);
+            _pump?.Dispose();
+            _pump = null;
+            DeactivateOnIdle();
+        }
+        catch (Exception ex)
+        {
+            LogPumpFailed(logger, ex, Id);
+        }
+    }
+
+    private async Task PumpCoreAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var campaign = Campaign;
+            if (campaign is null)
             {
-                throw new CampaignFailedException(
-                    $"Round {stage.Index}: the scenario set '{setName}' does not exist (known sets: {string.Join(", ", dataset.NamedSets.Keys.Order())}).");
+                return;
             }
-            var byId = dataset.Scenarios.ToDictionary(s => s.Id);
-            return [.. ids.Where(byId.ContainsKey).Select(id => byId[id])];
-        }
-
-        var excluded = new HashSet<string>(campaign.UsedScenarios);
-        if (dataset.NamedSets.TryGetValue(spec.EvaluationSet, out var evalIds))
-        {
-            excluded.UnionWith(evalIds);
-        }
-        var fresh = dataset.Scenarios.Where(s => !excluded.Contains(s.Id)).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
-        if (fresh.Count == 0)
-        {
-            throw new CampaignFailedException(
-                $"Round {stage.Index}: no fresh scenarios are left (every scenario was used by an earlier round or is in the evaluation set '{spec.EvaluationSet}').");
-        }
-        var rng = new Random(unchecked((int)StableSeed.Derive(spec.Seed, $"scenarios/{stage.Index}")));
-        rng.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(fresh));
-        return [.. fresh.Take(spec.ScenariosPerRound)];
-    }
-
-    private async Task<CampaignRecord?> FinishPlayingAsync(CampaignRecord campaign, CampaignStage stage, CancellationToken ct)
-    {
-        var counts = await store.CountEpisodesAsync(campaignId, stage.Index, ct);
-        instruments?.CampaignQueueObserved(campaignId, counts.Pending);
-        if (counts.Finished < counts.Total)
-        {
-            return null;
-        }
-        var spec = campaign.Spec;
-        var episodes = await store.ListEpisodesAsync(new EpisodeQuery { CampaignId = campaignId, Round = stage.Index }, ct);
-        var scored = ScoredSeats(episodes).ToList();
-        var trajectories = Sotopia.Filtering.EpisodeFilter.Filter(episodes, spec.Filter);
-        if (trajectories.Count == 0)
-        {
-            throw new CampaignFailedException(
-                $"Round {stage.Index} ({stage.Kind}): no episode was judged successfully ({counts.EvaluationFailed} evaluation failures, {counts.Failed} failed), so there is nothing to train on.");
-        }
-
-        var export = await RoundDatasetExporter.ExportAsync(
-            store, artifacts, campaignId, stage.Index, trajectories, spec, ct);
-        var baseVersion = stage.Kind == "bc" ? 0 : campaign.Rounds[^1].PlayedVersion ?? 0;
-        var request = await store.CreateTrainingRequestAsync(new TrainingRequest
-        {
-            Id = $"{campaignId}-r{stage.Index}",
-            CampaignId = campaignId,
-            Round = stage.Index,
-            Kind = stage.Kind,
-            PolicyName = spec.PolicyName,
-            BaseVersion = baseVersion,
-            DatasetPath = export.Path,
-            DatasetHash = export.Hash,
-            Settings = spec.Trainer,
-            Seed = StableSeed.Derive(spec.Seed, $"train/{stage.Index}"),
-            CreatedAt = time.GetUtcNow(),
-        }, ct);
-
-        var result = campaign.Rounds[^1] with
-        {
-            Completed = counts.Completed,
-            EvaluationFailed = counts.EvaluationFailed,
-            Failed = counts.Failed,
-            Scores = ScoreStatistics.Summarize(scored),
-            FilteredTrajectories = trajectories.Count,
-            FilteredGoal = trajectories.Average(t => (double)t.Goal),
-            TrainingExamples = export.Examples,
-            DatasetId = export.Hash,
-            TrainingRequestId = request.Id,
-        };
-        instruments?.RoundScored(campaignId, stage.Index, stage.Kind, null, result.Scores);
-        LogRoundPlayed(logger, campaignId, stage.Index, counts.Completed, trajectories.Count, export.Examples);
-        return campaign with { Step = "training", Rounds = campaign.Rounds.SetItem(campaign.Rounds.Length - 1, result) };
-    }
-
-    private async Task<CampaignRecord?> FinishTrainingAsync(CampaignRecord campaign, CampaignStage stage, CancellationToken ct)
-    {
-        var round = campaign.Rounds[^1];
-        var request = await store.GetTrainingRequestAsync(round.TrainingRequestId!, ct)
-            ?? throw new CampaignFailedException($"Training request '{round.TrainingRequestId}' is missing.");
-        switch (request.Status)
-        {
-            case TrainingStatus.Succeeded:
-                var result = round with { ProducedVersion = request.PublishedVersion };
-                return campaign with
-                {
-                    Stage = campaign.Stage + 1,
-                    Step = "start",
-                    Rounds = campaign.Rounds.SetItem(campaign.Rounds.Length - 1, result),
-                };
-            case TrainingStatus.Failed:
-                throw new CampaignFailedException($"Training for round {stage.Index} failed: {request.Error}");
-            default:
-                return null;
-        }
-    }
-
-    private async Task<CampaignRecord> StartEvaluationAsync(CampaignRecord campaign, CampaignStage stage, CancellationToken ct)
-    {
-        var spec = campaign.Spec;
-        var dataset = await store.LoadDatasetAsync(ct);
-        var tasks = EvaluationTasks(spec, dataset, out var sampled);
-        if (sampled.Count > 0)
-        {
-            await store.UpsertTasksAsync(sampled, ct);
-        }
-        var targets = await EvaluationTargetsAsync(campaign, ct);
-        var partner = new SeatBinding(AgentRoles.Partner, AgentRoles.Partner, 0, models.Partner);
-        var now = time.GetUtcNow();
-        var episodes = new List<EpisodeRecord>();
-        foreach (var target in targets)
-        {
-            foreach (var task in tasks)
+            if (_projectionStale)
             {
-                for (var seat = 0; seat < 2; seat++)
-                {
-                    var key = $"r{stage.Index}-{target.Label}-{task.Id}-s{seat}";
-                    var id = $"{campaignId}-{key}";
-                    episodes.Add(new EpisodeRecord
-                    {
-                        Id = id,
-                        CampaignId = campaignId,
-                        Round = stage.Index,
-                        Phase = "eval",
-                        TaskId = task.Id,
-                        ScenarioId = task.ScenarioId,
-                        Agent1Id = task.Agent1Id,
-                        Agent2Id = task.Agent2Id,
-                        Seats = seat == 0 ? [target.Binding, partner] : [partner, target.Binding],
-                        ScoredSeats = [seat],
-                        Seed = StableSeed.Derive(spec.Seed, key),
-                        CreatedAt = now,
-                    });
-                }
+                await WriteProjectionAsync(campaign);
             }
-        }
-        await store.CreateEpisodesAsync(lease, episodes, ct);
-        instruments?.CampaignQueueObserved(campaignId, episodes.Count);
-        LogEvaluationStarted(logger, campaignId, targets.Count, tasks.Count, episodes.Count);
-        return campaign with { Step = "playing" };
-    }
-
-    private async Task<CampaignRecord?> FinishEvaluationAsync(CampaignRecord campaign, CampaignStage stage, CancellationToken ct)
-    {
-        var counts = await store.CountEpisodesAsync(campaignId, stage.Index, ct);
-        instruments?.CampaignQueueObserved(campaignId, counts.Pending);
-        if (counts.Finished < counts.Total)
-        {
-            return null;
-        }
-        var episodes = await store.ListEpisodesAsync(new EpisodeQuery { CampaignId = campaignId, Round = stage.Index }, ct);
-        var targets = await EvaluationTargetsAsync(campaign, ct);
-        var results = ImmutableArray.CreateBuilder<PolicyEvaluationResult>();
-        foreach (var target in targets)
-        {
-            var mine = episodes.Where(e => e.Seats[e.ScoredSeats[0]] == target.Binding).ToList();
-            var evaluation = new PolicyEvaluationResult
+            if (IsEnded(campaign.Status))
             {
-                Label = target.Label,
-                Role = target.Binding.Role,
-                Version = target.Binding.Role == AgentRoles.Policy ? target.Binding.Version : null,
-                Episodes = mine.Count,
-                EvaluationFailed = mine.Count(e => e.Status == EpisodeStatus.EvaluationFailed),
-                Scores = ScoreStatistics.Summarize(ScoredSeats(mine).ToList()),
-            };
-            instruments?.RoundScored(campaignId, stage.Index, "eval", target.Label, evaluation.Scores);
-            results.Add(evaluation);
-        }
-        return campaign with { Stage = campaign.Stage + 1, Step = "start", Evaluations = results.ToImmutable() };
-    }
-
-    private static List<SocialTask> EvaluationTasks(CampaignSpec spec, SotopiaDataset dataset, out List<SocialTask> sampled)
-    {
-        if (!dataset.NamedSets.TryGetValue(spec.EvaluationSet, out var scenarioIds) || scenarioIds.IsEmpty)
-        {
-            throw new CampaignFailedException(
-                $"The evaluation set '{spec.EvaluationSet}' does not exist or is empty (known sets: {string.Join(", ", dataset.NamedSets.Keys.Order())}).");
-        }
-        var scenarios = dataset.Scenarios.ToDictionary(s => s.Id);
-        var tasks = new List<SocialTask>();
-        sampled = [];
-        foreach (var scenarioId in scenarioIds)
-        {
-            if (!scenarios.TryGetValue(scenarioId, out var scenario))
+                await EndAsync(campaign);
+                return;
+            }
+            if (campaign.Status == CampaignStatus.Paused)
+            {
+                await _signal.WaitAsync(options.Value.SweepInterval, time, ct);
+                continue;
+            }
+            if (campaign.Step == "playing" && !await PlayRoundAsync(campaign, ct))
             {
                 continue;
             }
-            var chosen = dataset.Tasks.Where(t => t.ScenarioId == scenarioId).Take(spec.EvaluationPairsPerScenario).ToList();
-            if (chosen.Count < spec.EvaluationPairsPerScenario)
+            if (campaign.Step == "training")
             {
-                var extra = ConstraintBasedSampler.Sample(
-                        dataset, scenario, spec.EvaluationPairsPerScenario * 2, StableSeed.Derive(spec.Seed, $"eval-pairs/{scenarioId}"))
-                    .Where(t => !chosen.Any(c => c.Agent1Id == t.Agent1Id && c.Agent2Id == t.Agent2Id))
-                    .Take(spec.EvaluationPairsPerScenario - chosen.Count)
-                    .ToList();
-                chosen.AddRange(extra);
-                sampled.AddRange(extra);
+                await EnqueueTrainingAsync(campaign);
             }
-            tasks.AddRange(chosen);
+
+            var next = await Driver.StepAsync(campaign, ct);
+            if (next is not null)
+            {
+                if (await TrySaveStepAsync(campaign, next) && (next.Stage != campaign.Stage || next.Step != campaign.Step))
+                {
+                    _dispatch.Clear();
+                    LogStep(logger, Id, next.Stage, next.Step, next.Status.ToString());
+                }
+                continue;
+            }
+            if (campaign.Step == "playing")
+            {
+                // Every episode it knew of ended, yet the store still lists unfinished ones (reported out of order):
+                // read them again after a moment.
+                _dispatch.Clear();
+                await _signal.WaitAsync(RetryPause, time, ct);
+                continue;
+            }
+            await _signal.WaitAsync(options.Value.TrainingCheckInterval, time, ct);
         }
-        if (tasks.Count == 0)
-        {
-            throw new CampaignFailedException($"The evaluation set '{spec.EvaluationSet}' yields no playable task.");
-        }
-        return tasks;
     }
 
-    private async Task<List<(string Label, SeatBinding Binding)>> EvaluationTargetsAsync(CampaignRecord campaign, CancellationToken ct)
+    /// <summary>Keeps the round's episodes in flight up to the cluster's capacity. Returns true once none is left
+    /// to start or in flight (the round may be done), false after waiting for an episode to end.</summary>
+    private async Task<bool> PlayRoundAsync(CampaignRecord campaign, CancellationToken ct)
     {
-        var spec = campaign.Spec;
-        var targets = new List<(string Label, SeatBinding Binding)>();
-        async Task AddVersionAsync(string label, int version)
+        if (_dispatch.Round != campaign.Stage)
         {
-            var v = await registry.GetVersionAsync(spec.PolicyName, version, ct);
-            targets.Add((label, new SeatBinding(AgentRoles.Policy, spec.PolicyName, v.Version, v.Model)));
+            _dispatch.Load(campaign.Stage, await store.ListUnfinishedEpisodeIdsAsync(Id, campaign.Stage, ct));
+            _nextSweep = time.GetUtcNow() + options.Value.SweepInterval;
         }
+        if (_sweepRequested || time.GetUtcNow() >= _nextSweep)
+        {
+            _sweepRequested = false;
+            _nextSweep = time.GetUtcNow() + options.Value.SweepInterval;
+            await StartEpisodesAsync([.. _dispatch.InFlight], campaign, ct);
+        }
+        var failed = await StartEpisodesAsync(_dispatch.TakeStartable(capacity.EpisodesAtOnce), campaign, ct);
+        instruments.CampaignQueueObserved(Id, _dispatch.Waiting);
+        if (_dispatch.IsIdle)
+        {
+            return true;
+        }
+        var wait = failed > 0 ? RetryPause : _nextSweep - time.GetUtcNow();
+        await _signal.WaitAsync(wait, time, ct);
+        return false;
+    }
 
-        if (spec.Mode == CampaignMode.Eval)
+    /// <summary>Starts episodes (at most <see cref="CampaignOptions.StartParallelism"/> calls at once); one that
+    /// could not be started goes back to the queue. Returns how many failed.</summary>
+    private async Task<int> StartEpisodesAsync(IReadOnlyList<string> episodeIds, CampaignRecord campaign, CancellationToken ct)
+    {
+        var failed = 0;
+        foreach (var batch in episodeIds.Chunk(Math.Max(1, options.Value.StartParallelism)))
         {
-            var versions = spec.EvaluateVersions.IsDefaultOrEmpty
-                ? [(await registry.GetActiveAsync(spec.PolicyName, ct)).Version]
-                : spec.EvaluateVersions;
-            foreach (var version in versions)
+            var calls = batch.Select(id => (Id: id, Call: GrainFactory.GetGrain<IEpisodeGrain>(id).StartAsync(Id, campaign.StageTraceParent))).ToList();
+            foreach (var (episodeId, call) in calls)
             {
-                await AddVersionAsync($"v{version}", version);
-            }
-        }
-        else
-        {
-            await AddVersionAsync("base", 0);
-            var plan = CampaignPlan.Build(spec);
-            foreach (var round in campaign.Rounds)
-            {
-                if (round.ProducedVersion is { } produced)
+                try
                 {
-                    await AddVersionAsync(CampaignPlan.LabelFor(spec, plan[round.Round]), produced);
+                    await call;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    failed++;
+                    _dispatch.Interrupted(episodeId);
+                    LogStartFailed(logger, ex, Id, episodeId);
                 }
             }
         }
-        if (spec.EvaluateExpert)
-        {
-            targets.Add(("expert", new SeatBinding(AgentRoles.Expert, AgentRoles.Expert, 0, models.Expert)));
-        }
-        return targets;
+        return failed;
     }
 
-    private static IEnumerable<SeatEvaluation> ScoredSeats(IEnumerable<EpisodeRecord> episodes)
+    private async Task EnqueueTrainingAsync(CampaignRecord campaign)
     {
-        foreach (var episode in episodes)
-        {
-            if (episode.Status != EpisodeStatus.Completed || episode.Outcome is not { Succeeded: true } outcome)
-            {
-                continue;
-            }
-            foreach (var seat in episode.ScoredSeats)
-            {
-                yield return outcome.Evaluation.ForSeat(seat);
-            }
-        }
-    }
-
-    /// <summary>Keeps one round span open per stage this driver works on; when a new one starts, its context is
-    /// stored on the campaign (<see cref="CampaignRecord.StageTraceParent"/>) so the stage's episodes are its children.</summary>
-    private async Task<CampaignRecord> TraceStageAsync(CampaignRecord campaign, CampaignStage stage, CancellationToken ct)
-    {
-        if (_stageActivity is not null && _stageActivityIndex == stage.Index)
-        {
-            return campaign;
-        }
-        EndStageActivity(ActivityStatusCode.Ok, null);
-        _stageActivity = SotopiaActivities.StartCampaignRound(campaign, stage.Index, stage.Kind, lease.Epoch);
-        _stageActivityIndex = stage.Index;
-        var traceParent = SotopiaActivities.TraceParentOf(_stageActivity);
-        if (traceParent is null || traceParent == campaign.StageTraceParent)
-        {
-            return campaign;
-        }
-        var traced = campaign with { StageTraceParent = traceParent };
-        await SaveAsync(traced, ct);
-        return traced;
-    }
-
-    private void EndStageActivity(ActivityStatusCode status, string? description)
-    {
-        if (_stageActivity is null)
+        var requestId = campaign.Rounds.LastOrDefault()?.TrainingRequestId;
+        if (requestId is null || requestId == _enqueuedRequest)
         {
             return;
         }
-        _stageActivity.SetStatus(status, status == ActivityStatusCode.Error ? description : null);
-        _stageActivity.Dispose();
-        _stageActivity = null;
-        _stageActivityIndex = -1;
+        await GrainFactory.GetGrain<ITrainingQueueGrain>(TrainingQueue.Default).EnqueueAsync(requestId);
+        _enqueuedRequest = requestId;
     }
 
-    private Task SaveAsync(CampaignRecord campaign, CancellationToken ct) =>
-        store.SaveCampaignAsync(lease, campaign with { UpdatedAt = time.GetUtcNow() }, ct);
+    private async Task EndAsync(CampaignRecord campaign)
+    {
+        _dispatch.Clear();
+        var reminder = await this.GetReminder(ReminderName);
+        if (reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+        instruments.CampaignReleased(campaign.Id);
+        _driver?.Dispose();
+        _driver = null;
+        _pump?.Dispose();
+        _pump = null;
+        LogEnded(logger, Id, campaign.Status.ToString());
+    }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Campaign {CampaignId}: round {Round} ({Kind}) started with {Scenarios} scenarios, {Episodes} episodes")]
-    private static partial void LogRoundStarted(ILogger logger, string campaignId, int round, string kind, int scenarios, int episodes);
+    /// <summary>Stores the driver's step unless the campaign changed meanwhile (an operator paused or cancelled it):
+    /// then the pump looks again (every step is idempotent).</summary>
+    private async Task<bool> TrySaveStepAsync(CampaignRecord basis, CampaignRecord next)
+    {
+        await _saveGate.WaitAsync();
+        try
+        {
+            if (Campaign?.Revision != basis.Revision)
+            {
+                return false;
+            }
+            await WriteAsync(next with { Revision = basis.Revision + 1 });
+            return true;
+        }
+        finally
+        {
+            _saveGate.Release();
+        }
+    }
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Campaign {CampaignId}: round {Round} played ({Completed} judged), kept {Trajectories} trajectories, {Examples} training examples")]
-    private static partial void LogRoundPlayed(ILogger logger, string campaignId, int round, int completed, int trajectories, int examples);
+    private async Task<CampaignRecord> ChangeAsync(Func<CampaignRecord, CampaignRecord> change)
+    {
+        await _saveGate.WaitAsync();
+        try
+        {
+            var current = Campaign ?? throw new CampaignConflictException($"Campaign '{Id}' does not exist.", notFound: true);
+            return await WriteAsync(change(current) with { Revision = current.Revision + 1 });
+        }
+        finally
+        {
+            _saveGate.Release();
+        }
+    }
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Campaign {CampaignId}: evaluating {Targets} policies on {Tasks} tasks ({Episodes} episodes)")]
-    private static partial void LogEvaluationStarted(ILogger logger, string campaignId, int targets, int tasks, int episodes);
+    private async Task<CampaignRecord> WriteAsync(CampaignRecord next)
+    {
+        var stored = next with { UpdatedAt = time.GetUtcNow() };
+        var previous = state.State;
+        state.State = new CampaignGrainState { Campaign = stored };
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = previous;
+            throw;
+        }
+        await WriteProjectionAsync(stored);
+        return stored;
+    }
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Campaign {CampaignId} completed")]
-    private static partial void LogCompleted(ILogger logger, string campaignId);
+    /// <summary>Mirrors the record into the project store; on failure the pump tries again.</summary>
+    private async Task WriteProjectionAsync(CampaignRecord campaign)
+    {
+        try
+        {
+            await store.SaveCampaignAsync(campaign);
+            _projectionStale = false;
+        }
+        catch (Exception ex) when (TransientStoreErrors.IsTransient(ex))
+        {
+            _projectionStale = true;
+            LogProjectionFailed(logger, ex, Id);
+        }
+    }
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "Campaign {CampaignId} failed: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string campaignId, string reason);
+    private static bool IsEnded(CampaignStatus status) =>
+        status is CampaignStatus.Completed or CampaignStatus.Failed or CampaignStatus.Cancelled;
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Campaign {CampaignId} created ({Mode})")]
+    private static partial void LogCreated(ILogger logger, string campaignId, string mode);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Campaign {CampaignId} is now {Status}")]
+    private static partial void LogStatusChanged(ILogger logger, string campaignId, string status);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Campaign {CampaignId} cancelled ({Episodes} unfinished episodes cancelled)")]
+    private static partial void LogCancelled(ILogger logger, string campaignId, int episodes);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Debug, Message = "Campaign {CampaignId} at stage {Stage}, step {Step} ({Status})")]
+    private static partial void LogStep(ILogger logger, string campaignId, int stage, string step, string status);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Campaign {CampaignId} could not start episode {EpisodeId}; it will try again")]
+    private static partial void LogStartFailed(ILogger logger, Exception exception, string campaignId, string episodeId);
+
+    [LoggerMessage(EventId = 2015, Level = LogLevel.Error, Message = "Campaign {CampaignId}: its pump stopped on an error and restarts shortly")]
+    private static partial void LogPumpFailed(ILogger logger, Exception exception, string campaignId);
+
+    [LoggerMessage(EventId = 2016, Level = LogLevel.Warning, Message = "Campaign {CampaignId}: the store's copy could not be updated; will retry")]
+    private static partial void LogProjectionFailed(ILogger logger, Exception exception, string campaignId);
+
+    [LoggerMessage(EventId = 2018, Level = LogLevel.Warning, Message = "Campaign {CampaignId}: this activation is stale and stops ({Reason})")]
+    private static partial void LogStale(ILogger logger, string campaignId, string reason);
+
+    [LoggerMessage(EventId = 2017, Level = LogLevel.Information, Message = "Campaign {CampaignId} ended: {Status}")]
+    private static partial void LogEnded(ILogger logger, string campaignId, string status);
 }

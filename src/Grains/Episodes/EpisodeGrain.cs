@@ -1,114 +1,217 @@
-using SotopiaPi.Sotopia.Episodes;
 using System.Collections.Immutable;
-using System.Diagnostics;
-using SotopiaPi.Grains.Agents;
+using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Sotopia.Data;
+using SotopiaPi.Sotopia.Episodes;
 using SotopiaPi.Sotopia.Telemetry;
 
 namespace SotopiaPi.Grains.Episodes;
 
-/// <summary>Plays one episode (key: episode id) turn by turn by the SOTOPIA rules, persisting every turn
-/// under its lease before asking for the next one, then asks the judge and records the outcome. Started on a
-/// claimed episode, it resumes from the last stored turn: a crash costs at most the call in flight.
-/// Traced as an episode span (child of <paramref name="parentContext"/>, its round's span) with one span per turn
-/// and one for the judge; turns, judge failures and scores are recorded into <paramref name="instruments"/>.</summary>
-public sealed class EpisodeGrain(
-    ClaimedEpisode claim,
-    EpisodeSetup setup,
+/// <summary>Plays one episode (key: episode id) on a grain timer — never inside one long grain call. It begins the
+/// episode in the store (taking the next fence, so any older activation's writes are refused from then on), waits
+/// for one of its silo's episode slots, plays the remaining turns through its two agent grains and the
+/// <see cref="EpisodeRunner"/>, then tells its campaign. Spread over the silos by activation count. When its silo
+/// shuts down first, it tells the campaign it was interrupted, so the episode resumes at once on another silo.</summary>
+[ActivationCountBasedPlacement]
+[CollectionAgeLimit(Minutes = 2)]
+internal sealed partial class EpisodeGrain(
     IEpisodeStore store,
-    IPolicyProvider policies,
+    EpisodeSetupCache setups,
     IEpisodeJudge judge,
+    EpisodeSlots slots,
     TimeProvider time,
-    SotopiaInstruments? instruments = null,
-    ActivityContext parentContext = default)
+    SotopiaInstruments instruments,
+    ILogger<EpisodeGrain> logger) : Grain, IEpisodeGrain
 {
-    public string Id => claim.Episode.Id;
+    private static readonly GrainTimerCreationOptions Once = new(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true };
 
-    /// <summary>Plays to the end. Throws <see cref="StaleEpochException"/> if another silo took the episode
-    /// over (the caller drops the activation), and <see cref="OperationCanceledException"/> on shutdown
-    /// (nothing is lost: every stored turn stays, the next owner continues).</summary>
-    public async Task<EpisodeStatus> RunAsync(CancellationToken cancellationToken)
+    private readonly CancellationTokenSource _stopping = new();
+    private IGrainTimer? _timer;
+    private bool _playing;
+    private string? _campaignId;
+    private string? _traceParent;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public Task StartAsync(string campaignId, string? traceParent)
     {
-        var episode = claim.Episode;
-        var lease = claim.Lease;
-        using var activity = SotopiaActivities.StartEpisode(episode, lease.Epoch, parentContext);
+        _campaignId ??= campaignId;
+        _traceParent ??= traceParent;
+        if (!_playing && !_stopping.IsCancellationRequested)
+        {
+            _playing = true;
+            _timer?.Dispose();
+            _timer = this.RegisterGrainTimer(PlayAsync, Once);
+        }
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        var interrupted = _playing;
+        await _stopping.CancelAsync();
+        if (interrupted && _campaignId is { } campaignId)
+        {
+            // The episode did not end here: ask the campaign to start it again (its next activation, on another
+            // silo when this one is shutting down, resumes from the last stored turn).
+            LogInterrupted(logger, Id, reason.ReasonCode.ToString());
+            await TellCampaignAsync(campaignId, interrupted: true, cancellationToken);
+        }
+        _timer?.Dispose();
+        _stopping.Dispose();
+    }
+
+    private async Task PlayAsync(CancellationToken timerToken)
+    {
+        var stopping = _stopping.Token;
         try
         {
-            var status = await PlayAsync(episode, lease, activity, cancellationToken);
-            activity?.SetTag(SotopiaAttributes.EpisodeStatus, status.ToString());
-            if (status == EpisodeStatus.Failed)
+            using var slot = await slots.AcquireAsync(stopping);
+            var begun = await RetryTransientAsync(() => store.BeginEpisodeAsync(Id, stopping), stopping);
+            if (begun is null)
             {
-                activity?.SetStatus(ActivityStatusCode.Error, "episode failed");
+                LogUnknown(logger, Id);
+                _playing = false;
+                DeactivateOnIdle();
+                return;
             }
-            return status;
+            var status = begun.Fence is null ? begun.Episode.Status : await RunAsync(begun, stopping);
+            slot.Ended(status == EpisodeStatus.Failed);
+            _playing = false;
+            await TellCampaignAsync(begun.Episode.CampaignId, interrupted: false, stopping);
+            DeactivateOnIdle();
+        }
+        catch (StaleWriteException ex)
+        {
+            // A newer activation began the episode (after a crash or a freeze), or its campaign was cancelled.
+            _playing = false;
+            LogStale(logger, Id, ex.Message);
+            DeactivateOnIdle();
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Deactivating: OnDeactivateAsync tells the campaign; every stored turn stays.
         }
         catch (Exception ex)
         {
-            SotopiaActivities.RecordFailure(activity, ex);
-            throw;
+            // The store stayed unreachable, or an outcome could not be recorded: this activation gives up; the
+            // campaign starts the episode again and a new activation resumes from the last stored turn.
+            LogGaveUp(logger, ex, Id);
+            DeactivateOnIdle();
         }
     }
 
-    private async Task<EpisodeStatus> PlayAsync(EpisodeRecord episode, Lease lease, Activity? activity, CancellationToken cancellationToken)
+    private async Task<EpisodeStatus> RunAsync(EpisodeActivation begun, CancellationToken stopping)
     {
-        var turns = await store.GetTurnsAsync(episode.Id, cancellationToken);
-        activity?.SetTag("sotopia.episode.resumed_at_turn", turns.Length);
-
-        var agents = new AgentGrain[2];
-        for (var seat = 0; seat < 2; seat++)
+        var episode = begun.Episode;
+        var agents = new[]
         {
-            var policy = await policies.ResolveAsync(episode.Seats[seat], cancellationToken);
-            agents[seat] = new AgentGrain(episode, setup, seat, policy);
+            GrainFactory.GetGrain<IAgentGrain>(AgentKey.For(episode.Id, 0)),
+            GrainFactory.GetGrain<IAgentGrain>(AgentKey.For(episode.Id, 1)),
+        };
+        try
+        {
+            var setup = await setups.GetSetupAsync(episode, stopping);
+            var seats = new IEpisodeSeat[] { new AgentSeat(agents[0], 0, episode, setup), new AgentSeat(agents[1], 1, episode, setup) };
+            var runner = new EpisodeRunner(store, judge, time, instruments) { Parent = SotopiaActivities.ParseTraceParent(_traceParent) };
+            return await runner.RunAsync(begun, setup, seats, stopping);
         }
-
-        TerminationReason? termination;
-        while ((termination = EpisodeRules.CheckTermination(turns)) is null)
+        catch (Exception ex) when (ex is not (OperationCanceledException or StaleWriteException) && !TransientStoreErrors.IsTransient(ex))
         {
-            var number = turns.Length;
-            var agent = agents[EpisodeRules.ActiveSeat(number)];
-            using var turnActivity = SotopiaActivities.StartTurn(episode, number, agent.Seat);
-            AgentDecision decision;
+            // Not a model failure (the runner records those): the setup or the policy could not be loaded. Record it,
+            // never a silent zero score.
+            LogFailed(logger, ex, Id);
+            var reason = $"{ex.GetType().Name}: {ex.Message}";
+            await store.CompleteEpisodeAsync(begun.Fence!, new EpisodeCompletion(EpisodeStatus.Failed, null, null, reason, time.GetUtcNow()), stopping);
+            instruments.EpisodeFinished(episode, EpisodeStatus.Failed);
+            return EpisodeStatus.Failed;
+        }
+        finally
+        {
+            foreach (var agent in agents)
+            {
+                await LeaveQuietlyAsync(agent);
+            }
+        }
+    }
+
+    private async Task TellCampaignAsync(string campaignId, bool interrupted, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ICampaignGrain>(campaignId).EpisodeEndedAsync(Id, interrupted).WaitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The campaign re-reads its unfinished episodes from the store when it (re)activates and starts again the
+            // ones it has in flight now and then, so a lost report costs time, never an episode.
+            LogReportFailed(logger, ex, Id, campaignId);
+        }
+    }
+
+    private async Task<T> RetryTransientAsync<T>(Func<Task<T>> operation, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
             try
             {
-                decision = await agent.ActAsync(turns, cancellationToken);
+                return await operation();
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (TransientStoreErrors.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {
-                SotopiaActivities.RecordFailure(turnActivity, ex);
-                var reason = $"Seat {agent.Seat} ({agent.Binding.Model}) failed at turn {number}: {ex.Message}";
-                await store.CompleteEpisodeAsync(
-                    lease, new EpisodeCompletion(EpisodeStatus.Failed, null, null, reason, time.GetUtcNow()), cancellationToken);
-                return EpisodeStatus.Failed;
-            }
-            var turn = new Turn(episode.Id, number, agent.Seat, decision.Action, decision.Note, decision.Usage);
-            await store.AppendTurnAsync(lease, turn, cancellationToken);
-            turnActivity?.SetTag(SotopiaAttributes.ActionType, decision.Action.Type.ToWire());
-            instruments?.TurnPlayed(episode, agent.Binding);
-            turns = turns.Add(turn);
-        }
-        activity?.SetTag(SotopiaAttributes.Termination, termination.Value.ToString());
-
-        EvaluationOutcome outcome;
-        using (var judgeActivity = SotopiaActivities.StartJudge(episode, judge.Model))
-        {
-            outcome = await judge.JudgeAsync(
-                new EpisodeJudgeRequest(episode.Id, setup, turns, termination.Value, episode.Seed), cancellationToken);
-            if (!outcome.Succeeded)
-            {
-                judgeActivity?.SetStatus(ActivityStatusCode.Error, outcome.Failure.Reason);
+                LogTransient(logger, ex, Id);
+                await Task.Delay(delay, time, cancellationToken);
+                delay = delay * 2 < TimeSpan.FromSeconds(5) ? delay * 2 : TimeSpan.FromSeconds(5);
             }
         }
-        var status = outcome.Succeeded ? EpisodeStatus.Completed : EpisodeStatus.EvaluationFailed;
-        await store.CompleteEpisodeAsync(
-            lease, new EpisodeCompletion(status, termination, outcome, null, time.GetUtcNow()), cancellationToken);
-        if (outcome.Succeeded)
-        {
-            instruments?.EpisodeScored(episode, outcome.Evaluation);
-        }
-        else
-        {
-            instruments?.JudgeFailed(episode, judge.Model);
-        }
-        return status;
     }
+
+    private async Task LeaveQuietlyAsync(IAgentGrain agent)
+    {
+        try
+        {
+            await agent.LeaveAsync();
+        }
+        catch (Exception ex)
+        {
+            LogLeaveFailed(logger, ex, Id);
+        }
+    }
+
+    /// <summary>A seat as the runner sees it: its agent grain, given every stored turn each time.</summary>
+    private sealed class AgentSeat(IAgentGrain agent, int seat, EpisodeRecord episode, EpisodeSetup setup) : IEpisodeSeat
+    {
+        public int Seat => seat;
+
+        public SeatBinding Binding => episode.Seats[seat];
+
+        public async ValueTask<AgentDecision> DecideAsync(ImmutableArray<Turn> history, CancellationToken cancellationToken) =>
+            await agent.ActAsync(new AgentTurn(episode.Id, setup, Binding, episode.Seed, history), cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Episode {EpisodeId} does not exist; nothing to play")]
+    private static partial void LogUnknown(ILogger logger, string episodeId);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Episode {EpisodeId}: this activation stops ({Reason})")]
+    private static partial void LogStale(ILogger logger, string episodeId, string reason);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "Episode {EpisodeId} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string episodeId);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Episode {EpisodeId} could not report to campaign {CampaignId}; the campaign will start it again")]
+    private static partial void LogReportFailed(ILogger logger, Exception exception, string episodeId, string campaignId);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Episode {EpisodeId} hit a transient store failure; retrying")]
+    private static partial void LogTransient(ILogger logger, Exception exception, string episodeId);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Debug, Message = "Episode {EpisodeId}: an agent could not be told to leave")]
+    private static partial void LogLeaveFailed(ILogger logger, Exception exception, string episodeId);
+
+    [LoggerMessage(EventId = 1108, Level = LogLevel.Error, Message = "Episode {EpisodeId}: this activation gives up; the episode will be started again")]
+    private static partial void LogGaveUp(ILogger logger, Exception exception, string episodeId);
+
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Information, Message = "Episode {EpisodeId} interrupted before its end ({Reason}); its campaign starts it again")]
+    private static partial void LogInterrupted(ILogger logger, string episodeId, string reason);
 }

@@ -1,95 +1,79 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Sotopia.Policies;
 
 namespace SotopiaPi.Grains.Policies;
 
-/// <summary>The policy registry (key: policy name): versions with lineage (base → BC → SR rounds), the active
-/// version, publishing and rollback. State lives in the store; <see cref="Published"/> tells in-process
-/// listeners (silos refresh their caches; the cluster store adds a database notification).</summary>
-public sealed class PolicyRegistryGrain(IPolicyStore store, TimeProvider time)
+/// <summary>The registry of one policy (key: policy name) over the store's policy tables (<see cref="PolicyRegistry"/>
+/// holds the rules). Each change of the active version is pushed to the subscribed observers — every silo's policy
+/// cache — through Orleans' <see cref="ObserverManager{TObserver}"/>: subscriptions expire unless renewed, so a dead
+/// silo's observer is dropped.</summary>
+internal sealed class PolicyRegistryGrain(IPolicyStore store, TimeProvider time, ILogger<PolicyRegistryGrain> logger) : Grain, IPolicyRegistryGrain
 {
-    /// <summary>Raised after a version was published (registered and activated) or re-activated.</summary>
-    public event Action<PolicyVersion>? Published;
+    /// <summary>How long a subscription lives without being renewed (policy caches renew every minute).</summary>
+    public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(3);
 
-    /// <summary>Makes sure version 0 (the untrained base) exists and some version is active.</summary>
-    public async Task<PolicyVersion> EnsureBaseAsync(string policyName, string baseModel, CancellationToken cancellationToken = default)
+    private readonly PolicyRegistry _registry = new(store, time);
+    private readonly ObserverManager<IPolicyObserver> _observers = new(SubscriptionLifetime, logger);
+
+    private string Name => this.GetPrimaryKeyString();
+
+    public async Task<PolicyVersion> EnsureBaseAsync(string baseModel)
     {
-        var existing = await store.GetVersionAsync(policyName, 0, cancellationToken);
-        var baseVersion = existing ?? await store.RegisterVersionAsync(
-            new PolicyVersion
-            {
-                PolicyName = policyName,
-                Version = 0,
-                Kind = "base",
-                Model = baseModel,
-                CreatedAt = time.GetUtcNow(),
-            },
-            cancellationToken);
-        if (await store.GetActiveVersionAsync(policyName, cancellationToken) is null)
+        var wasActive = await store.GetActiveVersionAsync(Name);
+        var version = await _registry.EnsureBaseAsync(Name, baseModel);
+        if (wasActive is null)
         {
-            await store.ActivateAsync(policyName, 0, cancellationToken);
+            await NotifyAsync(await _registry.GetActiveAsync(Name));
         }
-        return baseVersion;
+        return version;
     }
 
-    public async Task<PolicyVersion> GetActiveAsync(string policyName, CancellationToken cancellationToken = default) =>
-        await store.GetActiveVersionAsync(policyName, cancellationToken)
-        ?? throw new InvalidOperationException($"Policy '{policyName}' has no active version.");
+    public Task<PolicyVersion> GetActiveAsync() => _registry.GetActiveAsync(Name);
 
-    public async Task<PolicyVersion> GetVersionAsync(string policyName, int version, CancellationToken cancellationToken = default) =>
-        await store.GetVersionAsync(policyName, version, cancellationToken)
-        ?? throw new KeyNotFoundException($"Policy '{policyName}' has no version {version}.");
+    public Task<PolicyVersion?> GetVersionAsync(int version) => store.GetVersionAsync(Name, version);
 
-    public Task<IReadOnlyList<PolicyVersion>> ListAsync(string policyName, CancellationToken cancellationToken = default) =>
-        store.ListVersionsAsync(policyName, cancellationToken);
+    public async Task<ImmutableArray<PolicyVersion>> ListAsync() => [.. await _registry.ListAsync(Name)];
 
-    /// <summary>Registers a new version (the next number) and makes it active. Idempotent per training
-    /// request: publishing the same request twice returns the first version and changes nothing.</summary>
-    public async Task<PolicyVersion> PublishAsync(PolicyVersion candidate, CancellationToken cancellationToken = default)
+    public async Task<PolicyVersion> PublishAsync(PolicyVersion candidate)
     {
-        for (var attempt = 0; ; attempt++)
+        ArgumentNullException.ThrowIfNull(candidate);
+        if (candidate.PolicyName != Name)
         {
-            var versions = await store.ListVersionsAsync(candidate.PolicyName, cancellationToken);
-            var already = candidate.TrainingRequestId is null
-                ? null
-                : versions.FirstOrDefault(v => v.TrainingRequestId == candidate.TrainingRequestId);
-            if (already is not null)
-            {
-                return already;
-            }
-            var next = versions.Count == 0 ? 0 : versions.Max(v => v.Version) + 1;
-            try
-            {
-                var registered = await store.RegisterVersionAsync(
-                    candidate with { Version = next, CreatedAt = time.GetUtcNow() }, cancellationToken);
-                await store.ActivateAsync(registered.PolicyName, registered.Version, cancellationToken);
-                Published?.Invoke(registered);
-                return registered;
-            }
-            catch (InvalidOperationException) when (attempt < 5)
-            {
-                // Another trainer took this number in the meantime: read again and retry.
-            }
+            throw new ArgumentException($"A version of '{candidate.PolicyName}' cannot be published to the registry of '{Name}'.", nameof(candidate));
         }
+        var published = await _registry.PublishAsync(candidate);
+        await NotifyAsync(await _registry.GetActiveAsync(Name));
+        return published;
     }
 
-    /// <summary>Activates an existing version (new episodes pin it; running ones keep theirs).</summary>
-    public async Task<PolicyVersion> ActivateAsync(string policyName, int version, CancellationToken cancellationToken = default)
+    public async Task<PolicyVersion> ActivateAsync(int version)
     {
-        var target = await GetVersionAsync(policyName, version, cancellationToken);
-        await store.ActivateAsync(policyName, version, cancellationToken);
-        Published?.Invoke(target);
-        return target;
+        var active = await _registry.ActivateAsync(Name, version);
+        await NotifyAsync(active);
+        return active;
     }
 
-    /// <summary>Re-activates the version the active one was trained from (or the previous number).</summary>
-    public async Task<PolicyVersion> RollbackAsync(string policyName, CancellationToken cancellationToken = default)
+    public async Task<PolicyVersion> RollbackAsync()
     {
-        var active = await GetActiveAsync(policyName, cancellationToken);
-        var target = active.ParentVersion ?? active.Version - 1;
-        if (target < 0)
-        {
-            throw new InvalidOperationException($"Policy '{policyName}' is at its base version; there is nothing to roll back to.");
-        }
-        return await ActivateAsync(policyName, target, cancellationToken);
+        var active = await _registry.RollbackAsync(Name);
+        await NotifyAsync(active);
+        return active;
     }
+
+    public Task SubscribeAsync(IPolicyObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task UnsubscribeAsync(IPolicyObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    private Task NotifyAsync(PolicyVersion active) => _observers.Notify(o => o.OnActiveVersionChangedAsync(active));
 }

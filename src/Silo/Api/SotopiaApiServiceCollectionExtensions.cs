@@ -9,8 +9,7 @@ using SotopiaPi.Silo.Runtime;
 
 namespace SotopiaPi.Silo.Api;
 
-/// <summary>Adds the services of the silo's HTTP API (a silo — <c>AddSotopiaSilo</c> — and a store are
-/// expected too).</summary>
+/// <summary>Adds the services of the silo's HTTP API (an Orleans silo with <c>AddSotopiaSilo</c> is expected too).</summary>
 public static class SotopiaApiServiceCollectionExtensions
 {
     public const string LiveTag = "live";
@@ -19,8 +18,7 @@ public static class SotopiaApiServiceCollectionExtensions
     /// <param name="services">The host's services.</param>
     /// <param name="apiToken">The bearer token every /api request must carry, or null for none (loopback only;
     /// the silo host enforces that rule).</param>
-    /// <param name="advertisedUrl">Where other machines reach this silo, or null to report the bound address.</param>
-    public static IServiceCollection AddSotopiaApi(this IServiceCollection services, string? apiToken, string? advertisedUrl = null)
+    public static IServiceCollection AddSotopiaApi(this IServiceCollection services, string? apiToken)
     {
         if (services.Any(d => d.ServiceType == typeof(ApiMarker)))
         {
@@ -30,19 +28,15 @@ public static class SotopiaApiServiceCollectionExtensions
         services.AddProblemDetails();
         services.Configure<JsonOptions>(o => ApiJson.Apply(o.SerializerOptions));
         services.AddSingleton(new ApiTokenValidator(apiToken));
-        services.AddSingleton(new LocalSiloAddress(advertisedUrl));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CampaignLauncher>();
-        services.TryAddSingleton<CampaignControl>();
         services.TryAddSingleton<SiloReadiness>();
-        services.TryAddSingleton<LocalSilo>();
-        services.TryAddSingleton<ISiloDirectory, StoreSiloDirectory>();
-        services.AddHostedService<SiloMembershipHeartbeat>();
+        services.TryAddSingleton<ISiloDirectory, OrleansSiloDirectory>();
         services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy("the process is up"), tags: [LiveTag])
             .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag])
             .AddCheck<MigrationsHealthCheck>("migrations", tags: [ReadyTag])
-            .AddCheck<SchedulerHealthCheck>("scheduler", tags: [ReadyTag]);
+            .AddCheck<MembershipHealthCheck>("membership", tags: [ReadyTag]);
         return services;
     }
 

@@ -26,8 +26,8 @@ public static class LlmServiceCollectionExtensions
         services.AddSingleton<LlmBackendMarker>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
-        services.TryAddSingleton(sp => sp.GetService<ISotopiaStore>() is { } store
-            ? new LlmBudgetGateHolder(new LlmBudgetGate(store, settings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LlmBudgetGate>>()))
+        services.TryAddSingleton(sp => sp.GetService<ISotopiaStore>() is { } store && sp.GetService<ICampaignControl>() is { } campaigns
+            ? new LlmBudgetGateHolder(new LlmBudgetGate(store, campaigns, settings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LlmBudgetGate>>()))
             : new LlmBudgetGateHolder(null));
         services.TryAddSingleton(sp => new LlmGateway(
             settings,
@@ -50,6 +50,6 @@ public static class LlmServiceCollectionExtensions
 
     private sealed class LlmBackendMarker;
 
-    /// <summary>The budget gate, or null when no store is registered (task generation and checks without a store).</summary>
+    /// <summary>The budget gate, or null without a silo (task generation and checks run without one).</summary>
     private sealed record LlmBudgetGateHolder(LlmBudgetGate? Gate);
 }

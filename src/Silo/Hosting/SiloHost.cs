@@ -18,8 +18,9 @@ using SotopiaPi.Trainer.Options;
 namespace SotopiaPi.Silo.Hosting;
 
 /// <summary>Builds the silo process: reads and checks the settings (refusing a non-loopback address without an
-/// API token), opens and migrates the store, and composes the silo, the simulator backend, the optional
-/// in-process trainer and the HTTP API on one web application.</summary>
+/// API token), opens and migrates the store (the Orleans tables included), and composes one web application: the
+/// Orleans silo (its profile chosen by the store: a SQLite file runs one local silo, PostgreSQL a cluster), the
+/// backend, the optional in-process trainer and the HTTP API.</summary>
 public static class SiloHost
 {
     /// <param name="args">The command line (ASP.NET configuration syntax plus bare <c>--trainer</c>).</param>
@@ -29,7 +30,6 @@ public static class SiloHost
     /// <param name="cancellationToken">Cancels opening the store.</param>
     /// <exception cref="SiloConfigurationException">The settings are not usable (every problem is listed).</exception>
     /// <exception cref="StoreOpenException">The store could not be opened or migrated.</exception>
-    /// <exception cref="NotSupportedException">A PostgreSQL store was asked for and is not part of this build.</exception>
     public static async Task<SiloApplication> CreateAsync(
         IReadOnlyList<string> args,
         Action<WebApplicationBuilder>? configure = null,
@@ -42,8 +42,10 @@ public static class SiloHost
             Args = SiloCommandLine.Normalize(args),
             ApplicationName = typeof(SiloHost).Assembly.GetName().Name,
         });
-        // One line per request at Information would drown the silo's own log (the console polls every second).
+        // One line per request at Information would drown the silo's own log (the console polls every second);
+        // Orleans' own start-up chatter likewise.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         configure?.Invoke(builder);
 
         var settings = SiloHostSettings.Read(builder.Configuration);
@@ -57,7 +59,7 @@ public static class SiloHost
         {
             store = await SotopiaStoreFactory.OpenAsync(settings.Store, TimeProvider.System, cancellationToken);
         }
-        catch (Exception ex) when (ex is not (OperationCanceledException or NotSupportedException))
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             throw new StoreOpenException(settings.Store, ex);
         }
@@ -89,9 +91,27 @@ public static class SiloHost
         services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
         // First, so the exporters start before the silo's services and stop (flush) after them.
         services.AddSotopiaTelemetry(settings.Telemetry);
-        services.AddSotopiaStore(store, artifacts);
-        services.AddOptions<SiloOptions>().Bind(builder.Configuration.GetSection(SiloOptions.SectionName));
-        services.AddSotopiaSilo();
+        var siloOptions = new SiloOptions();
+        builder.Configuration.GetSection(SiloOptions.SectionName).Bind(siloOptions);
+        builder.UseOrleans(silo =>
+        {
+            try
+            {
+                silo.AddSotopiaSilo(siloOptions, store, artifacts, settings.AdvertisedUrl ?? settings.ListenUrls.FirstOrDefault());
+            }
+            catch (OptionsValidationException ex)
+            {
+                throw new SiloConfigurationException(ex.Failures.ToList());
+            }
+            if (settings.Store.Kind == StoreKind.Sqlite)
+            {
+                silo.UseSotopiaLocalCluster(siloOptions, store);
+            }
+            else
+            {
+                silo.UseSotopiaPostgresCluster(siloOptions, settings.Store.Value, store);
+            }
+        });
         var backend = builder.Configuration[SiloSettingNames.Backend] ?? builder.Configuration[SiloSettingNames.BackendVariable] ?? "simulator";
         switch (backend.Trim().ToLowerInvariant())
         {
@@ -110,6 +130,6 @@ public static class SiloHost
             services.AddOptions<TrainerOptions>().Bind(builder.Configuration.GetSection(TrainerOptions.SectionName));
             services.AddSotopiaTrainer();
         }
-        services.AddSotopiaApi(settings.ApiToken, settings.AdvertisedUrl);
+        services.AddSotopiaApi(settings.ApiToken);
     }
 }

@@ -1,39 +1,27 @@
 namespace SotopiaPi.Silo.Options;
 
-/// <summary>How a silo runs grains. Bound from the "Silo" configuration section.</summary>
+/// <summary>How a silo runs (section <c>Silo</c>): its name, its Orleans endpoints and how many episodes it plays at once.</summary>
 public sealed class SiloOptions
 {
     public const string SectionName = "Silo";
 
-    /// <summary>This silo's id in lease rows; defaults to host name + process id + a random suffix.</summary>
-    public string SiloId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+    /// <summary>This silo's name in Orleans membership, logs and <c>/api/silos</c>; defaults to host name + process id.</summary>
+    public string SiloId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
-    private string? _leaseOwner;
+    /// <summary>The Orleans cluster (and service) id: silos with the same id and store form one cluster.</summary>
+    public string ClusterId { get; set; } = "sotopia";
 
-    /// <summary>The owner written on this process's lease rows: the silo id plus a suffix unique to this process,
-    /// so a silo restarted under the same id never renews (or writes under) its dead predecessor's leases —
-    /// those expire and are taken over with a new epoch.</summary>
-    public string LeaseOwner => _leaseOwner ??= $"{SiloId}#{Guid.NewGuid().ToString("N")[..6]}";
+    /// <summary>The port silos talk to each other on.</summary>
+    public int SiloPort { get; set; } = 11111;
 
-    /// <summary>How many episodes this silo plays at once.</summary>
+    /// <summary>The port Orleans clients (the trainer process) connect to.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The IP address this silo advertises to the others; null = Orleans' choice (this host's first address;
+    /// in Kubernetes, the pod IP). Several silos on one machine can use 127.0.0.1.</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>How many episodes this silo plays at once (it advertises this to the cluster; campaigns keep the sum
+    /// over the active silos in flight).</summary>
     public int MaxConcurrentEpisodes { get; set; } = 256;
-
-    /// <summary>How many episodes one claim query takes at most.</summary>
-    public int ClaimBatchSize { get; set; } = 128;
-
-    /// <summary>How long a lease lives without renewal; a killed silo's grains move after this.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>How often leases are renewed (must be well under <see cref="LeaseDuration"/>).</summary>
-    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(3);
-
-    /// <summary>How long an idle scheduler waits before looking for work again (it is woken earlier when
-    /// this silo creates episodes or finishes one).</summary>
-    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>How often the silo looks for campaigns nobody drives.</summary>
-    public TimeSpan CampaignPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>Whether this silo drives campaigns (every silo plays episodes).</summary>
-    public bool RunCampaigns { get; set; } = true;
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace SotopiaPi.Silo.Options;
@@ -12,25 +13,29 @@ internal sealed class SiloOptionsValidator : IValidateOptions<SiloOptions>
         {
             failures.Add("Silo:SiloId must not be empty.");
         }
-        if (options.MaxConcurrentEpisodes < 1)
+        if (string.IsNullOrWhiteSpace(options.ClusterId))
         {
-            failures.Add($"Silo:MaxConcurrentEpisodes must be at least 1 (got {options.MaxConcurrentEpisodes}).");
+            failures.Add("Silo:ClusterId must not be empty.");
         }
-        if (options.ClaimBatchSize < 1)
+        if (options.MaxConcurrentEpisodes is < 1 or > 100_000)
         {
-            failures.Add($"Silo:ClaimBatchSize must be at least 1 (got {options.ClaimBatchSize}).");
+            failures.Add($"Silo:MaxConcurrentEpisodes must be between 1 and 100000 (got {options.MaxConcurrentEpisodes}).");
         }
-        if (options.LeaseDuration <= TimeSpan.Zero)
+        if (options.SiloPort is < 0 or > 65535)
         {
-            failures.Add("Silo:LeaseDuration must be positive.");
+            failures.Add($"Silo:SiloPort must be a port number (got {options.SiloPort}).");
         }
-        if (options.HeartbeatInterval <= TimeSpan.Zero || options.HeartbeatInterval * 2 > options.LeaseDuration)
+        if (options.GatewayPort is < 0 or > 65535)
         {
-            failures.Add($"Silo:HeartbeatInterval ({options.HeartbeatInterval}) must be positive and at most half of Silo:LeaseDuration ({options.LeaseDuration}).");
+            failures.Add($"Silo:GatewayPort must be a port number, or 0 for no gateway (got {options.GatewayPort}).");
         }
-        if (options.IdlePollInterval <= TimeSpan.Zero || options.CampaignPollInterval <= TimeSpan.Zero)
+        if (options.SiloPort != 0 && options.SiloPort == options.GatewayPort)
         {
-            failures.Add("Silo:IdlePollInterval and Silo:CampaignPollInterval must be positive.");
+            failures.Add($"Silo:SiloPort and Silo:GatewayPort must differ (both {options.SiloPort}).");
+        }
+        if (options.AdvertisedAddress is { } address && !IPAddress.TryParse(address, out _))
+        {
+            failures.Add($"Silo:AdvertisedAddress must be an IP address (got '{address}').");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

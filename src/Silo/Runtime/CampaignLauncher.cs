@@ -1,4 +1,3 @@
-using SotopiaPi.Grains.Policies;
 using System.Diagnostics;
 using SotopiaPi.Sotopia.Campaigns;
 using SotopiaPi.Sotopia.Data;
@@ -9,15 +8,20 @@ using SotopiaPi.Sotopia.Telemetry;
 namespace SotopiaPi.Silo.Runtime;
 
 /// <summary>Creates campaigns: validates the spec, loads and validates its dataset, imports it into the store,
-/// makes sure the policy has its base version, and stores the campaign as running (a silo then drives it). The
+/// makes sure the policy has its base version (its registry grain), and hands the campaign to its grain, which
+/// stores it and starts driving it. The
 /// trace context of the request that asked for it (the console's W3C traceparent) is stored on the campaign, so
 /// the campaign's rounds and episodes continue that trace.</summary>
-public sealed class CampaignLauncher(ISotopiaStore store, PolicyRegistryGrain registry, CampaignModels models, TimeProvider time)
+public sealed class CampaignLauncher(ISotopiaStore store, IGrainFactory grains, CampaignModels models, TimeProvider time)
 {
     /// <summary>Creates the campaign, or throws <see cref="CampaignSpecException"/> listing every problem of
-    /// the spec or its data (nothing is stored then).</summary>
+    /// the spec or its data (nothing is stored then), or <see cref="CampaignConflictException"/> when the id is taken.</summary>
     public async Task<CampaignRecord> CreateAsync(CampaignSpec spec, string? campaignId = null, CancellationToken cancellationToken = default)
     {
+        if (campaignId is not null && await store.GetCampaignAsync(campaignId, cancellationToken) is not null)
+        {
+            throw new CampaignConflictException($"Campaign '{campaignId}' already exists.");
+        }
         var problems = CampaignPlan.Validate(spec).ToList();
         var path = DatasetLocator.Resolve(spec.Dataset);
         DataLoadResult? loaded = null;
@@ -55,7 +59,7 @@ public sealed class CampaignLauncher(ISotopiaStore store, PolicyRegistryGrain re
         activity?.SetTag(SotopiaAttributes.CampaignName, spec.Name);
         activity?.SetTag(SotopiaAttributes.CampaignMode, spec.Mode.ToString());
         await store.ImportDatasetAsync(loaded!.Dataset, cancellationToken);
-        await registry.EnsureBaseAsync(spec.PolicyName, models.PolicyBase, cancellationToken);
+        await grains.GetGrain<IPolicyRegistryGrain>(spec.PolicyName).EnsureBaseAsync(models.PolicyBase).WaitAsync(cancellationToken);
         var campaign = new CampaignRecord
         {
             Id = id,
@@ -64,8 +68,7 @@ public sealed class CampaignLauncher(ISotopiaStore store, PolicyRegistryGrain re
             UpdatedAt = now,
             TraceParent = SotopiaActivities.TraceParentOf(activity) ?? SotopiaActivities.TraceParentOf(requestContext),
         };
-        await store.CreateCampaignAsync(campaign, cancellationToken);
-        return campaign;
+        return await grains.GetGrain<ICampaignGrain>(id).CreateAsync(campaign).WaitAsync(cancellationToken);
     }
 
     /// <summary>The context the campaign's trace continues: for an HTTP request, the caller's (the traceparent

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Sotopia.Campaigns;
 using SotopiaPi.Sotopia.Llm;
 
 namespace SotopiaPi.Sotopia.Llm;
@@ -12,13 +13,15 @@ namespace SotopiaPi.Sotopia.Llm;
 /// calls of any paused campaign wait (one status read per <see cref="LlmSettings.BudgetPollInterval"/> for all of
 /// them). When the campaign runs again (resumed, possibly with a raised budget) the spending is recomputed and calls go
 /// on — or it pauses again if the budget is still spent. Calls of a cancelled or ended campaign fail.</summary>
-public sealed class LlmBudgetGate(ISotopiaStore store, LlmSettings settings, TimeProvider time, ILogger<LlmBudgetGate> logger)
+public sealed class LlmBudgetGate(ISotopiaStore store, ICampaignControl campaigns, LlmSettings settings, TimeProvider time, ILogger<LlmBudgetGate> logger)
 {
     private const int MaxCachedEpisodes = 100_000;
     private readonly ConcurrentDictionary<string, string> _campaignOfEpisode = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Ledger> _ledgers = new(StringComparer.Ordinal);
 
     private ISotopiaStore Store => store;
+
+    private ICampaignControl Campaigns => campaigns;
 
     private LlmSettings Settings => settings;
 
@@ -161,7 +164,7 @@ public sealed class LlmBudgetGate(ISotopiaStore store, LlmSettings settings, Tim
                     _paused = true;
                     _statusReadAt = gate.Time.GetUtcNow();
                 }
-                await gate.Store.SetCampaignStatusAsync(campaignId, CampaignStatus.Paused, cancellationToken);
+                await gate.Campaigns.PauseAsync(campaignId, cancellationToken);
                 LlmLog.BudgetPaused(gate.Logger, campaignId, reason);
             }
             finally

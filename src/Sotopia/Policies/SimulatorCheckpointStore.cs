@@ -7,7 +7,7 @@ namespace SotopiaPi.Sotopia.Policies;
 /// Version 0 is the built-in base model (no file). Checkpoints are written once per training request at
 /// <c>checkpoints/&lt;policy&gt;/&lt;request&gt;/model.json</c>, so a retried request overwrites its own file
 /// with identical content and never another version's.</summary>
-public sealed class SimulatorCheckpointStore(IPolicyStore policies, IArtifactStore artifacts)
+public sealed class SimulatorCheckpointStore(IPolicyVersions policies, IArtifactStore artifacts)
 {
     public async ValueTask<TrainablePolicyModel> LoadAsync(string policyName, int version, CancellationToken cancellationToken = default)
     {
@@ -15,8 +15,7 @@ public sealed class SimulatorCheckpointStore(IPolicyStore policies, IArtifactSto
         {
             return TrainablePolicyModel.CreateBase();
         }
-        var entry = await policies.GetVersionAsync(policyName, version, cancellationToken)
-            ?? throw new KeyNotFoundException($"Policy '{policyName}' has no version {version}.");
+        var entry = await policies.GetAsync(policyName, version, cancellationToken);
         if (entry.CheckpointPath is null)
         {
             throw new InvalidOperationException($"Policy '{policyName}' version {version} has no checkpoint file (model '{entry.Model}').");

@@ -26,7 +26,7 @@ public static class SotopiaActivities
         context == default ? null : $"00-{context.TraceId.ToHexString()}-{context.SpanId.ToHexString()}-{(byte)context.TraceFlags:x2}";
 
     /// <summary>Starts a campaign's round span as a child of the campaign's stored trace context.</summary>
-    public static Activity? StartCampaignRound(CampaignRecord campaign, int stage, string kind, long leaseEpoch)
+    public static Activity? StartCampaignRound(CampaignRecord campaign, int stage, string kind)
     {
         ArgumentNullException.ThrowIfNull(campaign);
         var activity = StartRoot(SotopiaTelemetryNames.CampaignRoundSpan, ActivityKind.Internal, ParseTraceParent(campaign.TraceParent));
@@ -38,13 +38,12 @@ public static class SotopiaActivities
             activity.SetTag(SotopiaAttributes.Round, stage);
             activity.SetTag(SotopiaAttributes.Phase, kind);
             activity.SetTag(SotopiaAttributes.PolicyName, campaign.Spec.PolicyName);
-            activity.SetTag(SotopiaAttributes.LeaseEpoch, leaseEpoch);
         }
         return activity;
     }
 
     /// <summary>Starts an episode's span as a child of <paramref name="parent"/> (its round's span, when known).</summary>
-    public static Activity? StartEpisode(EpisodeRecord episode, long leaseEpoch, ActivityContext parent)
+    public static Activity? StartEpisode(EpisodeRecord episode, long fence, ActivityContext parent)
     {
         ArgumentNullException.ThrowIfNull(episode);
         var activity = StartRoot(SotopiaTelemetryNames.EpisodeSpan, ActivityKind.Internal, parent);
@@ -54,7 +53,7 @@ public static class SotopiaActivities
             activity.SetTag(SotopiaAttributes.EpisodeId, episode.Id);
             activity.SetTag(SotopiaAttributes.Round, episode.Round);
             activity.SetTag(SotopiaAttributes.Phase, episode.Phase);
-            activity.SetTag(SotopiaAttributes.LeaseEpoch, leaseEpoch);
+            activity.SetTag(SotopiaAttributes.EpisodeFence, fence);
             for (var seat = 0; seat < episode.Seats.Length; seat++)
             {
                 var binding = episode.Seats[seat];

@@ -24,9 +24,8 @@ public static class SotopiaAttributes
     public const string PolicyVersion = "sotopia.policy.version";
     /// <summary>An evaluation target's label: base, bc, sr1, bc+sr2, expert, v3 …</summary>
     public const string PolicyLabel = "sotopia.policy.label";
-    /// <summary>The fencing epoch of the lease the work runs under (above 1: the work moved between owners).</summary>
-    public const string LeaseEpoch = "sotopia.lease.epoch";
-    public const string LeaseKind = "sotopia.lease.kind";
+    /// <summary>The fence of the episode's activation (above 1: a later activation resumed it, on this or another silo).</summary>
+    public const string EpisodeFence = "sotopia.episode.fence";
     public const string SiloId = "sotopia.silo.id";
     /// <summary>goal or overall.</summary>
     public const string ScoreDimension = "sotopia.score.dimension";

@@ -21,8 +21,8 @@ public sealed class SotopiaInstruments
     private readonly Counter<long> _episodesCompleted;
     private readonly Counter<long> _episodesFailed;
     private readonly Counter<long> _turns;
-    private readonly Counter<long> _leaseClaims;
-    private readonly Counter<long> _leaseSteals;
+    private readonly Counter<long> _activations;
+    private readonly Counter<long> _resumes;
     private readonly Counter<long> _judgeFailures;
     private readonly Histogram<double> _episodeScore;
     private readonly Gauge<double> _roundScore;
@@ -42,8 +42,8 @@ public sealed class SotopiaInstruments
         _episodesCompleted = Meter.CreateCounter<long>(SotopiaMetricNames.EpisodesCompleted, "{episode}", "Episodes played to the end (status completed or evaluation_failed).");
         _episodesFailed = Meter.CreateCounter<long>(SotopiaMetricNames.EpisodesFailed, "{episode}", "Episodes that could not be played (status failed).");
         _turns = Meter.CreateCounter<long>(SotopiaMetricNames.Turns, "{turn}", "Turns played and stored (the rate is turns per second).");
-        _leaseClaims = Meter.CreateCounter<long>(SotopiaMetricNames.LeaseClaims, "{lease}", "Leases taken (episodes, campaigns, training requests).");
-        _leaseSteals = Meter.CreateCounter<long>(SotopiaMetricNames.LeaseSteals, "{lease}", "Leases taken over from another owner (epoch above 1: a handed-back or expired lease).");
+        _activations = Meter.CreateCounter<long>(SotopiaMetricNames.EpisodeActivations, "{activation}", "Episode activations that began playing (fresh or resumed).");
+        _resumes = Meter.CreateCounter<long>(SotopiaMetricNames.EpisodeResumes, "{activation}", "Episode activations that resumed an episode an earlier activation had begun (fence above 1: a crash, a freeze or a hand-over).");
         _judgeFailures = Meter.CreateCounter<long>(SotopiaMetricNames.JudgeFailures, "{episode}", "Episodes whose judgement failed (recorded, never scored as zero).");
         _episodeScore = Meter.CreateHistogram(SotopiaMetricNames.EpisodeScore, "{score}", "Scores of the scored seats of judged episodes.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ScoreBuckets });
@@ -87,14 +87,13 @@ public sealed class SotopiaInstruments
     public void TurnPlayed(EpisodeRecord episode, SeatBinding binding) =>
         _turns.Add(1, new KeyValuePair<string, object?>(SotopiaAttributes.Phase, episode.Phase), new KeyValuePair<string, object?>(SotopiaAttributes.Role, binding.Role));
 
-    /// <summary>A lease was taken; <paramref name="epoch"/> above 1 means it was taken over from another owner.</summary>
-    public void LeaseClaimed(string kind, long epoch)
+    /// <summary>An episode activation began playing with <paramref name="fence"/>; above 1 means it resumed the episode.</summary>
+    public void EpisodeActivated(long fence)
     {
-        var tag = new KeyValuePair<string, object?>(SotopiaAttributes.LeaseKind, kind);
-        _leaseClaims.Add(1, tag);
-        if (epoch > 1)
+        _activations.Add(1);
+        if (fence > 1)
         {
-            _leaseSteals.Add(1, tag);
+            _resumes.Add(1);
         }
     }
 

@@ -10,8 +10,8 @@ public static class SotopiaMetricNames
     public const string EpisodesActive = "sotopia.episodes.active";
     public const string EpisodesPending = "sotopia.episodes.pending";
     public const string Turns = "sotopia.turns";
-    public const string LeaseClaims = "sotopia.lease.claims";
-    public const string LeaseSteals = "sotopia.lease.steals";
+    public const string EpisodeActivations = "sotopia.episode.activations";
+    public const string EpisodeResumes = "sotopia.episode.resumes";
     public const string StaleWritesRefused = "sotopia.store.stale_writes_refused";
     public const string JudgeFailures = "sotopia.judge.failures";
     public const string EpisodeScore = "sotopia.episode.score";

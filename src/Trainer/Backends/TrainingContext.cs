@@ -31,6 +31,6 @@ public sealed class TrainingContext
     public IProgress<string> Progress { get; }
 
     /// <summary>Stores <paramref name="status"/> as the progress with a fenced write: throws
-    /// <see cref="StaleEpochException"/> when another trainer has taken the request over.</summary>
+    /// <see cref="StaleWriteException"/> when the request was given to another trainer (a new attempt).</summary>
     public Task ConfirmOwnershipAsync(string status, CancellationToken cancellationToken) => _confirm(status, cancellationToken);
 }

@@ -1,4 +1,3 @@
-using SotopiaPi.Grains.Policies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,9 +14,10 @@ using SotopiaPi.Trainer.Serving;
 
 namespace SotopiaPi.Trainer.Hosting;
 
-/// <summary>Adds the trainer service to a host (its own process, or in-process in embedded mode). The host
-/// provides the store and artifact store (<c>AddSotopiaStore</c>). All three backends are registered; which
-/// ones this trainer serves is <see cref="TrainerOptions.Backends"/>.</summary>
+/// <summary>Adds the trainer service to a host: its own process (an Orleans client) or a silo (the embedded run,
+/// <c>--trainer</c>). The host provides an <see cref="IGrainFactory"/> (the client or the silo), the store (read by
+/// adapter housekeeping) and the artifact store. All three backends are registered; which ones this trainer serves
+/// is <see cref="TrainerOptions.Backends"/>.</summary>
 public static class TrainerServiceCollectionExtensions
 {
     /// <summary>Binds <see cref="TrainerOptions"/> from the "Trainer" section of <paramref name="configuration"/>,
@@ -46,7 +46,7 @@ public static class TrainerServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<SotopiaInstruments>();
-        services.TryAddSingleton<PolicyRegistryGrain>();
+        services.TryAddSingleton<IPolicyVersions, RegistryPolicyVersions>();
         services.TryAddSingleton<IPromptReader, AgentPromptReader>();
         services.TryAddSingleton<SimulatorCheckpointStore>();
         services.TryAddSingleton(sp => new VllmClient(new HttpClient

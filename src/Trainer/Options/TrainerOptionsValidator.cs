@@ -15,14 +15,7 @@ internal sealed class TrainerOptionsValidator : IValidateOptions<TrainerOptions>
         {
             failures.Add("Trainer:TrainerId must not be empty.");
         }
-        Positive(failures, "Trainer:LeaseDuration", options.LeaseDuration);
-        Positive(failures, "Trainer:HeartbeatInterval", options.HeartbeatInterval);
-        Positive(failures, "Trainer:PollInterval", options.PollInterval);
-        Positive(failures, "Trainer:UnservedBackendRetry", options.UnservedBackendRetry);
-        if (options.HeartbeatInterval >= options.LeaseDuration)
-        {
-            failures.Add($"Trainer:HeartbeatInterval ({options.HeartbeatInterval}) must be shorter than Trainer:LeaseDuration ({options.LeaseDuration}).");
-        }
+        Positive(failures, "Trainer:RenewInterval", options.RenewInterval);
         foreach (var backend in options.Backends.Where(b => !KnownBackends.Contains(b.Trim(), StringComparer.OrdinalIgnoreCase)))
         {
             failures.Add($"Trainer:Backends: '{backend}' is not a backend (known: {string.Join(", ", KnownBackends)}).");

@@ -47,10 +47,6 @@ internal static partial class CampaignsApi
         {
             return ApiProblems.Invalid(InvalidSpec, errors);
         }
-        if (campaignId is not null && await store.GetCampaignAsync(campaignId, cancellationToken) is not null)
-        {
-            return ApiProblems.Conflict($"Campaign '{campaignId}' already exists.");
-        }
         CampaignRecord created;
         try
         {
@@ -59,6 +55,10 @@ internal static partial class CampaignsApi
         catch (CampaignSpecException ex)
         {
             return ApiProblems.Invalid(InvalidSpec, ApiProblems.FromFieldMessages(ex.Problems, "spec"));
+        }
+        catch (CampaignConflictException ex)
+        {
+            return ApiProblems.Conflict(ex.Message);
         }
         SotopiaApiLog.CampaignCreated(loggers.CreateLogger(typeof(CampaignsApi)), created.Id, spec.Mode, spec.Dataset);
         return TypedResults.Created($"/api/campaigns/{Uri.EscapeDataString(created.Id)}", await CampaignViews.StatusAsync(store, created, cancellationToken));
@@ -82,42 +82,42 @@ internal static partial class CampaignsApi
         return TypedResults.Ok(await CampaignViews.StatusAsync(store, campaign, cancellationToken));
     }
 
-    /// <summary>Cancels the campaign and every unfinished episode of it. 409 if it already ended.</summary>
-    public static Task<Results<Ok<CampaignStatusResponse>, Accepted<CampaignStatusResponse>, ProblemHttpResult>> CancelCampaignAsync(
-        string id, ISotopiaStore store, CampaignControl control, ILoggerFactory loggers, CancellationToken cancellationToken) =>
-        ChangeStatusAsync(id, CampaignStatus.Cancelled, store, control, loggers, cancellationToken);
+    /// <summary>Cancels the campaign and every unfinished episode of it (their activations' next writes are refused).
+    /// 409 if it already ended.</summary>
+    public static Task<Results<Ok<CampaignStatusResponse>, ProblemHttpResult>> CancelCampaignAsync(
+        string id, ISotopiaStore store, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(id, CampaignStatus.Cancelled, store, grains, loggers, cancellationToken);
 
-    /// <summary>Stops the campaign from advancing (no new round, training request or evaluation is started;
-    /// episodes already created are still played). Pausing a paused campaign changes nothing; 409 if it already
-    /// ended. 202 when its owner has not let go within the wait (it will at its next step).</summary>
-    public static Task<Results<Ok<CampaignStatusResponse>, Accepted<CampaignStatusResponse>, ProblemHttpResult>> PauseCampaignAsync(
-        string id, ISotopiaStore store, CampaignControl control, ILoggerFactory loggers, CancellationToken cancellationToken) =>
-        ChangeStatusAsync(id, CampaignStatus.Paused, store, control, loggers, cancellationToken);
+    /// <summary>Stops the campaign from starting episodes and advancing (episodes in flight are played to their end).
+    /// Pausing a paused campaign changes nothing; 409 if it already ended.</summary>
+    public static Task<Results<Ok<CampaignStatusResponse>, ProblemHttpResult>> PauseCampaignAsync(
+        string id, ISotopiaStore store, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(id, CampaignStatus.Paused, store, grains, loggers, cancellationToken);
 
-    /// <summary>Lets a paused campaign advance again (a silo picks it up within its campaign poll interval).
-    /// Resuming a running campaign changes nothing; 409 if it already ended.</summary>
-    public static Task<Results<Ok<CampaignStatusResponse>, Accepted<CampaignStatusResponse>, ProblemHttpResult>> ResumeCampaignAsync(
-        string id, ISotopiaStore store, CampaignControl control, ILoggerFactory loggers, CancellationToken cancellationToken) =>
-        ChangeStatusAsync(id, CampaignStatus.Running, store, control, loggers, cancellationToken);
+    /// <summary>Lets a paused campaign go on at once. Resuming a running campaign changes nothing; 409 if it already ended.</summary>
+    public static Task<Results<Ok<CampaignStatusResponse>, ProblemHttpResult>> ResumeCampaignAsync(
+        string id, ISotopiaStore store, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(id, CampaignStatus.Running, store, grains, loggers, cancellationToken);
 
-    private static async Task<Results<Ok<CampaignStatusResponse>, Accepted<CampaignStatusResponse>, ProblemHttpResult>> ChangeStatusAsync(
-        string id, CampaignStatus target, ISotopiaStore store, CampaignControl control, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>The campaign's grain applies the change (one writer: nothing can revert it) and answers once it is stored.</summary>
+    private static async Task<Results<Ok<CampaignStatusResponse>, ProblemHttpResult>> ChangeStatusAsync(
+        string id, CampaignStatus target, ISotopiaStore store, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var campaign = await store.GetCampaignAsync(id, cancellationToken);
-        if (campaign is null)
+        if (await store.GetCampaignAsync(id, cancellationToken) is null)
         {
             return ApiProblems.NotFound($"Campaign '{id}' does not exist.");
         }
-        var (outcome, current) = await control.ChangeAsync(campaign, target, cancellationToken);
-        SotopiaApiLog.CampaignStatusRequested(loggers.CreateLogger(typeof(CampaignsApi)), id, target, $"{current.Status} ({outcome})");
-        if (outcome == CampaignControlOutcome.Ended)
+        CampaignRecord current;
+        try
         {
-            return ApiProblems.Conflict($"Campaign '{id}' already ended ({Wire(current.Status)}).");
+            current = await grains.GetGrain<ICampaignGrain>(id).SetStatusAsync(target).WaitAsync(cancellationToken);
         }
-        var status = await CampaignViews.StatusAsync(store, current, cancellationToken);
-        return outcome == CampaignControlOutcome.Applied
-            ? TypedResults.Ok(status)
-            : TypedResults.Accepted($"/api/campaigns/{Uri.EscapeDataString(id)}", status);
+        catch (CampaignConflictException ex)
+        {
+            return ex.NotFound ? ApiProblems.NotFound(ex.Message) : ApiProblems.Conflict(ex.Message);
+        }
+        SotopiaApiLog.CampaignStatusRequested(loggers.CreateLogger(typeof(CampaignsApi)), id, target, Wire(current.Status));
+        return TypedResults.Ok(await CampaignViews.StatusAsync(store, current, cancellationToken));
     }
 
     private static string Wire(CampaignStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());

@@ -8,7 +8,8 @@ using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Reports;
 using SotopiaPi.Silo.Api.Campaigns;
 using SotopiaPi.Silo.Api.Episodes;
-using SotopiaPi.Silo.Runtime;
+using SotopiaPi.Silo.Api.Silos;
+using SotopiaPi.Sotopia.Data;
 
 namespace SotopiaPi.Silo.Api.Dashboard;
 
@@ -47,30 +48,17 @@ internal static class DashboardApi
     }
 
     public static async Task<Results<Ok<CampaignWorkersResponse>, ProblemHttpResult>> GetWorkersAsync(
-        string id, ISotopiaStore store, TimeProvider time, CancellationToken cancellationToken)
+        string id, ISotopiaStore store, ISiloDirectory silos, CancellationToken cancellationToken)
     {
         var campaign = await store.GetCampaignAsync(id, cancellationToken);
         if (campaign is null)
         {
             return ApiProblems.NotFound($"Campaign '{id}' does not exist.");
         }
-        var now = time.GetUtcNow();
-        var driver = await store.GetLeaseAsync(LeaseKinds.Campaign, id, cancellationToken);
-        var running = await AllEpisodesAsync(store, new EpisodeQuery { CampaignId = id, Status = EpisodeStatus.Running }, cancellationToken);
-        var bySilo = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var episode in running)
-        {
-            var lease = await store.GetLeaseAsync(LeaseKinds.Episode, episode.Id, cancellationToken);
-            if (lease is not null && lease.ExpiresAt > now)
-            {
-                bySilo[lease.Owner] = bySilo.GetValueOrDefault(lease.Owner) + 1;
-            }
-        }
         return TypedResults.Ok(new CampaignWorkersResponse
         {
             CampaignId = id,
-            Driver = driver is not null && driver.ExpiresAt > now && !HasEnded(campaign.Status) ? driver.Owner : null,
-            Silos = [.. bySilo.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new CampaignWorkerResponse(p.Key, p.Value))],
+            Driver = HasEnded(campaign.Status) ? null : await silos.CampaignDriverAsync(id, cancellationToken),
         });
     }
 
@@ -98,7 +86,7 @@ internal static class DashboardApi
     /// (id or codename), <c>policy</c> (expert, partner, v&lt;n&gt;), <c>score</c> (goal or overall) with
     /// <c>min</c>/<c>max</c>, <c>offset</c>, <c>limit</c> (1..1000, default 50). Oldest first.</summary>
     public static async Task<Results<Ok<DashboardEpisodePageResponse>, ValidationProblem, ProblemHttpResult>> ListEpisodesAsync(
-        HttpRequest request, ISotopiaStore store, DatasetCache datasets, CancellationToken cancellationToken)
+        HttpRequest request, ISotopiaStore store, EpisodeSetupCache datasets, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var known = new HashSet<string>(["campaign", "round", "phase", "status", "scenario", "policy", "score", "min", "max", "offset", "limit"], StringComparer.Ordinal);
@@ -138,7 +126,7 @@ internal static class DashboardApi
     }
 
     public static async Task<Results<Ok<EpisodeCharacterResponse[]>, ProblemHttpResult>> GetCharactersAsync(
-        string id, ISotopiaStore store, DatasetCache datasets, CancellationToken cancellationToken)
+        string id, ISotopiaStore store, EpisodeSetupCache datasets, CancellationToken cancellationToken)
     {
         var episode = await store.GetEpisodeAsync(id, cancellationToken);
         if (episode is null)
@@ -193,7 +181,7 @@ internal static class DashboardApi
         }
     }
 
-    private static async Task<EpisodeSetup?> TryGetSetupAsync(DatasetCache datasets, EpisodeRecord episode, CancellationToken ct)
+    private static async Task<EpisodeSetup?> TryGetSetupAsync(EpisodeSetupCache datasets, EpisodeRecord episode, CancellationToken ct)
     {
         try
         {

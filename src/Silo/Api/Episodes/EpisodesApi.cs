@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.Runtime;
+using SotopiaPi.Sotopia.Data;
 
 namespace SotopiaPi.Silo.Api.Episodes;
 
@@ -35,7 +35,7 @@ internal static class EpisodesApi
         [FromQuery(Name = "offset")] string? offsetText,
         [FromQuery(Name = "limit")] string? limitText,
         ISotopiaStore store,
-        DatasetCache datasets,
+        EpisodeSetupCache datasets,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -82,7 +82,7 @@ internal static class EpisodesApi
     }
 
     public static async Task<Results<Ok<EpisodeDetailResponse>, ProblemHttpResult>> GetEpisodeAsync(
-        string id, ISotopiaStore store, DatasetCache datasets, CancellationToken cancellationToken)
+        string id, ISotopiaStore store, EpisodeSetupCache datasets, CancellationToken cancellationToken)
     {
         var episode = await store.GetEpisodeAsync(id, cancellationToken);
         if (episode is null)
@@ -98,7 +98,7 @@ internal static class EpisodesApi
         return TypedResults.Ok(EpisodeViews.Detail(episode, setup, turns));
     }
 
-    private static async Task<EpisodeSetup?> TryGetSetupAsync(DatasetCache datasets, EpisodeRecord episode, CancellationToken ct)
+    private static async Task<EpisodeSetup?> TryGetSetupAsync(EpisodeSetupCache datasets, EpisodeRecord episode, CancellationToken ct)
     {
         try
         {

@@ -1,4 +1,3 @@
-using SotopiaPi.Grains.Policies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -46,7 +45,7 @@ internal static class PoliciesApi
 
     /// <summary>Body: <c>{"version": n}</c>. 400 names <c>version</c> when it is missing or not a version of the policy.</summary>
     public static async Task<Results<Ok<PolicyResponse>, ValidationProblem, ProblemHttpResult>> ActivateAsync(
-        string name, HttpRequest request, IPolicyStore store, PolicyRegistryGrain registry, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string name, HttpRequest request, IPolicyStore store, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         const string Title = "The activation request is not valid.";
         var (body, errors) = await ApiJson.ReadAsync<ActivatePolicyRequest>(request, cancellationToken);
@@ -68,14 +67,14 @@ internal static class PoliciesApi
             return ApiProblems.Invalid(Title, "version",
                 $"policy '{name}' has no version {version} (it has: {string.Join(", ", versions.Select(v => v.Version))})");
         }
-        await registry.ActivateAsync(name, version, cancellationToken);
+        await grains.GetGrain<IPolicyRegistryGrain>(name).ActivateAsync(version).WaitAsync(cancellationToken);
         SotopiaApiLog.PolicyActivated(loggers.CreateLogger(typeof(PoliciesApi)), name, version);
         return TypedResults.Ok((await ReadAsync(name, store, cancellationToken))!);
     }
 
     /// <summary>Re-activates the parent of the active version. 409 when the active version is the base.</summary>
     public static async Task<Results<Ok<PolicyResponse>, ProblemHttpResult>> RollbackAsync(
-        string name, IPolicyStore store, PolicyRegistryGrain registry, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string name, IPolicyStore store, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if ((await store.ListVersionsAsync(name, cancellationToken)).Count == 0)
         {
@@ -84,7 +83,7 @@ internal static class PoliciesApi
         PolicyVersion activated;
         try
         {
-            activated = await registry.RollbackAsync(name, cancellationToken);
+            activated = await grains.GetGrain<IPolicyRegistryGrain>(name).RollbackAsync().WaitAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is InvalidOperationException or KeyNotFoundException)
         {

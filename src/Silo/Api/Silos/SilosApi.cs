@@ -6,7 +6,7 @@ using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Silo.Api.Silos;
 
-/// <summary><c>/api/silos</c>: the silos of the cluster with their status and episode counters.</summary>
+/// <summary><c>/api/silos</c>: the silos Orleans' membership knows, with their status, grains and episodes in flight.</summary>
 internal static class SilosApi
 {
     public static IEndpointRouteBuilder MapSilosApi(this IEndpointRouteBuilder app)

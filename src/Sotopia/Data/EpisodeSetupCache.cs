@@ -1,11 +1,11 @@
-using SotopiaPi.Sotopia.Data;
 using SotopiaPi.Grains.Interfaces;
 
-namespace SotopiaPi.Silo.Runtime;
+namespace SotopiaPi.Sotopia.Data;
 
-/// <summary>The store's dataset held in memory for building episode setups; reloaded when an episode names a
+/// <summary>The store's dataset held in memory on each silo for building episode setups (one per silo, shared by
+/// its episode grains); reloaded when an episode names a
 /// scenario or character it has not seen (a campaign imported new data or sampled new tasks).</summary>
-public sealed class DatasetCache(ISotopiaStore store)
+public sealed class EpisodeSetupCache(IDatasetStore store)
 {
     private readonly SemaphoreSlim _reload = new(1, 1);
     private DatasetIndex? _index;
