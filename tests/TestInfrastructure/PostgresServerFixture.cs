@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Npgsql;
 
@@ -47,7 +45,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         }
         await RunAsync(Path.Combine(_binaries, "initdb"),
             ["-D", DataFolder, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"]);
-        _port = FreePort();
+        _port = FreePorts.Next();
         await StartAsync();
         ConnectionString = new NpgsqlConnectionStringBuilder
         {
@@ -153,13 +151,6 @@ public sealed class PostgresServerFixture : IAsyncLifetime
                 "to the connection string of a server where the user may CREATE DATABASE.");
         }
         return candidates[0].Dir;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Runs a command (as the user postgres when this process is root) and fails with its output.</summary>

@@ -43,7 +43,10 @@ internal sealed class EmbeddedRuntime : IAsyncDisposable
     /// <summary>Registers the backend (policies, judge, campaign models); null = the offline simulator.</summary>
     public Action<IServiceCollection>? Backend { get; set; }
 
-    public static async Task<EmbeddedRuntime> OpenAsync(string home, CancellationToken cancellationToken)
+    /// <param name="home">The home folder.</param>
+    /// <param name="cancellationToken">Cancels opening the store.</param>
+    /// <param name="decorate">Wraps the opened store (tests observe what is written through it).</param>
+    public static async Task<EmbeddedRuntime> OpenAsync(string home, CancellationToken cancellationToken, Func<ISotopiaStore, ISotopiaStore>? decorate = null)
     {
         home = Path.GetFullPath(home);
         Directory.CreateDirectory(home);
@@ -58,8 +61,12 @@ internal sealed class EmbeddedRuntime : IAsyncDisposable
         }
         try
         {
-            var store = await SqliteSotopiaStore.OpenAsync(Path.Combine(home, "sotopia.db"), ct: cancellationToken);
+            ISotopiaStore store = await SqliteSotopiaStore.OpenAsync(Path.Combine(home, "sotopia.db"), ct: cancellationToken);
             await store.MigrateAsync(cancellationToken);
+            if (decorate is not null)
+            {
+                store = decorate(store);
+            }
             var artifacts = new FileArtifactStore(Path.Combine(home, "artifacts"));
             return new EmbeddedRuntime(home, lockFile, store, artifacts);
         }

@@ -18,6 +18,8 @@ internal sealed class EmbeddedSilo : IAsyncDisposable
         Stopping = Task.Delay(Timeout.Infinite, lifetime.ApplicationStopping).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
+    public IServiceProvider Services => _host.Services;
+
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
     public CampaignLauncher Launcher => _host.Services.GetRequiredService<CampaignLauncher>();

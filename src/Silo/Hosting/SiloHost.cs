@@ -27,6 +27,7 @@ public static class SiloHost
     /// <param name="configure">Runs before the settings are read: add configuration, set URLs, or register
     /// services that take precedence over the defaults (the defaults are added with TryAdd).</param>
     /// <param name="configureServices">Runs after the silo's services were added: replace or decorate them (tests).</param>
+    /// <param name="decorateStore">Wraps the opened store (tests observe what is written through it).</param>
     /// <param name="cancellationToken">Cancels opening the store.</param>
     /// <exception cref="SiloConfigurationException">The settings are not usable (every problem is listed).</exception>
     /// <exception cref="StoreOpenException">The store could not be opened or migrated.</exception>
@@ -34,6 +35,7 @@ public static class SiloHost
         IReadOnlyList<string> args,
         Action<WebApplicationBuilder>? configure = null,
         Action<IServiceCollection>? configureServices = null,
+        Func<ISotopiaStore, ISotopiaStore>? decorateStore = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -64,6 +66,10 @@ public static class SiloHost
             throw new StoreOpenException(settings.Store, ex);
         }
 
+        if (decorateStore is not null)
+        {
+            store = decorateStore(store);
+        }
         try
         {
             AddServices(builder, settings, store, new FileArtifactStore(settings.ArtifactsRoot));

@@ -36,6 +36,10 @@ public sealed class EpisodeRunner(IEpisodeStore store, IEpisodeJudge judge, Time
         var episode = begun.Episode;
         using var activity = SotopiaActivities.StartEpisode(episode, fence.Value, Parent);
         instruments?.EpisodeActivated(fence.Value);
+        if (fence.Value == 1)
+        {
+            instruments?.EpisodeStarted(episode);
+        }
         try
         {
             var status = await PlayAsync(episode, fence, begun.Turns, setup, seats, activity, cancellationToken);

@@ -187,17 +187,17 @@ public sealed class CampaignApiTests(CompletedCampaignFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task SilosListThisSiloWithItsCounters()
+    public async Task SilosListThisSiloAsOrleansSeesIt()
     {
         var silo = Assert.Single(await Silo.GetAsync<SiloResponse[]>("api/silos"));
         Assert.Equal(CompletedCampaignFixture.SiloId, silo.Id);
         Assert.True(silo.IsSelf);
         Assert.Equal(SiloStatusNames.Active, silo.Status);
-        Assert.Equal(Silo.BaseAddress.ToString().TrimEnd('/'), silo.Address);
-        Assert.Equal(0, silo.ActiveEpisodes);
-        var episodes = fixture.Completed.Episodes;
-        Assert.Equal(episodes.Completed + episodes.EvaluationFailed, silo.CompletedEpisodes);
-        Assert.Equal(0, silo.FailedEpisodes);
+        Assert.StartsWith("127.0.0.1:", silo.Address, StringComparison.Ordinal);
+        Assert.Equal(Silo.Silo.Settings.ListenUrls[0], silo.ApiUrl);
+        Assert.Equal(256, silo.MaxConcurrentEpisodes);
+        Assert.True(silo.GrainsActive > 0, $"grains active: {silo.GrainsActive}");
+        Assert.True(silo.EpisodesInFlight >= 0, $"episodes in flight: {silo.EpisodesInFlight}");
         Assert.True(silo.LastHeartbeatAt >= silo.StartedAt);
     }
 

@@ -2,16 +2,17 @@ using System.Net;
 using System.Net.Http.Json;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.TestInfrastructure;
-using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Api;
 
-/// <summary>Operator actions: pause stops a campaign from advancing (its owner lets go of it), resume lets it
-/// finish, cancel ends it and its episodes; repeating a status is harmless; acting on an ended campaign is a
-/// conflict.</summary>
+/// <summary>Operator actions through the campaign's grain: pause stops a campaign from starting episodes and
+/// advancing (those in flight finish), resume lets it finish, cancel ends it and its episodes; repeating a status is
+/// harmless; acting on an ended campaign is a conflict.</summary>
 [Collection(ApiCollection.Name)]
 public sealed class PauseResumeTests
 {
+    private static readonly TimeSpan Bounded = TimeSpan.FromMinutes(2);
+
     [Fact]
     public async Task APausedCampaignStopsAdvancingAndResumesToTheEnd()
     {
@@ -23,25 +24,22 @@ public sealed class PauseResumeTests
         {
             await ApiAssert.SuccessAsync(created);
         }
-        await gate.WhenHeldAsync(1).WaitAsync(TimeSpan.FromMinutes(2));
+        await gate.WhenHeldAsync(ApiSpecs.BcEpisodes).WaitAsync(Bounded);
 
         Assert.Equal(CampaignStatus.Running, (await PostAsync(silo, $"api/campaigns/{Id}/resume", HttpStatusCode.OK)).Status);
 
         var paused = await PostAsync(silo, $"api/campaigns/{Id}/pause", HttpStatusCode.OK);
         Assert.Equal(CampaignStatus.Paused, paused.Status);
         Assert.Equal("playing", paused.Step);
-        Assert.True(await LeaseIsFreeAsync(silo, Id), "the owner must let go of a paused campaign");
         Assert.Equal(CampaignStatus.Paused, (await PostAsync(silo, $"api/campaigns/{Id}/pause", HttpStatusCode.OK)).Status);
+        var pausedRevision = (await silo.Store.GetCampaignAsync(Id))!.Revision;
 
-        // Episodes already created are still played; the campaign does not move on to training.
+        // Episodes in flight are played to their end; the campaign does not move on to training.
         gate.Open();
-        await Wait.UntilAsync(
-            async () => (await silo.Store.CountEpisodesAsync(Id, 0)) is { Total: ApiSpecs.BcEpisodes } c && c.Finished == c.Total,
-            async () => $"round 0 counts {await silo.Store.CountEpisodesAsync(Id, 0)}");
+        await silo.Observed.WaitForCompletedEpisodesAsync(ApiSpecs.BcEpisodes, Bounded);
         var stored = await silo.Store.GetCampaignAsync(Id);
-        Assert.Equal((CampaignStatus.Paused, 0, "playing"), (stored!.Status, stored.Stage, stored.Step));
+        Assert.Equal((CampaignStatus.Paused, 0, "playing", pausedRevision), (stored!.Status, stored.Stage, stored.Step, stored.Revision));
         Assert.Null(await silo.Store.GetTrainingRequestAsync($"{Id}-r0"));
-        Assert.True(await LeaseIsFreeAsync(silo, Id), "nobody may drive a paused campaign");
 
         var resumed = await PostAsync(silo, $"api/campaigns/{Id}/resume", HttpStatusCode.OK);
         Assert.Equal(CampaignStatus.Running, resumed.Status);
@@ -57,7 +55,7 @@ public sealed class PauseResumeTests
     }
 
     [Fact]
-    public async Task ACancelledCampaignEndsWithItsEpisodes()
+    public async Task ACancelledCampaignEndsWithItsEpisodesAndTheirLateWritesAreRefused()
     {
         using var folder = new TempDirectory("sotopia-cancel");
         var gate = new PolicyGate(openTurns: 1);
@@ -67,22 +65,24 @@ public sealed class PauseResumeTests
         {
             await ApiAssert.SuccessAsync(created);
         }
-        await gate.WhenHeldAsync(1).WaitAsync(TimeSpan.FromMinutes(2));
+        await gate.WhenHeldAsync(ApiSpecs.BcEpisodes).WaitAsync(Bounded);
 
         var cancelled = await PostAsync(silo, $"api/campaigns/{Id}/cancel", HttpStatusCode.OK);
         Assert.Equal(CampaignStatus.Cancelled, cancelled.Status);
         Assert.Equal(ApiSpecs.BcEpisodes, cancelled.Episodes.Total);
-        Assert.Equal(cancelled.Episodes.Total, cancelled.Episodes.Cancelled + cancelled.Episodes.Completed + cancelled.Episodes.EvaluationFailed);
-        Assert.True(cancelled.Episodes.Cancelled > 0);
-        Assert.True(await LeaseIsFreeAsync(silo, Id));
+        Assert.Equal(ApiSpecs.BcEpisodes, cancelled.Episodes.Cancelled);
 
         using var resume = await silo.PostJsonAsync($"api/campaigns/{Id}/resume", "");
         await ApiAssert.ProblemAsync(resume, HttpStatusCode.Conflict);
-        gate.Open();
-    }
 
-    private static async Task<bool> LeaseIsFreeAsync(SiloTestHost silo, string campaignId) =>
-        await silo.Store.GetLeaseAsync(LeaseKinds.Campaign, campaignId) is not { } lease || lease.ExpiresAt <= DateTimeOffset.UtcNow;
+        // The held agents answer now; their episodes' next writes carry a fence the cancel moved past.
+        var refusedBefore = silo.Store.StaleWritesRefused;
+        gate.Open();
+        await silo.Observed.WaitForEpisodesAsync(
+            () => silo.Store.StaleWritesRefused >= refusedBefore + ApiSpecs.BcEpisodes,
+            $"the {ApiSpecs.BcEpisodes} cancelled episodes' next writes to be refused", Bounded);
+        Assert.Equal(ApiSpecs.BcEpisodes, (await silo.Store.CountEpisodesAsync(Id)).Cancelled);
+    }
 
     private static async Task<CampaignStatusResponse> PostAsync(SiloTestHost silo, string path, HttpStatusCode expected)
     {

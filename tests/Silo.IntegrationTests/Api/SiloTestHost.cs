@@ -5,20 +5,26 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.Hosting;
+using SotopiaPi.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Api;
 
-/// <summary>A real silo (the silo process's own host builder) in this process, listening on 127.0.0.1 with a
-/// free port, over a SQLite file; with an <see cref="HttpClient"/> that speaks the API's JSON.</summary>
+/// <summary>A real silo (the silo process's own host builder: an Orleans silo with the API) in this process,
+/// listening on 127.0.0.1 with free ports (API, silo, gateway), over a SQLite file; with an <see cref="HttpClient"/>
+/// that speaks the API's JSON, and the store observed so tests wait on what is written, not on time.</summary>
 internal sealed class SiloTestHost : IAsyncDisposable
 {
     private bool _stopped;
 
-    private SiloTestHost(SiloApplication silo, HttpClient http)
+    private SiloTestHost(SiloApplication silo, HttpClient http, ObservedStore observed)
     {
         Silo = silo;
         Http = http;
+        Observed = observed;
     }
+
+    /// <summary>The store as the silo writes it.</summary>
+    public ObservedStore Observed { get; }
 
     public SiloApplication Silo { get; }
 
@@ -36,6 +42,7 @@ internal sealed class SiloTestHost : IAsyncDisposable
         PolicyGate? gate = null,
         IReadOnlyDictionary<string, string?>? settings = null)
     {
+        ObservedStore? observed = null;
         var silo = await SiloHost.CreateAsync(
             [],
             builder =>
@@ -48,9 +55,8 @@ internal sealed class SiloTestHost : IAsyncDisposable
                     ["SOTOPIA_API_TOKEN"] = token ?? "",
                     ["trainer"] = trainer ? "true" : "false",
                     ["Silo:SiloId"] = siloId,
-                    // Long leases: a lease found expired right after a stop was released, not timed out.
-                    ["Silo:LeaseDuration"] = "00:05:00",
-                    ["Silo:HeartbeatInterval"] = "00:00:10",
+                    ["Silo:SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["Silo:GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["Trainer:TrainerId"] = siloId + "-trainer",
                 };
                 foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -68,7 +74,8 @@ internal sealed class SiloTestHost : IAsyncDisposable
                     services.AddSingleton<IPolicyProvider>(sp => new GatedPolicyProvider(
                         (IPolicyProvider)(original.ImplementationInstance ?? original.ImplementationFactory!(sp)), gate));
                 }
-            });
+            },
+            store => observed = new ObservedStore(store));
         try
         {
             await silo.StartAsync();
@@ -83,7 +90,7 @@ internal sealed class SiloTestHost : IAsyncDisposable
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
-        return new SiloTestHost(silo, http);
+        return new SiloTestHost(silo, http, observed!);
     }
 
     public async Task<T> GetAsync<T>(string path)
@@ -99,31 +106,14 @@ internal sealed class SiloTestHost : IAsyncDisposable
         return await Http.PostAsync(path, content);
     }
 
-    /// <summary>Asks the API until the campaign reaches <paramref name="status"/> (a client can only poll).</summary>
+    /// <summary>Waits until the silo stored the campaign with <paramref name="status"/> (failing early, with the reason,
+    /// if it ends otherwise), then returns the API's view of it.</summary>
     public async Task<CampaignStatusResponse> WaitForCampaignAsync(string id, CampaignStatus status, TimeSpan? timeout = null)
     {
-        var limit = timeout ?? TimeSpan.FromMinutes(3);
-        using var cts = new CancellationTokenSource(limit);
-        CampaignStatusResponse? last = null;
-        try
-        {
-            while (true)
-            {
-                last = await GetAsync<CampaignStatusResponse>($"api/campaigns/{id}");
-                if (last.Status == status)
-                {
-                    return last;
-                }
-                Assert.False(last.Status is CampaignStatus.Failed or CampaignStatus.Cancelled && status != last.Status,
-                    $"campaign {id} ended {last.Status} ({last.Error}) while waiting for {status}");
-                await Task.Delay(50, cts.Token);
-            }
-        }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
-        {
-            throw new TimeoutException(
-                $"campaign {id}: expected status {status} within {limit}, still {last?.Status} at stage {last?.Stage} step {last?.Step}, episodes {last?.Episodes.Finished}/{last?.Episodes.Total}");
-        }
+        var reached = await Observed.WaitForCampaignAsync(
+            id, c => c.Status == status || c.Status is CampaignStatus.Completed or CampaignStatus.Failed or CampaignStatus.Cancelled, $"{status}", timeout ?? TimeSpan.FromMinutes(3));
+        Assert.True(reached.Status == status, $"campaign {id} ended {reached.Status} ({reached.Error}) while waiting for {status}");
+        return await GetAsync<CampaignStatusResponse>($"api/campaigns/{id}");
     }
 
     public async Task StopAsync()

@@ -109,8 +109,8 @@ public sealed class CampaignTests
     {
         using var home = new TempDirectory();
         await using var runtime = await EmbeddedRuntime.OpenAsync(home.Path, CancellationToken.None);
-        await using var services = runtime.BuildServices();
-        var launcher = services.GetRequiredService<CampaignLauncher>();
+        await using var silo = await runtime.StartSiloAsync(4, CancellationToken.None);
+        var launcher = silo.Launcher;
 
         var bad = new CampaignSpec { EvaluationSet = "nope", RoundScenarioSets = ["missing-set"], PairsPerScenario = 0 };
         var error = await Assert.ThrowsAsync<CampaignSpecException>(() => launcher.CreateAsync(bad));

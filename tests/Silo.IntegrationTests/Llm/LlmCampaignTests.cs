@@ -23,7 +23,8 @@ public sealed class LlmCampaignTests
         await using var server = await FakeOpenAiServer.StartAsync();
         server.Respond(FakeModels.Respond);
         var settings = LlmTestSettings.For(server.BaseUrl);
-        await using var runtime = await EmbeddedRuntime.OpenAsync(home.Path, CancellationToken.None);
+        var (runtime, observed) = await OpenAsync(home.Path);
+        await using var _ = runtime;
         runtime.Backend = s => s.AddSotopiaLlmBackend(settings);
 
         // Generator: two new scenarios for the BC round.
@@ -55,7 +56,7 @@ public sealed class LlmCampaignTests
             PairsPerScenario = 2,
             EvaluationPairsPerScenario = 1,
         }, settings, null, null);
-        var training = await RunAsync(runtime, trainingSpec);
+        var training = await RunAsync(runtime, observed, trainingSpec);
 
         Assert.Equal(CampaignStatus.Failed, training.Status);
         Assert.Contains("No OpenAI API key", training.Error);
@@ -76,7 +77,7 @@ public sealed class LlmCampaignTests
         }
 
         // A full evaluation: π-agent (base version) and expert against the partner on the hard set, all judged.
-        var eval = await RunAsync(runtime, LlmBackendOptions.Prepare(
+        var eval = await RunAsync(runtime, observed, LlmBackendOptions.Prepare(
             new CampaignSpec { Name = "llm-eval", Mode = CampaignMode.Eval, EvaluationPairsPerScenario = 1 }, settings, null, null));
 
         Assert.Equal(CampaignStatus.Completed, eval.Status);
@@ -110,11 +111,12 @@ public sealed class LlmCampaignTests
             budget_poll_interval: 50ms
             """);
         string id;
-        await using (var runtime = await EmbeddedRuntime.OpenAsync(home.Path, CancellationToken.None))
+        var (first, firstObserved) = await OpenAsync(home.Path);
+        await using (var runtime = first)
         {
             var spec = await LlmBackendOptions.ConfigureNewAsync(runtime, new CampaignSpec { Name = "budget", Mode = CampaignMode.Eval, EvaluationPairsPerScenario = 1 },
                 "llm", config, budgetUsd: null, budgetTokens: 20_000, CancellationToken.None);
-            var paused = await RunAsync(runtime, spec);
+            var paused = await RunAsync(runtime, firstObserved, spec);
             id = paused.Id;
 
             Assert.Equal(CampaignStatus.Paused, paused.Status);
@@ -124,12 +126,15 @@ public sealed class LlmCampaignTests
             Assert.True(counts.Finished < counts.Total, $"the paused campaign finished all its {counts.Total} episodes");
         }
 
-        await using (var runtime = await EmbeddedRuntime.OpenAsync(home.Path, CancellationToken.None))
+        var (second, secondObserved) = await OpenAsync(home.Path);
+        await using (var runtime = second)
         {
-            await runtime.ReclaimOrphanedLeasesAsync(CancellationToken.None);
-            await runtime.Store.SetCampaignStatusAsync(id, CampaignStatus.Running);
-            await LlmBackendOptions.ConfigureResumeAsync(runtime, id, config, budgetUsd: null, budgetTokens: 10_000_000, CancellationToken.None);
-            var finished = await WatchAsync(runtime, id);
+            var stored = (await runtime.Store.GetCampaignAsync(id))!;
+            LlmBackendOptions.ConfigureResume(runtime, stored, config);
+            await using var silo = await runtime.StartSiloAsync(64, CancellationToken.None);
+            await LlmBackendOptions.RaiseBudgetAsync(runtime, silo, stored, budgetUsd: null, budgetTokens: 10_000_000, CancellationToken.None);
+            await silo.Grains.GetGrain<ICampaignGrain>(id).SetStatusAsync(CampaignStatus.Running);
+            var finished = await secondObserved.WaitForEndAsync(id, TimeSpan.FromMinutes(5));
 
             Assert.Equal(CampaignStatus.Completed, finished.Status);
             Assert.Equal(10_000_000, finished.Spec.Budget.MaxTokens);
@@ -137,41 +142,18 @@ public sealed class LlmCampaignTests
         }
     }
 
-    private static async Task<CampaignRecord> RunAsync(EmbeddedRuntime runtime, CampaignSpec spec)
+    private static async Task<(EmbeddedRuntime Runtime, ObservedStore Observed)> OpenAsync(string home)
     {
-        string id;
-        await using (var services = runtime.BuildServices())
-        {
-            id = (await services.GetRequiredService<CampaignLauncher>().CreateAsync(spec)).Id;
-        }
-        return await WatchAsync(runtime, id);
+        ObservedStore? observed = null;
+        var runtime = await EmbeddedRuntime.OpenAsync(home, CancellationToken.None, store => observed = new ObservedStore(store));
+        return (runtime, observed!);
     }
 
-    private static async Task<CampaignRecord> WatchAsync(EmbeddedRuntime runtime, string id)
+    /// <summary>Starts the campaign on an in-process silo and returns it once it stopped running (ended or paused).</summary>
+    private static async Task<CampaignRecord> RunAsync(EmbeddedRuntime runtime, ObservedStore observed, CampaignSpec spec)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        using var host = runtime.BuildHost(64);
-        await host.StartAsync(timeout.Token);
-        try
-        {
-            while (true)
-            {
-                var campaign = await runtime.Store.GetCampaignAsync(id, timeout.Token);
-                if (campaign!.Status is not CampaignStatus.Running)
-                {
-                    return campaign;
-                }
-                await Task.Delay(100, timeout.Token);
-            }
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            var campaign = await runtime.Store.GetCampaignAsync(id, CancellationToken.None);
-            throw new TimeoutException($"Campaign {id} did not finish within 5 minutes: stage {campaign?.Stage}, step {campaign?.Step}, status {campaign?.Status}. Log: {runtime.LogPath}");
-        }
-        finally
-        {
-            await host.StopAsync(CancellationToken.None);
-        }
+        await using var silo = await runtime.StartSiloAsync(64, CancellationToken.None);
+        var id = (await silo.Launcher.CreateAsync(spec)).Id;
+        return await observed.WaitForCampaignAsync(id, c => c.Status != CampaignStatus.Running, "no longer running", TimeSpan.FromMinutes(5));
     }
 }

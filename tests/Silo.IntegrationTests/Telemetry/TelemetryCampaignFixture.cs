@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using SotopiaPi.Client.Embedded;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Telemetry;
 using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
-using SotopiaPi.Silo.Runtime;
 
 namespace SotopiaPi.Silo.IntegrationTests.Telemetry;
 
@@ -36,26 +34,15 @@ public sealed class TelemetryCampaignFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await using var runtime = await EmbeddedRuntime.OpenAsync(_home.Path, timeout.Token);
+        ObservedStore? observed = null;
+        await using var runtime = await EmbeddedRuntime.OpenAsync(_home.Path, timeout.Token, store => observed = new ObservedStore(store));
         string id;
-        await using (var services = runtime.BuildServices())
+        await using (var silo = await runtime.StartSiloAsync(64, timeout.Token))
         {
-            id = (await services.GetRequiredService<CampaignLauncher>().CreateAsync(Spec, null, timeout.Token)).Id;
-        }
-        using var host = runtime.BuildHost(64);
-        Recorder.ListenTo(host.Services.GetRequiredService<IMeterFactory>());
-        await host.StartAsync(timeout.Token);
-        try
-        {
-            while ((await runtime.Store.GetCampaignAsync(id, timeout.Token))!.Status == CampaignStatus.Running)
-            {
-                await Task.Delay(50, timeout.Token);
-            }
+            Recorder.ListenTo(silo.Services.GetRequiredService<IMeterFactory>());
+            id = (await silo.Launcher.CreateAsync(Spec, null, timeout.Token)).Id;
+            await observed!.WaitForEndAsync(id, TimeSpan.FromMinutes(5));
             Recorder.Observe();
-        }
-        finally
-        {
-            await host.StopAsync(CancellationToken.None);
         }
         Campaign = (await runtime.Store.GetCampaignAsync(id, CancellationToken.None))!;
         Episodes = await runtime.Store.ListEpisodesAsync(new EpisodeQuery { CampaignId = id }, CancellationToken.None);

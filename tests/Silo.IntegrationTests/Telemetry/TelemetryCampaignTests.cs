@@ -7,7 +7,6 @@ using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Telemetry;
 using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
-using SotopiaPi.Silo.Runtime;
 
 namespace SotopiaPi.Silo.IntegrationTests.Telemetry;
 
@@ -66,9 +65,8 @@ public sealed class TelemetryCampaignTests(TelemetryCampaignFixture fixture) : I
         Assert.Equal(fixture.Episodes.Count(e => e.Status == EpisodeStatus.EvaluationFailed), fixture.Recorder.Sum(SotopiaMetricNames.JudgeFailures));
         Assert.Equal(0, fixture.Recorder.Sum(SotopiaMetricNames.EpisodesFailed));
         Assert.Equal(fixture.Turns.Values.Sum(), fixture.Recorder.Sum(SotopiaMetricNames.Turns));
-        Assert.Equal(fixture.Episodes.Count, fixture.Recorder.Sum(SotopiaMetricNames.LeaseClaims, t => (string?)t[SotopiaAttributes.LeaseKind] == LeaseKinds.Episode));
-        Assert.Equal(1, fixture.Recorder.Sum(SotopiaMetricNames.LeaseClaims, t => (string?)t[SotopiaAttributes.LeaseKind] == LeaseKinds.Campaign));
-        Assert.Equal(0, fixture.Recorder.Sum(SotopiaMetricNames.LeaseSteals));
+        Assert.Equal(fixture.Episodes.Count, fixture.Recorder.Sum(SotopiaMetricNames.EpisodeActivations));
+        Assert.Equal(0, fixture.Recorder.Sum(SotopiaMetricNames.EpisodeResumes));
 
         var goals = fixture.Recorder.Measurements(SotopiaMetricNames.EpisodeScore)
             .Where(m => (string?)m.Tags[SotopiaAttributes.ScoreDimension] == "goal" && (string?)m.Tags[SotopiaAttributes.CampaignId] == fixture.Campaign.Id).ToList();

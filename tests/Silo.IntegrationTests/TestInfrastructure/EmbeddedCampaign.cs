@@ -1,45 +1,22 @@
-using Microsoft.Extensions.DependencyInjection;
 using SotopiaPi.Client.Embedded;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.Runtime;
+using SotopiaPi.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 /// <summary>Runs a whole campaign in this process exactly as <c>sotopia run</c> does (SQLite store, silo and
-/// trainer hosted in-process) and returns the final record.</summary>
+/// trainer hosted in-process) and returns its record once it stops running (ended or paused).</summary>
 internal static class EmbeddedCampaign
 {
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
+
     public static async Task<CampaignRecord> RunAsync(string home, CampaignSpec spec, string? campaignId = null, int concurrency = 256)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        await using var runtime = await EmbeddedRuntime.OpenAsync(home, timeout.Token);
-        string id;
-        await using (var services = runtime.BuildServices())
-        {
-            id = (await services.GetRequiredService<CampaignLauncher>().CreateAsync(spec, campaignId, timeout.Token)).Id;
-        }
-        using var host = runtime.BuildHost(concurrency);
-        await host.StartAsync(timeout.Token);
-        try
-        {
-            while (true)
-            {
-                var campaign = await runtime.Store.GetCampaignAsync(id, timeout.Token);
-                if (campaign!.Status is not CampaignStatus.Running)
-                {
-                    return campaign;
-                }
-                await Task.Delay(100, timeout.Token);
-            }
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            var campaign = await runtime.Store.GetCampaignAsync(id, CancellationToken.None);
-            throw new TimeoutException($"Campaign {id} did not finish within 10 minutes: stage {campaign?.Stage}, step {campaign?.Step}, status {campaign?.Status}. Log: {runtime.LogPath}");
-        }
-        finally
-        {
-            await host.StopAsync(CancellationToken.None);
-        }
+        using var timeout = new CancellationTokenSource(Timeout);
+        ObservedStore? observed = null;
+        await using var runtime = await EmbeddedRuntime.OpenAsync(home, timeout.Token, store => observed = new ObservedStore(store));
+        await using var silo = await runtime.StartSiloAsync(concurrency, timeout.Token);
+        var id = (await silo.Launcher.CreateAsync(spec, campaignId, timeout.Token)).Id;
+        return await observed!.WaitForCampaignAsync(id, c => c.Status != CampaignStatus.Running, "no longer running", Timeout);
     }
 }

@@ -1,9 +1,9 @@
 using SotopiaPi.Grains.Interfaces;
 
-namespace SotopiaPi.Silo.IntegrationTests.Api;
+namespace SotopiaPi.TestInfrastructure;
 
 /// <summary>Decorates the silo's policy provider: every decision first passes the <see cref="PolicyGate"/>.</summary>
-internal sealed class GatedPolicyProvider(IPolicyProvider inner, PolicyGate gate) : IPolicyProvider
+public sealed class GatedPolicyProvider(IPolicyProvider inner, PolicyGate gate) : IPolicyProvider
 {
     public async ValueTask<IAgentPolicy> ResolveAsync(SeatBinding binding, CancellationToken cancellationToken = default) =>
         new GatedPolicy(await inner.ResolveAsync(binding, cancellationToken), gate);

@@ -1,9 +1,9 @@
-namespace SotopiaPi.Silo.IntegrationTests.Api;
+namespace SotopiaPi.TestInfrastructure;
 
 /// <summary>Holds agents at a turn: decisions for turns before <c>openTurns</c> pass, later ones wait until
 /// <see cref="Open"/> (or until their episode is cancelled). Tests wait for "n agents are held" instead of
 /// sleeping, so "mid-campaign" is an exact state.</summary>
-internal sealed class PolicyGate(int openTurns)
+public sealed class PolicyGate(int openTurns)
 {
     private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _lock = new();

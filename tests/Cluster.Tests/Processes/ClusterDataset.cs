@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using SotopiaPi.Silo.Runtime;
 
-namespace SotopiaPi.Silo.IntegrationTests.Cluster;
+namespace SotopiaPi.Cluster.Tests.Processes;
 
 /// <summary>A bigger dataset for the cluster tests, written into a folder: the starter dataset (characters,
 /// relationships, tasks, the named sets) plus <c>copies</c> clones of each of its 30 training scenarios under

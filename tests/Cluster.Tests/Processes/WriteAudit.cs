@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace SotopiaPi.Silo.IntegrationTests.Cluster;
+namespace SotopiaPi.Cluster.Tests.Processes;
 
 /// <summary>An independent record, kept by the database itself, of every fenced write the silos got accepted:
 /// triggers (installed by the test after the schema exists) log every stored turn and every change of an

@@ -4,7 +4,7 @@ using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using Xunit.Abstractions;
 
-namespace SotopiaPi.Silo.IntegrationTests.Cluster;
+namespace SotopiaPi.Cluster.Tests.Processes;
 
 /// <summary>The cluster's main promise, on real processes: three silo processes share one PostgreSQL database
 /// and play a campaign of more than 2,000 simulator episodes (BC, one SR round, evaluation) while silos are

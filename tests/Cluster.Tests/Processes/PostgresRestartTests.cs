@@ -3,7 +3,7 @@ using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using Xunit.Abstractions;
 
-namespace SotopiaPi.Silo.IntegrationTests.Cluster;
+namespace SotopiaPi.Cluster.Tests.Processes;
 
 /// <summary>The database goes away under a running cluster: PostgreSQL is restarted (<c>pg_ctl restart -m fast</c>:
 /// every connection is cut) twice while three silo processes play a campaign — once in the middle of the BC

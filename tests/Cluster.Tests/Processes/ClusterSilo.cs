@@ -10,7 +10,7 @@ using SotopiaPi.Silo.IntegrationTests.Api;
 using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
-namespace SotopiaPi.Silo.IntegrationTests.Cluster;
+namespace SotopiaPi.Cluster.Tests.Processes;
 
 /// <summary>One silo of a test cluster as a real process (<c>dotnet SotopiaPi.Silo.dll --store "&lt;pg&gt;"
 /// --urls http://127.0.0.1:0</c>, its id in <c>Silo__SiloId</c>), which can be SIGKILLed, restarted with the same

@@ -6,7 +6,7 @@ using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Storage;
 
-namespace SotopiaPi.Silo.IntegrationTests.Cluster;
+namespace SotopiaPi.Cluster.Tests.Processes;
 
 /// <summary>A cluster for one test: a fresh PostgreSQL database (migrated, with the <see cref="WriteAudit"/>
 /// triggers), a generated dataset, a shared artifacts folder, N silo processes (the first one also runs the

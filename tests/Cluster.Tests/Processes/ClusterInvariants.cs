@@ -1,7 +1,7 @@
 using SotopiaPi.Sotopia.Episodes;
 using SotopiaPi.Grains.Interfaces;
 
-namespace SotopiaPi.Silo.IntegrationTests.Cluster;
+namespace SotopiaPi.Cluster.Tests.Processes;
 
 /// <summary>What must hold for every episode of a campaign however the silos were killed, frozen or cut off
 /// from the database: it completed exactly once; its turns are 0..n-1 in round-robin seats, stop exactly at
