@@ -107,6 +107,7 @@ internal static class PostgresMigrations
                 stats          jsonb
             );
             """),
+        new(3, "orleans clustering and reminders", PostgresOrleansSchema.Sql),
     ];
 
     public const string CreateMigrationsTable = """
