@@ -18,6 +18,7 @@ using SotopiaPi.Sotopia.Policies;
 using SotopiaPi.Sotopia.Prompts;
 using SotopiaPi.Sotopia.Simulator;
 using SotopiaPi.Sotopia.Training;
+using SotopiaPi.Storage;
 using SotopiaPi.Storage.Orleans;
 
 namespace SotopiaPi.Silo.Hosting;
@@ -112,16 +113,8 @@ public static class SotopiaSiloBuilderExtensions
             o.ClusterId = options.ClusterId;
             o.ServiceId = options.ClusterId;
         });
-        silo.UseAdoNetClustering(o =>
-        {
-            o.Invariant = PostgresInvariant;
-            o.ConnectionString = connectionString;
-        });
-        silo.UseAdoNetReminderService(o =>
-        {
-            o.Invariant = PostgresInvariant;
-            o.ConnectionString = connectionString;
-        });
+        silo.UseSotopiaPostgresClustering(connectionString);
+        silo.UseSotopiaPostgresReminders(connectionString);
         var advertised = options.AdvertisedAddress ?? Environment.GetEnvironmentVariable("POD_IP");
         if (advertised is not null)
         {
@@ -166,9 +159,6 @@ public static class SotopiaSiloBuilderExtensions
         services.TryAddSingleton(artifacts);
         return services;
     }
-
-    /// <summary>The ADO.NET invariant of Npgsql, the name Orleans' ADO.NET providers load it by.</summary>
-    public const string PostgresInvariant = "Npgsql";
 
     private sealed class SiloMarker;
 }

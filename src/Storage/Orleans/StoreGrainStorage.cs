@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orleans;
 using Orleans.Runtime;
 using Orleans.Storage;
 using SotopiaPi.Grains.Interfaces;

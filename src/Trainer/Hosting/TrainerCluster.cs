@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Storage;
 
 namespace SotopiaPi.Trainer.Hosting;
 
@@ -27,11 +28,7 @@ public static class TrainerCluster
                 o.ClusterId = clusterId;
                 o.ServiceId = clusterId;
             });
-            client.UseAdoNetClustering(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = store;
-            });
+            client.UseSotopiaPostgresClustering(store);
         }
         else
         {
