@@ -1,140 +1,91 @@
-using SotopiaPi.Sotopia.Episodes;
 using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Cluster.Tests.Processes;
 
-/// <summary>What must hold for every episode of a campaign however the silos were killed, frozen or cut off
-/// from the database: it completed exactly once; its turns are 0..n-1 in round-robin seats, stop exactly at
-/// termination and match the recorded termination; and — from the database's own <see cref="WriteAudit"/> —
-/// every accepted turn and completion was written by the very process that had claimed the lease epoch it
-/// was written under, that epoch still being the lease's (so no write of a stale owner got in).</summary>
+/// <summary>What must hold for every episode of a campaign however the silos were killed or frozen: it ended exactly
+/// once, completed (never failed); its turns are 0..n-1, each stored once; and — from the database's own
+/// <see cref="WriteAudit"/> — every accepted turn and end was written by the very process that had begun the fence it
+/// was written under (so no write of a stale activation got in).</summary>
 internal static class ClusterInvariants
 {
-    private static readonly HashSet<string> FinalStatuses = ["completed", "evaluation_failed", "failed", "cancelled"];
-
-    /// <summary>What the run looked like, for the test's output.</summary>
+    /// <summary>What the run looked like, for the test's output and its further checks.</summary>
     public sealed record Summary(
         int Episodes,
         int Turns,
-        int Claims,
-        int TakeOvers,
-        int EpisodesTakenOver,
-        IReadOnlyDictionary<string, int> TurnsBySilo,
-        IReadOnlyDictionary<string, int> TurnsByIncarnation,
-        IReadOnlyDictionary<string, Dictionary<long, string>> Claimed,
-        IReadOnlyList<WriteAudit.TurnWrite> TurnWrites);
+        int Begins,
+        int Resumes,
+        IReadOnlyList<WriteAudit.Begin> BeginRows,
+        IReadOnlyList<WriteAudit.End> EndRows,
+        IReadOnlyDictionary<string, int> TurnsByIncarnation);
 
     public static async Task<Summary> AssertAsync(ClusterTestRun run, string campaignId)
     {
         var store = run.Store;
-        var episodes = await store.ListEpisodesAsync(new EpisodeQuery { CampaignId = campaignId, Limit = 1_000_000 });
+        var episodes = await store.ListEpisodesAsync(new EpisodeQuery { CampaignId = campaignId });
         var counts = await store.CountEpisodesAsync(campaignId);
-        Assert.True(counts.Completed == counts.Total && counts.Total == episodes.Count,
-            $"every episode must be completed; counts by status: {counts}, listed {episodes.Count}");
+        Assert.True(counts.Completed + counts.EvaluationFailed == counts.Total && counts.Failed == 0 && counts.Total == episodes.Count,
+            $"every episode must have been played to its end; counts by status: {counts}, listed {episodes.Count}");
 
-        var statuses = await WriteAudit.ReadStatusesAsync(run.ConnectionString);
-        var turnWrites = await WriteAudit.ReadTurnsAsync(run.ConnectionString);
-        var leases = await WriteAudit.LeasesAsync(run.ConnectionString, campaignId);
         var ids = episodes.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        var begins = (await WriteAudit.ReadBeginsAsync(run.ConnectionString)).Where(b => ids.Contains(b.EpisodeId)).ToList();
+        var turns = (await WriteAudit.ReadTurnsAsync(run.ConnectionString)).Where(t => ids.Contains(t.EpisodeId)).ToList();
+        var ends = (await WriteAudit.ReadEndsAsync(run.ConnectionString)).Where(e => ids.Contains(e.EpisodeId)).ToList();
 
-        // Claims: (episode, epoch) → the incarnation that took that epoch. An epoch is taken once, by the lease's owner.
-        var claims = new Dictionary<string, Dictionary<long, string>>(StringComparer.Ordinal);
-        foreach (var claim in statuses.Where(s => s.NewStatus == "running" && ids.Contains(s.EpisodeId)))
+        // Who began each fence: a fence is begun once, by one process.
+        var beganBy = new Dictionary<(string Episode, long Fence), string>();
+        foreach (var begin in begins)
         {
-            Assert.True(claim.LeaseEpoch is not null && OwnedBy(claim.LeaseOwner, claim.Writer),
-                $"claim #{claim.Seq} of {claim.EpisodeId} by {claim.Writer} left the lease with {claim.LeaseOwner} epoch {claim.LeaseEpoch}");
-            var byEpoch = claims.TryGetValue(claim.EpisodeId, out var existing) ? existing : claims[claim.EpisodeId] = [];
-            var epoch = claim.LeaseEpoch!.Value;
-            Assert.False(byEpoch.ContainsKey(epoch),
-                $"epoch {epoch} of {claim.EpisodeId} was claimed twice: by {byEpoch.GetValueOrDefault(epoch)} and by {claim.Writer}");
-            byEpoch[epoch] = claim.Writer;
+            Assert.True(beganBy.TryAdd((begin.EpisodeId, begin.Fence), begin.Writer),
+                $"fence {begin.Fence} of {begin.EpisodeId} was begun twice: by {beganBy.GetValueOrDefault((begin.EpisodeId, begin.Fence))} and by {begin.Writer}");
         }
-        var lastChange = statuses.GroupBy(s => s.EpisodeId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Max(s => s.Seq), StringComparer.Ordinal);
 
-        var completions = statuses.Where(s => FinalStatuses.Contains(s.NewStatus) && ids.Contains(s.EpisodeId))
-            .GroupBy(s => s.EpisodeId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var writesByEpisode = turnWrites.Where(t => ids.Contains(t.EpisodeId))
-            .GroupBy(t => t.EpisodeId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderBy(t => t.Number).ToList(), StringComparer.Ordinal);
-
-        var turnCount = 0;
+        // Ended exactly once, by the process holding the episode's fence then.
+        var endsByEpisode = ends.GroupBy(e => e.EpisodeId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         foreach (var episode in episodes)
         {
-            var id = episode.Id;
-            Assert.True(episode.Status == EpisodeStatus.Completed && episode.Outcome is { Succeeded: true } && episode.CompletedAt is not null
-                && episode.Termination is not null,
-                $"{id}: status {episode.Status}, outcome {episode.Outcome?.Succeeded}, completed at {episode.CompletedAt}, termination {episode.Termination}, failure {episode.FailureReason}");
-
-            var turns = await store.GetTurnsAsync(id);
-            turnCount += turns.Length;
-            Assert.True(turns.Select(t => t.Number).SequenceEqual(Enumerable.Range(0, turns.Length)),
-                $"{id}: turns are not 0..{turns.Length - 1}: [{string.Join(",", turns.Select(t => t.Number))}]");
-            Assert.True(turns.All(t => t.Seat == EpisodeRules.ActiveSeat(t.Number)), $"{id}: a turn was played by the wrong seat");
-            for (var k = 1; k < turns.Length; k++)
-            {
-                var early = EpisodeRules.CheckTermination(turns[..k]);
-                Assert.True(early is null, $"{id}: the episode should have stopped after {k} turns ({early}) but has {turns.Length}");
-            }
-            Assert.Equal(episode.Termination, EpisodeRules.CheckTermination(turns));
-
-            // Completed exactly once, and it was the last status change.
-            var ends = completions.GetValueOrDefault(id) ?? [];
-            Assert.True(ends.Count == 1, $"{id}: expected one completion, the database saw {ends.Count}: {string.Join("; ", ends)}");
-            var end = ends[0];
-            Assert.Equal("completed", end.NewStatus);
-            Assert.True(lastChange[id] == end.Seq, $"{id}: its status changed again after it completed");
-            Assert.True(claims.TryGetValue(id, out var episodeClaims), $"{id}: completed but never claimed");
-            var endClaim = end.LeaseEpoch is { } endEpoch ? episodeClaims.GetValueOrDefault(endEpoch) : null;
-            Assert.True(endClaim == end.Writer,
-                $"{id}: completed by {end.Writer} under epoch {end.LeaseEpoch}, which {(endClaim is null ? "nobody claimed" : $"{endClaim} claimed")}");
-
-            // Every accepted turn: written by the incarnation that claimed the epoch the lease had at that moment.
-            var writes = writesByEpisode.GetValueOrDefault(id) ?? [];
-            Assert.True(writes.Select(w => w.Number).SequenceEqual(Enumerable.Range(0, turns.Length)),
-                $"{id}: the audit saw turn writes [{string.Join(",", writes.Select(w => w.Number))}] for {turns.Length} stored turns");
-            long previousEpoch = 0;
-            foreach (var write in writes)
-            {
-                var claimer = write.LeaseEpoch is { } epoch ? episodeClaims.GetValueOrDefault(epoch) : null;
-                Assert.True(claimer == write.Writer && OwnedBy(write.LeaseOwner, write.Writer),
-                    $"{id}: turn {write.Number} was written by {write.Writer} while the lease was {write.LeaseOwner} epoch {write.LeaseEpoch} (claimed by {claimer ?? "nobody"})");
-                Assert.True(write.LeaseEpoch >= previousEpoch, $"{id}: turn {write.Number} was written under epoch {write.LeaseEpoch} after epoch {previousEpoch}");
-                previousEpoch = write.LeaseEpoch!.Value;
-            }
-            Assert.True(end.LeaseEpoch >= previousEpoch, $"{id}: completed under epoch {end.LeaseEpoch} after a turn under epoch {previousEpoch}");
-
-            var lease = leases[id];
-            Assert.True(!lease.Active && lease.Epoch == end.LeaseEpoch && OwnedBy(lease.Owner, end.Writer),
-                $"{id}: final lease {lease.Owner} epoch {lease.Epoch} active {lease.Active}, completed under epoch {end.LeaseEpoch} by {end.Writer}");
+            var mine = endsByEpisode.GetValueOrDefault(episode.Id) ?? [];
+            Assert.True(mine.Count == 1, $"{episode.Id} ended {mine.Count} times: {string.Join("; ", mine)}");
+            var end = mine[0];
+            Assert.True(beganBy.GetValueOrDefault((end.EpisodeId, end.Fence)) == end.Writer,
+                $"{episode.Id} was ended by {end.Writer} under fence {end.Fence}, which {beganBy.GetValueOrDefault((end.EpisodeId, end.Fence)) ?? "nobody"} had begun");
         }
 
-        var campaignWrites = turnWrites.Where(t => ids.Contains(t.EpisodeId)).ToList();
+        // Turns: contiguous, each stored once, each by the process that began the fence it carries.
+        var turnsByEpisode = turns.GroupBy(t => t.EpisodeId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        foreach (var episode in episodes)
+        {
+            var stored = await store.GetTurnsAsync(episode.Id);
+            Assert.Equal(Enumerable.Range(0, stored.Length), stored.Select(t => t.Number));
+            var written = turnsByEpisode.GetValueOrDefault(episode.Id) ?? [];
+            Assert.True(written.Count == stored.Length && written.Select(w => w.Number).Order().SequenceEqual(stored.Select(t => t.Number)),
+                $"{episode.Id}: {stored.Length} turns stored but {written.Count} turn writes accepted ({string.Join(",", written.Select(w => w.Number))})");
+            foreach (var write in written)
+            {
+                Assert.True(beganBy.GetValueOrDefault((write.EpisodeId, write.Fence)) == write.Writer,
+                    $"turn {write.Number} of {write.EpisodeId} was written by {write.Writer} under fence {write.Fence}, which {beganBy.GetValueOrDefault((write.EpisodeId, write.Fence)) ?? "nobody"} had begun");
+            }
+        }
+
         return new Summary(
             episodes.Count,
-            turnCount,
-            claims.Sum(c => c.Value.Count),
-            claims.Sum(c => c.Value.Keys.Count(e => e >= 2)),
-            claims.Count(c => c.Value.Keys.Any(e => e >= 2)),
-            campaignWrites.GroupBy(t => SiloOf(t.Writer)).ToDictionary(g => g.Key, g => g.Count()),
-            campaignWrites.GroupBy(t => t.Writer).ToDictionary(g => g.Key, g => g.Count()),
-            claims,
-            campaignWrites);
+            turns.Count,
+            begins.Count,
+            begins.Count(b => b.Fence > 1),
+            begins,
+            ends,
+            turns.GroupBy(t => t.Writer, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
     }
 
-    /// <summary>Whether a lease owner names the silo of the writing incarnation.</summary>
-    private static bool OwnedBy(string? leaseOwner, string writer) => NamesSilo(leaseOwner, SiloOf(writer));
-
-    /// <summary>Whether a lease owner is the silo: its id itself, or its id followed by a separator and something
-    /// that tells the silo's processes apart.</summary>
-    public static bool NamesSilo(string? leaseOwner, string siloId) =>
-        leaseOwner is not null && leaseOwner.StartsWith(siloId, StringComparison.Ordinal)
-        && (leaseOwner.Length == siloId.Length || !char.IsLetterOrDigit(leaseOwner[siloId.Length]));
-
-    /// <summary>"silo-2#3" → "silo-2" (an incarnation, or a lease owner with an incarnation suffix, to its silo).</summary>
-    public static string SiloOf(string incarnation)
+    /// <summary>Episodes <paramref name="incarnation"/> held (had begun, not yet ended) at <paramref name="at"/>.</summary>
+    public static IReadOnlyList<string> HeldAt(Summary summary, string incarnation, DateTimeOffset at)
     {
-        var hash = incarnation.IndexOf('#', StringComparison.Ordinal);
-        return hash < 0 ? incarnation : incarnation[..hash];
+        var lastBegin = summary.BeginRows.Where(b => b.At <= at).GroupBy(b => b.EpisodeId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.MaxBy(b => b.Seq)!, StringComparer.Ordinal);
+        var endedBefore = summary.EndRows.Where(e => e.At <= at).Select(e => e.EpisodeId).ToHashSet(StringComparer.Ordinal);
+        return [.. lastBegin.Values.Where(b => b.Writer == incarnation && !endedBefore.Contains(b.EpisodeId)).Select(b => b.EpisodeId)];
     }
+
+    /// <summary>Whether another process began <paramref name="episodeId"/> after <paramref name="at"/> (it resumed it).</summary>
+    public static bool ResumedByAnother(Summary summary, string episodeId, string incarnation, DateTimeOffset at) =>
+        summary.BeginRows.Any(b => b.EpisodeId == episodeId && b.At > at && b.Writer != incarnation);
 }

@@ -1,11 +1,9 @@
-using SotopiaPi.TestInfrastructure;
-using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
-namespace SotopiaPi.Silo.IntegrationTests.Trainers;
+namespace SotopiaPi.TestInfrastructure;
 
 /// <summary>The real trainer (<c>dotnet SotopiaPi.Trainer.dll …</c>, built next to the tests) as a child
 /// process, with its output captured for assertions and failure messages.</summary>
-internal static class TrainerProcess
+public static class TrainerProcess
 {
     public static DotnetProcess Start(IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
     {
