@@ -1,6 +1,8 @@
 using SotopiaPi.Sotopia.Telemetry;
 using SotopiaPi.Sotopia.Llm;
 using SotopiaPi.Silo.Options;
+using SotopiaPi.Sotopia.Campaigns;
+using SotopiaPi.Sotopia.Training;
 using SotopiaPi.Trainer.Options;
 
 namespace SotopiaPi.Silo.Hosting;
@@ -22,6 +24,7 @@ public static class SiloEnvironment
         SiloSettingNames.ShutdownTimeoutVariable,
         SiloSettingNames.AdvertisedUrlVariable,
         SiloSettingNames.ApiTokenVariable,
+        SiloSettingNames.PodIpVariable,
         "ASPNETCORE_URLS",
         "ASPNETCORE_HTTP_PORTS",
         "ASPNETCORE_HTTPS_PORTS",
@@ -40,6 +43,8 @@ public static class SiloEnvironment
     public static IReadOnlyDictionary<string, Type> SectionOptions { get; } = new Dictionary<string, Type>(StringComparer.Ordinal)
     {
         [SiloOptions.SectionName] = typeof(SiloOptions),
+        [CampaignOptions.SectionName] = typeof(CampaignOptions),
+        [TrainingQueueOptions.SectionName] = typeof(TrainingQueueOptions),
         [TrainerOptions.SectionName] = typeof(TrainerOptions),
     };
 

@@ -22,6 +22,10 @@ public static class SiloSettingNames
     /// users of the machine can read).</summary>
     public const string ApiTokenVariable = "SOTOPIA_API_TOKEN";
 
+    /// <summary>The pod's IP in Kubernetes (downward API): the address the silo advertises to the cluster unless
+    /// <c>Silo:AdvertisedAddress</c> says otherwise.</summary>
+    public const string PodIpVariable = "POD_IP";
+
     /// <summary>Where the silo listens when nothing else is configured.</summary>
     public const string DefaultUrl = "http://127.0.0.1:8080";
 }

@@ -115,7 +115,7 @@ public static class SotopiaSiloBuilderExtensions
         });
         silo.UseSotopiaPostgresClustering(connectionString);
         silo.UseSotopiaPostgresReminders(connectionString);
-        var advertised = options.AdvertisedAddress ?? Environment.GetEnvironmentVariable("POD_IP");
+        var advertised = options.AdvertisedAddress ?? Environment.GetEnvironmentVariable(SiloSettingNames.PodIpVariable);
         if (advertised is not null)
         {
             silo.ConfigureEndpoints(IPAddress.Parse(advertised), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
