@@ -347,16 +347,15 @@
   }
 
   function silosTable(silos, workers) {
-    const playing = new Map(workers.silos.map(w => [w.silo_id, w.running_episodes]));
     return h('div', {},
-      h('p', { class: 'muted' }, workers.driver ? `Driven by ${workers.driver}.` : 'No silo drives this campaign now.'),
+      h('p', { class: 'muted' }, workers.driver ? `This campaign's grain is active on ${workers.driver}; its episodes are spread over every active silo.` : 'This campaign\'s grain is not active on any silo now.'),
       h('table', { id: 'silos' },
-        h('thead', {}, h('tr', {}, ['Silo', 'Status', 'Address', 'On this campaign', 'Playing (all)', 'Completed', 'Failed', 'Last heartbeat'].map(t => h('th', {}, t)))),
+        h('thead', {}, h('tr', {}, ['Silo', 'Status', 'API', 'Episodes in flight', 'Capacity', 'Grains', 'Started', 'Last alive'].map(t => h('th', {}, t)))),
         h('tbody', {}, silos.map(x => h('tr', {},
-          h('td', {}, x.id, x.is_self ? h('span', { class: 'muted' }, ' (this silo)') : null), h('td', {}, badge(x.status)), h('td', {}, x.address),
-          h('td', { class: 'num' }, (playing.get(x.id) ?? 0) + (workers.driver === x.id ? ' + driver' : '')),
-          h('td', { class: 'num' }, int(x.active_episodes)), h('td', { class: 'num' }, int(x.completed_episodes)),
-          h('td', { class: 'num' }, int(x.failed_episodes)), h('td', {}, date(x.last_heartbeat_at)))))));
+          h('td', {}, x.id, x.is_self ? h('span', { class: 'muted' }, ' (this silo)') : null, workers.driver === x.id ? h('span', { class: 'muted' }, ' (campaign)') : null),
+          h('td', {}, badge(x.status)), h('td', {}, x.api_url || dash),
+          h('td', { class: 'num' }, int(x.episodes_in_flight)), h('td', { class: 'num' }, int(x.max_concurrent_episodes)),
+          h('td', { class: 'num' }, int(x.grains_active)), h('td', {}, date(x.started_at)), h('td', {}, date(x.last_heartbeat_at)))))));
   }
 
   // ---------- episodes ----------
