@@ -1,13 +1,3 @@
-using SotopiaPi.Grains.Policies;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Sotopia.Policies;
-using SotopiaPi.Sotopia.Telemetry;
-using SotopiaPi.Trainer.Backends;
-using SotopiaPi.Trainer.Options;
-
 using System.Collections.Immutable;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -132,7 +132,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     public async Task BadStoredJsonIsAnErrorNotAnEmptyResult()
     {
         var store = await SqliteSotopiaStore.OpenAsync(DatabasePath, time: Time);
-        await store.CreateCampaignAsync(Campaign("c-1", Start));
+        await store.SaveCampaignAsync(Campaign("c-1", Start));
         using (var connection = RawConnection())
         using (var update = connection.CreateCommand())
         {
@@ -160,7 +160,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
         await store.DisposeAsync();
         await store.DisposeAsync();
 
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.CreateCampaignAsync(Campaign("c-1", Start)));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.SaveCampaignAsync(Campaign("c-1", Start)));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => store.GetCampaignAsync("c-1"));
     }
 

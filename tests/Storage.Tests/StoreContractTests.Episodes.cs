@@ -9,11 +9,11 @@ public abstract partial class StoreContractTests
     public async Task CreateEpisodesInsertsOnlyNewIds()
     {
         var store = await NewStoreAsync();
-        var lease = await store.TryAcquireAsync(LeaseKinds.Campaign, "c-1", "silo-a", LeaseTime);
         var first = Episode("e-1", "c-1", Start);
 
-        Assert.Equal(2, await store.CreateEpisodesAsync(lease!, [first, Episode("e-2", "c-1", Start)]));
-        Assert.Equal(1, await store.CreateEpisodesAsync(lease!, [first with { Seed = 99 }, Episode("e-3", "c-1", Start)]));
+        Assert.Equal(2, await store.CreateEpisodesAsync([first, Episode("e-2", "c-1", Start)]));
+        Assert.Equal(1, await store.CreateEpisodesAsync([first with { Seed = 99 }, Episode("e-3", "c-1", Start)]));
+        Assert.Equal(0, await store.CreateEpisodesAsync([]));
 
         Assert.Equal(Json(first), Json(await store.GetEpisodeAsync("e-1")));
         Assert.Equal(3, (await store.CountEpisodesAsync("c-1")).Pending);
@@ -29,87 +29,36 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
-    public async Task PendingEpisodesAreClaimedOnceOldestFirst()
+    public async Task UnfinishedEpisodesAreListedRunningFirstThenOldestFirst()
     {
         var store = await NewStoreAsync();
-        var lease = await store.TryAcquireAsync(LeaseKinds.Campaign, "c-1", "silo-a", LeaseTime);
         // Ids sort the other way round from creation times: the order must follow the times.
-        var episodes = Enumerable.Range(0, 5).Select(i => Episode($"e-{9 - i}", "c-1", Start.AddSeconds(i))).ToList();
-        await store.CreateEpisodesAsync(lease!, episodes);
+        await store.CreateEpisodesAsync([.. Enumerable.Range(0, 5).Select(i => Episode($"e-{9 - i}", "c-1", Start.AddSeconds(i)))]);
+        await store.CreateEpisodesAsync([Episode("e-next-round", "c-1", Start, round: 1), Episode("e-other", "c-2", Start)]);
+        var running = await BeginAsync(store, "e-6");
+        var done = await BeginAsync(store, "e-8");
+        await store.CompleteEpisodeAsync(done.Fence!, new EpisodeCompletion(EpisodeStatus.Failed, null, null, "broke", Start));
 
-        var a = await store.ClaimEpisodesAsync("silo-a", 3, LeaseTime);
-        var b = await store.ClaimEpisodesAsync("silo-b", 10, LeaseTime);
-        var c = await store.ClaimEpisodesAsync("silo-c", 10, LeaseTime);
-
-        Assert.Equal(["e-9", "e-8", "e-7"], a.Select(x => x.Episode.Id));
-        Assert.Equal(["e-6", "e-5"], b.Select(x => x.Episode.Id));
-        Assert.Empty(c);
-        Assert.All(a, x => Assert.Equal(new Lease(LeaseKinds.Episode, x.Episode.Id, "silo-a", 1, Start + LeaseTime), x.Lease));
-        Assert.All(a.Concat(b), x => Assert.Equal(EpisodeStatus.Running, x.Episode.Status));
-        Assert.Equal(EpisodeStatus.Running, (await store.GetEpisodeAsync("e-9"))?.Status);
-        Assert.Equal(new EpisodeCounts(0, 5, 0, 0, 0, 0), await store.CountEpisodesAsync("c-1"));
-    }
-
-    [Fact]
-    public async Task RunningEpisodeIsReclaimedAfterItsLeaseExpires()
-    {
-        var store = await NewStoreAsync();
-        await SeedEpisodesAsync(store, "c-1", 1);
-        var first = Assert.Single(await store.ClaimEpisodesAsync("silo-a", 5, LeaseTime));
-        await store.AppendTurnAsync(first.Lease, Turn(first.Episode.Id, 0));
-        Time.Advance(LeaseTime - TimeSpan.FromMilliseconds(1));
-        Assert.Empty(await store.ClaimEpisodesAsync("silo-b", 5, LeaseTime));
-        Time.Advance(TimeSpan.FromMilliseconds(1));
-
-        var second = Assert.Single(await store.ClaimEpisodesAsync("silo-b", 5, LeaseTime));
-
-        Assert.Equal(first.Episode.Id, second.Episode.Id);
-        Assert.Equal(new Lease(LeaseKinds.Episode, first.Episode.Id, "silo-b", 2, Time.GetUtcNow() + LeaseTime), second.Lease);
-        await Assert.ThrowsAsync<StaleEpochException>(() => store.AppendTurnAsync(first.Lease, Turn(first.Episode.Id, 1)));
-        await store.AppendTurnAsync(second.Lease, Turn(first.Episode.Id, 1, "resumed"));
-        var turns = await store.GetTurnsAsync(first.Episode.Id);
-        Assert.Equal(["c-1-r0-e0000 says line 0", "resumed"], turns.Select(t => t.Action.Argument));
-    }
-
-    [Fact]
-    public async Task RenewedLeaseKeepsAClaimedEpisode()
-    {
-        var store = await NewStoreAsync();
-        await SeedEpisodesAsync(store, "c-1", 1);
-        Assert.Single(await store.ClaimEpisodesAsync("silo-a", 1, LeaseTime));
-        Time.Advance(TimeSpan.FromSeconds(20));
-        Assert.Equal(1, await store.RenewAllAsync("silo-a", LeaseTime));
-        Time.Advance(TimeSpan.FromSeconds(20));
-
-        Assert.Empty(await store.ClaimEpisodesAsync("silo-b", 1, LeaseTime));
-    }
-
-    [Fact]
-    public async Task EpisodeWithALiveLeaseOfAnotherOwnerIsNotClaimed()
-    {
-        var store = await NewStoreAsync();
-        var ids = await SeedEpisodesAsync(store, "c-1", 2);
-        await store.TryAcquireAsync(LeaseKinds.Episode, ids[0], "silo-a", LeaseTime);
-
-        var claimed = Assert.Single(await store.ClaimEpisodesAsync("silo-b", 2, LeaseTime));
-
-        Assert.Equal(ids[1], claimed.Episode.Id);
+        Assert.Equal(["e-6", "e-9", "e-7", "e-5"], await store.ListUnfinishedEpisodeIdsAsync("c-1", 0));
+        Assert.Equal(["e-next-round"], await store.ListUnfinishedEpisodeIdsAsync("c-1", 1));
+        Assert.Empty(await store.ListUnfinishedEpisodeIdsAsync("c-1", 2));
+        Assert.Equal(new EpisodeCounts(3, 1, 0, 0, 1, 0), await store.CountEpisodesAsync("c-1", 0));
+        Assert.Equal(new EpisodeFence("e-6", 1), running.Fence);
     }
 
     [Fact]
     public async Task TurnsMustBeContiguousAndUnique()
     {
         var store = await NewStoreAsync();
-        await SeedEpisodesAsync(store, "c-1", 1);
-        var claimed = Assert.Single(await store.ClaimEpisodesAsync("silo-a", 1, LeaseTime));
-        var id = claimed.Episode.Id;
-        await store.AppendTurnAsync(claimed.Lease, Turn(id, 0));
-        await store.AppendTurnAsync(claimed.Lease, Turn(id, 1));
+        var id = (await SeedEpisodesAsync(store, "c-1", 1))[0];
+        var fence = (await BeginAsync(store, id)).Fence!;
+        await store.AppendTurnAsync(fence, Turn(id, 0));
+        await store.AppendTurnAsync(fence, Turn(id, 1));
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.AppendTurnAsync(claimed.Lease, Turn(id, 3)));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.AppendTurnAsync(claimed.Lease, Turn(id, 1, "again")));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.AppendTurnAsync(claimed.Lease, Turn(id, 0, "again")));
-        await store.AppendTurnAsync(claimed.Lease, Turn(id, 2));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.AppendTurnAsync(fence, Turn(id, 3)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.AppendTurnAsync(fence, Turn(id, 1, "again")));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.AppendTurnAsync(fence, Turn(id, 0, "again")));
+        await store.AppendTurnAsync(fence, Turn(id, 2));
 
         var turns = await store.GetTurnsAsync(id);
         Assert.Equal([0, 1, 2], turns.Select(t => t.Number));
@@ -121,9 +70,8 @@ public abstract partial class StoreContractTests
     public async Task TurnKeepsEveryField()
     {
         var store = await NewStoreAsync();
-        await SeedEpisodesAsync(store, "c-1", 1);
-        var claimed = Assert.Single(await store.ClaimEpisodesAsync("silo-a", 1, LeaseTime));
-        var id = claimed.Episode.Id;
+        var id = (await SeedEpisodesAsync(store, "c-1", 1))[0];
+        var fence = (await BeginAsync(store, id)).Fence!;
         var turns = new[]
         {
             new Turn(id, 0, 0, new AgentAction(ActionType.NonVerbalCommunication, "waves, smiling \"hi\" ☺"), "forced after one repair",
@@ -133,7 +81,7 @@ public abstract partial class StoreContractTests
         };
         foreach (var turn in turns)
         {
-            await store.AppendTurnAsync(claimed.Lease, turn);
+            await store.AppendTurnAsync(fence, turn);
         }
 
         var stored = await store.GetTurnsAsync(id);
@@ -146,9 +94,7 @@ public abstract partial class StoreContractTests
     public async Task AppendToAMissingEpisodeFails()
     {
         var store = await NewStoreAsync();
-        var lease = await store.TryAcquireAsync(LeaseKinds.Episode, "ghost", "silo-a", LeaseTime);
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.AppendTurnAsync(lease!, Turn("ghost", 0)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.AppendTurnAsync(new EpisodeFence("ghost", 1), Turn("ghost", 0)));
 
         Assert.Empty(await store.GetTurnsAsync("ghost"));
     }
@@ -159,31 +105,34 @@ public abstract partial class StoreContractTests
         const int Episodes = 200;
         const int Turns = 20;
         var store = await NewStoreAsync();
-        await SeedEpisodesAsync(store, "c-load", Episodes);
-        var claimed = await store.ClaimEpisodesAsync("silo-a", Episodes, TimeSpan.FromHours(1));
-        Assert.Equal(Episodes, claimed.Count);
+        var ids = await SeedEpisodesAsync(store, "c-load", Episodes);
+        var claimed = new List<EpisodeActivation>();
+        foreach (var id in ids)
+        {
+            claimed.Add(await BeginAsync(store, id));
+        }
 
-        async Task PlayAsync(ClaimedEpisode episode)
+        async Task PlayAsync(EpisodeActivation episode)
         {
             for (var n = 0; n < Turns; n++)
             {
-                await store.AppendTurnAsync(episode.Lease, Turn(episode.Episode.Id, n));
+                await store.AppendTurnAsync(episode.Fence!, Turn(episode.Episode.Id, n));
             }
-            await store.CompleteEpisodeAsync(episode.Lease,
+            await store.CompleteEpisodeAsync(episode.Fence!,
                 new EpisodeCompletion(EpisodeStatus.Completed, TerminationReason.TooLong, Success(6, 4), null, Time.GetUtcNow()));
         }
 
-        // Writers with someone else's epoch run alongside: each of their writes fails alone, in the same batches.
-        async Task<int> IntrudeAsync(ClaimedEpisode episode)
+        // Writers with another fence run alongside: each of their writes fails alone, in the same batches.
+        async Task<int> IntrudeAsync(EpisodeActivation episode)
         {
             var refused = 0;
             for (var n = 0; n < 5; n++)
             {
                 try
                 {
-                    await store.AppendTurnAsync(episode.Lease with { Epoch = episode.Lease.Epoch + 1 }, Turn(episode.Episode.Id, n, "intruder"));
+                    await store.AppendTurnAsync(episode.Fence! with { Value = episode.Fence!.Value + 1 }, Turn(episode.Episode.Id, n, "intruder"));
                 }
-                catch (StaleEpochException)
+                catch (StaleWriteException)
                 {
                     refused++;
                 }
@@ -208,18 +157,22 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
-    public async Task CompleteRecordsTheEndAndReleasesTheLease()
+    public async Task CompleteRecordsTheEnd()
     {
         var store = await NewStoreAsync();
         var ids = await SeedEpisodesAsync(store, "c-1", 5);
-        var claimed = await store.ClaimEpisodesAsync("silo-a", 4, LeaseTime);
+        var claimed = new List<EpisodeFence>();
+        foreach (var id in ids.Take(4))
+        {
+            claimed.Add((await BeginAsync(store, id)).Fence!);
+        }
         var end = Time.GetUtcNow().AddSeconds(3);
         var outcome = Success(8, 3);
 
-        await store.CompleteEpisodeAsync(claimed[0].Lease, new EpisodeCompletion(EpisodeStatus.Completed, TerminationReason.Agent2Left, outcome, null, end));
-        await store.CompleteEpisodeAsync(claimed[1].Lease, new EpisodeCompletion(EpisodeStatus.EvaluationFailed, TerminationReason.TooLong,
+        await store.CompleteEpisodeAsync(claimed[0], new EpisodeCompletion(EpisodeStatus.Completed, TerminationReason.Agent2Left, outcome, null, end));
+        await store.CompleteEpisodeAsync(claimed[1], new EpisodeCompletion(EpisodeStatus.EvaluationFailed, TerminationReason.TooLong,
             EvaluationOutcome.Failed(new EvaluationFailure("unparseable", "raw text")), null, end));
-        await store.CompleteEpisodeAsync(claimed[2].Lease, new EpisodeCompletion(EpisodeStatus.Failed, null, null, "endpoint down", end));
+        await store.CompleteEpisodeAsync(claimed[2], new EpisodeCompletion(EpisodeStatus.Failed, null, null, "endpoint down", end));
 
         Assert.Equal(new EpisodeCounts(1, 1, 1, 1, 1, 0), await store.CountEpisodesAsync("c-1"));
         var completed = await store.GetEpisodeAsync(ids[0]);
@@ -235,32 +188,29 @@ public abstract partial class StoreContractTests
         Assert.Equal((EpisodeStatus.Failed, "endpoint down", (EvaluationOutcome?)null), (failed?.Status, failed?.FailureReason, failed?.Outcome));
         Assert.Equal("unparseable", (await store.GetEpisodeAsync(ids[1]))?.Outcome?.Failure?.Reason);
 
-        // Released: the owner can no longer write, the lease goes at once (epoch + 1), the episode is not re-claimed.
-        await Assert.ThrowsAsync<StaleEpochException>(() => store.AppendTurnAsync(claimed[0].Lease, Turn(ids[0], 0)));
-        Assert.Equal(2, (await store.TryAcquireAsync(LeaseKinds.Episode, ids[0], "silo-b", LeaseTime))?.Epoch);
-        Time.Advance(LeaseTime * 3);
-        var reclaimed = await store.ClaimEpisodesAsync("silo-c", 10, LeaseTime);
-        Assert.Equal([ids[3], ids[4]], reclaimed.Select(c => c.Episode.Id));
+        // Finished: the activation can no longer write, and only the other two remain to be played.
+        await Assert.ThrowsAsync<StaleWriteException>(() => store.AppendTurnAsync(claimed[0], Turn(ids[0], 0)));
+        Assert.Equal([ids[3], ids[4]], await store.ListUnfinishedEpisodeIdsAsync("c-1", 0));
     }
 
     [Fact]
     public async Task CompletionMustMatchItsStatus()
     {
         var store = await NewStoreAsync();
-        await SeedEpisodesAsync(store, "c-1", 1);
-        var claimed = Assert.Single(await store.ClaimEpisodesAsync("silo-a", 1, LeaseTime));
+        var id = (await SeedEpisodesAsync(store, "c-1", 1))[0];
+        var fence = (await BeginAsync(store, id)).Fence!;
         var failedOutcome = EvaluationOutcome.Failed(new EvaluationFailure("bad"));
 
-        await Assert.ThrowsAsync<ArgumentException>(() => store.CompleteEpisodeAsync(claimed.Lease,
+        await Assert.ThrowsAsync<ArgumentException>(() => store.CompleteEpisodeAsync(fence,
             new EpisodeCompletion(EpisodeStatus.Completed, TerminationReason.TooLong, failedOutcome, null, Start)));
-        await Assert.ThrowsAsync<ArgumentException>(() => store.CompleteEpisodeAsync(claimed.Lease,
+        await Assert.ThrowsAsync<ArgumentException>(() => store.CompleteEpisodeAsync(fence,
             new EpisodeCompletion(EpisodeStatus.EvaluationFailed, TerminationReason.TooLong, Success(1, 1), null, Start)));
-        await Assert.ThrowsAsync<ArgumentException>(() => store.CompleteEpisodeAsync(claimed.Lease,
+        await Assert.ThrowsAsync<ArgumentException>(() => store.CompleteEpisodeAsync(fence,
             new EpisodeCompletion(EpisodeStatus.Failed, null, null, " ", Start)));
-        await Assert.ThrowsAsync<ArgumentException>(() => store.CompleteEpisodeAsync(claimed.Lease,
+        await Assert.ThrowsAsync<ArgumentException>(() => store.CompleteEpisodeAsync(fence,
             new EpisodeCompletion(EpisodeStatus.Pending, null, null, null, Start)));
 
-        Assert.Equal(EpisodeStatus.Running, (await store.GetEpisodeAsync(claimed.Episode.Id))?.Status);
+        Assert.Equal(EpisodeStatus.Running, (await store.GetEpisodeAsync(id))?.Status);
     }
 
     [Fact]
@@ -268,10 +218,9 @@ public abstract partial class StoreContractTests
     {
         var store = await NewStoreAsync();
         var ids = await SeedEpisodesAsync(store, "c-1", 3);
-        var claimed = await store.ClaimEpisodesAsync("silo-a", 2, LeaseTime);
-        Assert.Equal([ids[0], ids[1]], claimed.Select(c => c.Episode.Id));
+        var claimed = new[] { (await BeginAsync(store, ids[0])).Fence!, (await BeginAsync(store, ids[1])).Fence! };
         var others = await SeedEpisodesAsync(store, "c-2", 1);
-        await store.CompleteEpisodeAsync(claimed[0].Lease, new EpisodeCompletion(EpisodeStatus.Failed, null, null, "broke", Start));
+        await store.CompleteEpisodeAsync(claimed[0], new EpisodeCompletion(EpisodeStatus.Failed, null, null, "broke", Start));
 
         var cancelled = await store.CancelEpisodesAsync("c-1");
 
@@ -279,10 +228,10 @@ public abstract partial class StoreContractTests
         Assert.Equal(new EpisodeCounts(0, 0, 0, 0, 1, 2), await store.CountEpisodesAsync("c-1"));
         Assert.Equal(EpisodeStatus.Cancelled, (await store.GetEpisodeAsync(ids[1]))?.Status);
         Assert.Equal(EpisodeStatus.Failed, (await store.GetEpisodeAsync(ids[0]))?.Status);
-        // The owner of the running one is stopped; nothing of c-1 is claimable; c-2 is untouched.
-        await Assert.ThrowsAsync<StaleEpochException>(() => store.AppendTurnAsync(claimed[1].Lease, Turn(ids[1], 0)));
-        var next = Assert.Single(await store.ClaimEpisodesAsync("silo-b", 10, LeaseTime));
-        Assert.Equal(others[0], next.Episode.Id);
+        // The activation of the running one is stopped; nothing of c-1 is left to play; c-2 is untouched.
+        await Assert.ThrowsAsync<StaleWriteException>(() => store.AppendTurnAsync(claimed[1], Turn(ids[1], 0)));
+        Assert.Empty(await store.ListUnfinishedEpisodeIdsAsync("c-1", 0));
+        Assert.Equal(others, await store.ListUnfinishedEpisodeIdsAsync("c-2", 0));
         Assert.Equal(0, await store.CancelEpisodesAsync("c-1"));
     }
 
@@ -292,9 +241,8 @@ public abstract partial class StoreContractTests
         var store = await NewStoreAsync();
         var round0 = await SeedEpisodesAsync(store, "c-1", 3, round: 0);
         var round1 = await SeedEpisodesAsync(store, "c-1", 2, round: 1);
-        var lease = await store.TryAcquireAsync(LeaseKinds.Campaign, "c-1", "campaign-owner", TimeSpan.FromDays(1));
-        await store.CreateEpisodesAsync(lease!, [Episode("c-1-eval", "c-1", Start.AddSeconds(1), round: 2, phase: "eval", scenarioId: "scenario-z")]);
-        var claimed = await store.ClaimEpisodesAsync("silo-a", 1, LeaseTime);
+        await store.CreateEpisodesAsync([Episode("c-1-eval", "c-1", Start.AddSeconds(1), round: 2, phase: "eval", scenarioId: "scenario-z")]);
+        var claimed = await BeginAsync(store, round0[0]);
 
         Assert.Equal(new EpisodeCounts(2, 1, 0, 0, 0, 0), await store.CountEpisodesAsync("c-1", 0));
         Assert.Equal(new EpisodeCounts(2, 0, 0, 0, 0, 0), await store.CountEpisodesAsync("c-1", 1));
@@ -306,8 +254,22 @@ public abstract partial class StoreContractTests
         Assert.Equal([round0[2], "c-1-eval"], (await store.ListEpisodesAsync(new EpisodeQuery { CampaignId = "c-1", Offset = 4 })).Select(e => e.Id));
         Assert.Equal(round1, (await store.ListEpisodesAsync(new EpisodeQuery { Round = 1 })).Select(e => e.Id));
         Assert.Equal([round0[1]], (await store.ListEpisodesAsync(new EpisodeQuery { Round = 0, Status = EpisodeStatus.Pending, Limit = 1 })).Select(e => e.Id));
-        Assert.Equal([claimed[0].Episode.Id], (await store.ListEpisodesAsync(new EpisodeQuery { Status = EpisodeStatus.Running })).Select(e => e.Id));
+        Assert.Equal([claimed.Episode.Id], (await store.ListEpisodesAsync(new EpisodeQuery { Status = EpisodeStatus.Running })).Select(e => e.Id));
         Assert.Equal(["c-1-eval"], (await store.ListEpisodesAsync(new EpisodeQuery { Phase = "eval", ScenarioId = "scenario-z" })).Select(e => e.Id));
         Assert.Empty(await store.ListEpisodesAsync(new EpisodeQuery { CampaignId = "c-2" }));
+        Assert.Empty(await store.ListEpisodesAsync(new EpisodeQuery { CampaignId = "c-1", Limit = 0 }));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListEpisodesAsync(new EpisodeQuery { Limit = -1 }));
+    }
+
+    [Fact]
+    public async Task AListWithoutALimitReturnsEveryEpisode()
+    {
+        // No silent cap: 1,500 episodes (more than any page size a caller might assume) come back, in order.
+        var store = await NewStoreAsync();
+        var ids = await SeedEpisodesAsync(store, "c-big", 1500);
+
+        var listed = await store.ListEpisodesAsync(new EpisodeQuery { CampaignId = "c-big" });
+
+        Assert.Equal(ids, listed.Select(e => e.Id));
     }
 }

@@ -20,70 +20,52 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
-    public async Task TrainingIsClaimedProgressedAndCompleted()
+    public async Task TrainingUpdatesChangeOnlyTheirFieldsUntilTheRequestIsFinished()
     {
         var store = await NewStoreAsync();
-        Assert.Null(await store.ClaimTrainingRequestAsync("trainer-a", LeaseTime));
-        await store.CreateTrainingRequestAsync(Training("tr-1", Start));
+        var created = await store.CreateTrainingRequestAsync(Training("tr-1", Start));
 
-        var claim = await store.ClaimTrainingRequestAsync("trainer-a", LeaseTime);
-
-        Assert.NotNull(claim);
-        var (request, lease) = claim.Value;
-        Assert.Equal(Json(Training("tr-1", Start) with { Status = TrainingStatus.Running }), Json(request));
-        Assert.Equal(new Lease(LeaseKinds.Training, "tr-1", "trainer-a", 1, Start + LeaseTime), lease);
-        Assert.Null(await store.ClaimTrainingRequestAsync("trainer-b", LeaseTime));
-
-        await store.ReportTrainingProgressAsync(lease, "epoch 1/3, loss 1.25");
-        Assert.Equal("epoch 1/3, loss 1.25", (await store.GetTrainingRequestAsync("tr-1"))?.Progress);
-        Time.Advance(TimeSpan.FromSeconds(5));
-        await store.CompleteTrainingRequestAsync(lease, TrainingStatus.Succeeded, 2, null);
-
-        var done = await store.GetTrainingRequestAsync("tr-1");
-        Assert.Equal(Json(Training("tr-1", Start) with
+        await store.UpdateTrainingRequestAsync(created with { Status = TrainingStatus.Running, Attempt = 1, TrainerId = "trainer-a", Progress = "epoch 1/3" });
+        // An update cannot rewrite what the request asks for: only status, attempt, trainer, progress and result.
+        await store.UpdateTrainingRequestAsync(created with
         {
-            Status = TrainingStatus.Succeeded,
-            Progress = "epoch 1/3, loss 1.25",
-            PublishedVersion = 2,
-            CompletedAt = Time.GetUtcNow(),
-        }), Json(done));
-        Time.Advance(LeaseTime * 2);
-        Assert.Null(await store.ClaimTrainingRequestAsync("trainer-b", LeaseTime));
-        await Assert.ThrowsAsync<StaleEpochException>(() => store.ReportTrainingProgressAsync(lease, "late"));
+            Status = TrainingStatus.Running, Attempt = 2, TrainerId = "trainer-b", Progress = "epoch 2/3", DatasetPath = "elsewhere.jsonl",
+        });
+        Assert.Equal(Json(created with { Status = TrainingStatus.Running, Attempt = 2, TrainerId = "trainer-b", Progress = "epoch 2/3" }),
+            Json(await store.GetTrainingRequestAsync("tr-1")));
+
+        var done = created with
+        {
+            Status = TrainingStatus.Succeeded, Attempt = 2, TrainerId = "trainer-b", Progress = "epoch 3/3", PublishedVersion = 2,
+            CompletedAt = Start.AddMinutes(3),
+        };
+        await store.UpdateTrainingRequestAsync(done);
+        Assert.Equal(Json(done), Json(await store.GetTrainingRequestAsync("tr-1")));
+
+        // Finished is final; a succeeded request names its version, a failed one its error; unknown ids fail.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.UpdateTrainingRequestAsync(done with { Status = TrainingStatus.Running }));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.UpdateTrainingRequestAsync(Training("tr-x", Start) with { Status = TrainingStatus.Succeeded }));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.UpdateTrainingRequestAsync(Training("tr-x", Start) with { Status = TrainingStatus.Failed, Error = " " }));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.UpdateTrainingRequestAsync(Training("tr-missing", Start)));
+        Assert.Equal(Json(done), Json(await store.GetTrainingRequestAsync("tr-1")));
     }
 
     [Fact]
-    public async Task TrainingIsClaimedOldestFirst()
+    public async Task OpenTrainingRequestsAreListedOldestFirst()
     {
         var store = await NewStoreAsync();
+        Assert.Empty(await store.ListOpenTrainingRequestsAsync());
         await store.CreateTrainingRequestAsync(Training("tr-b", Start.AddMinutes(1)));
         await store.CreateTrainingRequestAsync(Training("tr-c", Start.AddMinutes(2)));
         await store.CreateTrainingRequestAsync(Training("tr-a", Start.AddMinutes(3)));
+        var failed = await store.CreateTrainingRequestAsync(Training("tr-failed", Start));
+        await store.UpdateTrainingRequestAsync(failed with { Status = TrainingStatus.Failed, Error = "out of memory", CompletedAt = Start });
+        var running = (await store.GetTrainingRequestAsync("tr-c"))!;
+        await store.UpdateTrainingRequestAsync(running with { Status = TrainingStatus.Running, Attempt = 1 });
 
-        var claimed = new List<string>();
-        for (var i = 0; i < 3; i++)
-        {
-            claimed.Add((await store.ClaimTrainingRequestAsync("trainer-a", LeaseTime))!.Value.Request.Id);
-        }
+        var open = await store.ListOpenTrainingRequestsAsync();
 
-        Assert.Equal(["tr-b", "tr-c", "tr-a"], claimed);
-    }
-
-    [Fact]
-    public async Task TrainingIsReclaimedAfterItsLeaseExpires()
-    {
-        var store = await NewStoreAsync();
-        await store.CreateTrainingRequestAsync(Training("tr-1", Start));
-        var first = (await store.ClaimTrainingRequestAsync("trainer-a", LeaseTime))!.Value;
-        Time.Advance(LeaseTime);
-
-        var second = (await store.ClaimTrainingRequestAsync("trainer-b", LeaseTime))!.Value;
-
-        Assert.Equal(("tr-1", "trainer-b", 2L), (second.Request.Id, second.Lease.Owner, second.Lease.Epoch));
-        await Assert.ThrowsAsync<StaleEpochException>(() => store.CompleteTrainingRequestAsync(first.Lease, TrainingStatus.Succeeded, 2, null));
-        await store.CompleteTrainingRequestAsync(second.Lease, TrainingStatus.Failed, null, "out of memory");
-        var done = await store.GetTrainingRequestAsync("tr-1");
-        Assert.Equal((TrainingStatus.Failed, "out of memory", (int?)null), (done?.Status, done?.Error, done?.PublishedVersion));
-        Assert.Equal(1, store.StaleWritesRefused);
+        Assert.Equal(["tr-b", "tr-c", "tr-a"], open.Select(r => r.Id));
+        Assert.Equal(TrainingStatus.Running, open[1].Status);
     }
 }

@@ -8,8 +8,6 @@ namespace SotopiaPi.Storage.Tests;
 /// store; all tests here run unchanged against each. Each test gets its own empty database.</summary>
 public abstract partial class StoreContractTests : IAsyncLifetime
 {
-    protected static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(30);
-
     private readonly List<ISotopiaStore> _stores = [];
 
     protected FakeTimeProvider Time { get; } = new(Start);
@@ -46,30 +44,37 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         return store;
     }
 
-    /// <summary>Creates <paramref name="count"/> pending episodes of a campaign, created 1 ms apart, under the
-    /// campaign's lease; returns their ids in creation order.</summary>
-    protected async Task<List<string>> SeedEpisodesAsync(ISotopiaStore store, string campaignId, int count, int round = 0)
+    /// <summary>Creates <paramref name="count"/> pending episodes of a campaign, created 1 ms apart; returns their
+    /// ids in creation order.</summary>
+    protected static async Task<List<string>> SeedEpisodesAsync(ISotopiaStore store, string campaignId, int count, int round = 0)
     {
-        var lease = await store.TryAcquireAsync(LeaseKinds.Campaign, campaignId, "campaign-owner", TimeSpan.FromDays(1));
-        Assert.NotNull(lease);
         var episodes = Enumerable.Range(0, count)
             .Select(i => Episode($"{campaignId}-r{round}-e{i:D4}", campaignId, Start.AddMilliseconds(i), round))
             .ToList();
-        Assert.Equal(count, await store.CreateEpisodesAsync(lease, episodes));
+        Assert.Equal(count, await store.CreateEpisodesAsync(episodes));
         return episodes.ConvertAll(e => e.Id);
+    }
+
+    /// <summary>Begins an episode that can be begun: its activation has a fence.</summary>
+    protected static async Task<EpisodeActivation> BeginAsync(ISotopiaStore store, string episodeId)
+    {
+        var activation = await store.BeginEpisodeAsync(episodeId);
+        Assert.NotNull(activation);
+        Assert.NotNull(activation.Fence);
+        return activation;
     }
 
     [Fact]
     public async Task MigrateIsIdempotentAndKeepsData()
     {
         var store = await NewStoreAsync();
-        await store.CreateCampaignAsync(Campaign("c-1", Start));
+        await store.SaveCampaignAsync(Campaign("c-1", Start));
 
         await store.MigrateAsync();
         await store.MigrateAsync();
 
         Assert.Equal("c-1", (await store.GetCampaignAsync("c-1"))?.Id);
-        await store.CreateCampaignAsync(Campaign("c-2", Start));
+        await store.SaveCampaignAsync(Campaign("c-2", Start));
         Assert.Equal(2, (await store.ListCampaignsAsync()).Count);
     }
 
@@ -78,19 +83,18 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     {
         var store = await NewStoreAsync();
         var ids = await SeedEpisodesAsync(store, "c-keep", 2);
-        var claimed = Assert.Single(await store.ClaimEpisodesAsync("silo-a", 1, LeaseTime));
-        await store.AppendTurnAsync(claimed.Lease, Turn(claimed.Episode.Id, 0));
-        await store.AppendTurnAsync(claimed.Lease, Turn(claimed.Episode.Id, 1));
-        await store.CreateCampaignAsync(Campaign("c-keep", Start));
+        var begun = await BeginAsync(store, ids[0]);
+        await store.AppendTurnAsync(begun.Fence!, Turn(ids[0], 0));
+        await store.AppendTurnAsync(begun.Fence!, Turn(ids[0], 1));
+        await store.SaveCampaignAsync(Campaign("c-keep", Start));
         await store.RegisterVersionAsync(Version("pol", 0, null, Start));
         await store.ActivateAsync("pol", 0);
         await store.CreateTrainingRequestAsync(Training("tr-keep", Start));
         await store.ImportDatasetAsync(Dataset());
+        var etag = await store.WriteGrainStateAsync("campaign", "c-keep", """{"stage":2}""", null);
 
         store = await ReopenAsync(store);
 
-        var lease = await store.GetLeaseAsync(LeaseKinds.Episode, claimed.Episode.Id);
-        Assert.Equal(claimed.Lease, lease);
         Assert.Equal(EpisodeStatus.Running, (await store.GetEpisodeAsync(ids[0]))?.Status);
         Assert.Equal(EpisodeStatus.Pending, (await store.GetEpisodeAsync(ids[1]))?.Status);
         Assert.Equal([0, 1], (await store.GetTurnsAsync(ids[0])).Select(t => t.Number));
@@ -98,9 +102,11 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Equal(0, (await store.GetActiveVersionAsync("pol"))?.Version);
         Assert.Equal("tr-keep", (await store.GetTrainingRequestAsync("tr-keep"))?.Id);
         Assert.Equal(Json(Dataset()), Json(await store.LoadDatasetAsync()));
-        // The fencing state survives too: the owner keeps writing with its lease after the restart.
-        await store.AppendTurnAsync(claimed.Lease, Turn(claimed.Episode.Id, 2));
+        Assert.Equal(new StoredGrainState("""{"stage":2}""", etag), await store.ReadGrainStateAsync("campaign", "c-keep"));
+        // The fence survives too: the activation keeps writing after the restart, and the next one takes fence 2.
+        await store.AppendTurnAsync(begun.Fence!, Turn(ids[0], 2));
         Assert.Equal(3, (await store.GetTurnsAsync(ids[0])).Length);
+        Assert.Equal(2, (await BeginAsync(store, ids[0])).Fence!.Value);
     }
 
     [Fact]
@@ -109,7 +115,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         var store = await NewStoreAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            store.CreateCampaignAsync(Campaign("c-1", Start), new CancellationToken(canceled: true)));
+            store.SaveCampaignAsync(Campaign("c-1", Start), new CancellationToken(canceled: true)));
 
         Assert.Null(await store.GetCampaignAsync("c-1"));
         Assert.Empty(await store.ListCampaignsAsync());

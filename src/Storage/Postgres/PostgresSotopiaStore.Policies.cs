@@ -75,7 +75,6 @@ public sealed partial class PostgresSotopiaStore
                     .Long(StoreValues.ToMs(version.CreatedAt)).Text(json);
                 await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
-            await NotifyAsync(connection, StoreNotification.PolicyVersionPublished(version.PolicyName, version.Version), ct).ConfigureAwait(false);
             return null;
         }, cancellationToken).ConfigureAwait(false);
         return existing is null ? version : Parse<PolicyVersion>(existing, $"version of policy '{version.PolicyName}'");
@@ -96,7 +95,6 @@ public sealed partial class PostgresSotopiaStore
             {
                 throw new InvalidOperationException($"Version {version} of policy '{policyName}' is not registered.");
             }
-            await NotifyAsync(connection, StoreNotification.PolicyVersionActivated(policyName, version), ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
     }

@@ -8,41 +8,35 @@ namespace SotopiaPi.Storage;
 /// <see cref="NpgsqlDataSource"/> (its pool) serves short-lived connections, one per operation; turn appends
 /// and episode completions go through group commit (<see cref="PostgresWriteQueue"/>); everything else is one
 /// transaction of its own. Every lease time comes from the injected <see cref="TimeProvider"/> (Unix
-/// milliseconds), exactly as on SQLite, so all silos need synchronised clocks (NTP); fenced writes lock their
-/// lease row (<c>FOR KEY SHARE</c>) in the writing transaction and take-overs lock it <c>FOR UPDATE</c>, so a
-/// take-over waits for the write's commit.
-/// Change notifications go out with <c>NOTIFY</c> in the writing transaction (<see cref="IStoreNotifications"/>).
+/// milliseconds), exactly as on SQLite. Episode writes are fenced: each activation of an episode grain takes the
+/// next fence number (<see cref="BeginEpisodeAsync"/>), and a turn or completion commits only while the
+/// episode's row still carries that fence — checked and locked (<c>FOR NO KEY UPDATE</c>) in the writing
+/// transaction, so a newer activation's begin waits for the older write's commit and then refuses the rest.
 /// A write is durable when its task completes (the server's <c>synchronous_commit</c> decides what that means).
 /// Errors are never turned into empty results: database failures surface as <see cref="NpgsqlException"/>
 /// (a lost connection is re-tried once, with a fresh connection, when nothing can have been committed; a
 /// deadlock re-runs the transaction); unreadable stored JSON throws <see cref="InvalidDataException"/> naming
 /// the database and the record. See <c>src/Storage/README.md</c>.</summary>
-public sealed partial class PostgresSotopiaStore : ISotopiaStore, IStoreNotifications
+public sealed partial class PostgresSotopiaStore : ISotopiaStore
 {
     private const int MaxConflictRetries = 5;
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly NpgsqlDataSource _listenSource;
     private readonly PostgresStoreOptions _options;
     private readonly TimeProvider _time;
     private readonly string _description;
     private readonly PostgresWriteQueue _writer;
-    private readonly StoreNotificationHub _hub;
-    private readonly PostgresNotificationListener _listener;
     private long _staleWritesRefused;
     private int _disposed;
 
-    private PostgresSotopiaStore(NpgsqlDataSource dataSource, NpgsqlDataSource listenSource, PostgresStoreOptions options, TimeProvider time, string description)
+    private PostgresSotopiaStore(NpgsqlDataSource dataSource, PostgresStoreOptions options, TimeProvider time, string description)
     {
         _dataSource = dataSource;
-        _listenSource = listenSource;
         _options = options;
         _time = time;
         _description = description;
         _writer = new PostgresWriteQueue(dataSource, description, options.MaxBatchSize, options.GroupCommitWriters, OnConnectionFailure,
             () => Interlocked.Increment(ref _staleWritesRefused));
-        _hub = new StoreNotificationHub(options.NotificationQueueCapacity, listening: false);
-        _listener = new PostgresNotificationListener(listenSource, _hub, options, description);
     }
 
     /// <summary>"PostgreSQL store 'host:port/database'", as used in error messages.</summary>
@@ -55,9 +49,6 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore, IStoreNotifica
 
     /// <summary>Group-commit writes executed in committed transactions since the store was opened.</summary>
     public long CommittedWrites => _writer.Items;
-
-    /// <summary>How many times the notification listener connected (1 + reconnections; 0 before the first subscriber).</summary>
-    public long ListenerConnections => _listener.Connections;
 
     /// <summary>Opens the store on <paramref name="connectionString"/> (an Npgsql connection string: Host, Port,
     /// Database, Username, Password, pool and timeout settings) and, unless
@@ -111,11 +102,8 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore, IStoreNotifica
             builder.UseLoggerFactory(options.LoggerFactory);
         }
         var dataSource = builder.Build();
-        // The LISTEN connection lives for the store's lifetime and must never go back to the pool with LISTEN on.
-        var listenSettings = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { Pooling = false, MaxAutoPrepare = 0 };
-        var listenSource = NpgsqlDataSource.Create(listenSettings.ConnectionString);
 
-        var store = new PostgresSotopiaStore(dataSource, listenSource, options, time, description);
+        var store = new PostgresSotopiaStore(dataSource, options, time, description);
         if (options.MigrateOnOpen)
         {
             try
@@ -170,7 +158,7 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore, IStoreNotifica
             return true;
         }, cancellationToken);
 
-    /// <summary>Finishes queued writes, stops the listener (subscriptions end), then closes every connection.
+    /// <summary>Finishes queued writes, then closes every connection.
     /// Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -179,10 +167,7 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore, IStoreNotifica
             return;
         }
         await _writer.DisposeAsync().ConfigureAwait(false);
-        await _listener.DisposeAsync().ConfigureAwait(false);
-        _hub.Close();
         await _dataSource.DisposeAsync().ConfigureAwait(false);
-        await _listenSource.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Runs <paramref name="work"/> in one transaction on a pooled connection and commits. A deadlock
@@ -206,7 +191,7 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore, IStoreNotifica
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return result;
             }
-            catch (StaleEpochException)
+            catch (StaleWriteException)
             {
                 Interlocked.Increment(ref _staleWritesRefused);
                 throw;
@@ -267,23 +252,6 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore, IStoreNotifica
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Queues a NOTIFY in the current transaction (sent to every listener when it commits).</summary>
-    private async Task NotifyAsync(NpgsqlConnection connection, StoreNotification notification, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT pg_notify($1, $2)";
-        command.Text(_options.NotificationChannel).Text(PostgresNotifications.Payload(notification));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public IAsyncEnumerable<StoreNotification> SubscribeAsync(CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var subscription = _hub.Subscribe(cancellationToken);
-        _listener.EnsureStarted();
-        return subscription;
     }
 
     private long NowMs() => StoreValues.ToMs(_time.GetUtcNow());

@@ -1,11 +1,10 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
 namespace SotopiaPi.Storage;
 
 /// <summary>Settings of <see cref="PostgresSotopiaStore"/>. Connection settings (pool size, timeouts, TLS…)
 /// belong in the connection string.</summary>
-public sealed partial class PostgresStoreOptions
+public sealed class PostgresStoreOptions
 {
     /// <summary>Apply pending migrations when the store is opened (default). When false, call
     /// <see cref="PostgresSotopiaStore.MigrateAsync"/> before using the store.</summary>
@@ -24,22 +23,7 @@ public sealed partial class PostgresStoreOptions
     /// while one commits, the next batch is already being written.</summary>
     public int GroupCommitWriters { get; set; } = 2;
 
-    /// <summary>The <c>LISTEN/NOTIFY</c> channel; every store on the same database must use the same one.</summary>
-    public string NotificationChannel { get; set; } = "sotopia_store";
-
-    /// <summary>How many notifications a subscriber may have queued before it loses some (and gets a Resync).</summary>
-    public int NotificationQueueCapacity { get; set; } = 10_000;
-
-    /// <summary>First wait before the listener reconnects after losing its connection; doubles up to
-    /// <see cref="ListenerMaxReconnectDelay"/>.</summary>
-    public TimeSpan ListenerMinReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(100);
-
-    public TimeSpan ListenerMaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>The idle listener connection is probed this often, so a silently dropped connection is noticed.</summary>
-    public TimeSpan ListenerKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
-
-    /// <summary>Logs the listener's reconnections (and Npgsql's own logging). Null: no logging.</summary>
+    /// <summary>Npgsql's own logging. Null: no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming every invalid setting.</summary>
@@ -58,32 +42,9 @@ public sealed partial class PostgresStoreOptions
         {
             failures.Add($"{nameof(GroupCommitWriters)} must be between 1 and 64 (was {GroupCommitWriters}).");
         }
-        if (NotificationChannel is null || !ChannelName().IsMatch(NotificationChannel))
-        {
-            failures.Add($"{nameof(NotificationChannel)} must be a lower-case identifier of at most 63 characters (was '{NotificationChannel}').");
-        }
-        if (NotificationQueueCapacity is < 1 or > 10_000_000)
-        {
-            failures.Add($"{nameof(NotificationQueueCapacity)} must be between 1 and 10000000 (was {NotificationQueueCapacity}).");
-        }
-        if (ListenerMinReconnectDelay <= TimeSpan.Zero || ListenerMinReconnectDelay > ListenerMaxReconnectDelay)
-        {
-            failures.Add($"{nameof(ListenerMinReconnectDelay)} must be positive and at most {nameof(ListenerMaxReconnectDelay)} (was {ListenerMinReconnectDelay}).");
-        }
-        if (ListenerMaxReconnectDelay > TimeSpan.FromMinutes(10))
-        {
-            failures.Add($"{nameof(ListenerMaxReconnectDelay)} must be at most 10 minutes (was {ListenerMaxReconnectDelay}).");
-        }
-        if (ListenerKeepAlive < TimeSpan.FromMilliseconds(100) || ListenerKeepAlive > TimeSpan.FromHours(1))
-        {
-            failures.Add($"{nameof(ListenerKeepAlive)} must be between 100 ms and 1 hour (was {ListenerKeepAlive}).");
-        }
         if (failures.Count > 0)
         {
             throw new ArgumentException("Invalid PostgreSQL store options: " + string.Join(" ", failures));
         }
     }
-
-    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
-    private static partial Regex ChannelName();
 }

@@ -8,7 +8,7 @@ namespace SotopiaPi.Storage;
 /// loop (a few run side by side, so one batch fills while another commits) drains whatever is queued (up to the
 /// batch size), sends every item's statement in ONE pipelined
 /// <see cref="NpgsqlBatch"/> inside ONE transaction on a pooled connection, commits once, and only then
-/// completes each caller. Items never fail the transaction on their own checks (a stale lease or a gap is a
+/// completes each caller. Items never fail the transaction on their own checks (a stale fence or a gap is a
 /// value in their result row), so each one is judged individually while the rest commits.
 /// <para>Failures: a deadlock or serialisation conflict re-runs the batch; a lost connection before COMMIT was
 /// sent re-runs it once on a fresh connection (the server rolled it back), otherwise every caller of the
@@ -176,7 +176,7 @@ internal sealed class PostgresWriteQueue : IAsyncDisposable
             Interlocked.Add(ref _items, batch.Count);
             foreach (var item in batch)
             {
-                if (item.Error is StaleEpochException)
+                if (item.Error is StaleWriteException)
                 {
                     _onStaleWrite();
                 }

@@ -97,6 +97,24 @@ internal static class SqliteMigrations
                 stats          TEXT
             ) WITHOUT ROWID;
             """),
+        new(3, "orleans runtime: episode fences, campaign revisions, grain state; no leases or membership rows", """
+            DROP TABLE leases;
+            DROP TABLE silos;
+            DROP INDEX ix_episodes_claimable;
+            ALTER TABLE episodes ADD COLUMN fence INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX ix_episodes_unfinished ON episodes (campaign_id, round, created_at, id) WHERE status IN ('pending', 'running');
+            ALTER TABLE campaigns ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+            DROP INDEX ix_training_claimable;
+            CREATE INDEX ix_training_open ON training_requests (created_at, seq) WHERE status IN ('pending', 'running');
+            CREATE TABLE grain_state (
+                grain_type TEXT    NOT NULL,
+                grain_id   TEXT    NOT NULL,
+                etag       TEXT    NOT NULL,
+                json       TEXT    NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (grain_type, grain_id)
+            ) WITHOUT ROWID;
+            """),
     ];
 
     public const string CreateMigrationsTable = """

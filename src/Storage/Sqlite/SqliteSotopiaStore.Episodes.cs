@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text;
 using SotopiaPi.Grains.Interfaces;
 
@@ -6,45 +7,23 @@ namespace SotopiaPi.Storage;
 
 public sealed partial class SqliteSotopiaStore
 {
-    private const string ClaimableEpisodesSql = """
-        SELECT e.id FROM episodes e
-        LEFT JOIN leases l ON l.kind = 'episode' AND l.key = e.id
-        WHERE e.status IN ('pending', 'running') AND (l.key IS NULL OR l.expires_at <= $now)
-          AND NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = e.campaign_id AND c.status = 'paused')
-        ORDER BY e.created_at, e.id
-        LIMIT $max
-        """;
-
     private static readonly string RunningName = StoreValues.Name(EpisodeStatus.Running);
     private static readonly string RunningJson = StoreValues.Json(EpisodeStatus.Running);
     private static readonly string CancelledName = StoreValues.Name(EpisodeStatus.Cancelled);
     private static readonly string CancelledJson = StoreValues.Json(EpisodeStatus.Cancelled);
 
-    public async Task<int> CreateEpisodesAsync(Lease campaignLease, IReadOnlyList<EpisodeRecord> episodes, CancellationToken cancellationToken = default)
+    public Task<int> CreateEpisodesAsync(IReadOnlyList<EpisodeRecord> episodes, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(campaignLease);
         ArgumentNullException.ThrowIfNull(episodes);
-        if (campaignLease.Kind != LeaseKinds.Campaign)
-        {
-            throw new ArgumentException($"Creating episodes needs a campaign lease, not a {campaignLease.Kind} lease.", nameof(campaignLease));
-        }
         var rows = new List<(EpisodeRecord Episode, string Status, string Json)>(episodes.Count);
         foreach (var episode in episodes)
         {
             ArgumentNullException.ThrowIfNull(episode, nameof(episodes));
             ArgumentException.ThrowIfNullOrEmpty(episode.Id, nameof(episodes));
-            if (episode.CampaignId != campaignLease.Key)
-            {
-                throw new ArgumentException(
-                    $"Episode '{episode.Id}' belongs to campaign '{episode.CampaignId}', not to '{campaignLease.Key}' whose lease was given.",
-                    nameof(episodes));
-            }
             rows.Add((episode, StoreValues.Name(episode.Status), StoreValues.Json(episode)));
         }
-
-        var created = await WriteAsync("create episodes", needsSavepoint: true, session =>
+        return WriteAsync("create episodes", needsSavepoint: true, session =>
         {
-            CheckFence(session, campaignLease, NowMs());
             var created = 0;
             foreach (var (episode, status, json) in rows)
             {
@@ -60,78 +39,52 @@ public sealed partial class SqliteSotopiaStore
                     .ExecuteNonQuery();
             }
             return created;
-        }, cancellationToken).ConfigureAwait(false);
-        if (created > 0)
-        {
-            _hub.Publish(StoreNotification.EpisodesCreated(campaignLease.Key, created));
-        }
-        return created;
+        }, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ClaimedEpisode>> ClaimEpisodesAsync(string owner, int max, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    public async Task<EpisodeActivation?> BeginEpisodeAsync(string episodeId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(owner);
-        ArgumentOutOfRangeException.ThrowIfNegative(max);
-        var durationMs = StoreValues.DurationMs(leaseDuration, nameof(leaseDuration));
-        if (max == 0)
+        ArgumentException.ThrowIfNullOrEmpty(episodeId);
+        var begun = await WriteAsync("begin episode", needsSavepoint: true, session =>
         {
-            return [];
-        }
-        var claimed = await WriteAsync("claim episodes", needsSavepoint: true, session =>
-        {
-            var now = NowMs();
-            var expires = now + durationMs;
-            var ids = session.Command(ClaimableEpisodesSql).With("$now", now).With("$max", max).ExecuteStrings();
-            var result = new List<(string Json, Lease Lease)>(ids.Count);
-            foreach (var id in ids)
+            long? fence = null;
+            string? json;
+            using (var reader = session.Command("""
+                    UPDATE episodes SET status = $status, fence = fence + 1, json = json_set(json, '$.status', json($statusJson))
+                    WHERE id = $id AND status IN ('pending', 'running')
+                    RETURNING fence, json
+                    """)
+                .With("$status", RunningName).With("$statusJson", RunningJson).With("$id", episodeId).ExecuteReader())
             {
-                var epoch = AcquireNotLive(session, LeaseKinds.Episode, id, owner, expires);
-                var json = session.Command("""
-                        UPDATE episodes SET status = $status, json = json_set(json, '$.status', json($statusJson))
-                        WHERE id = $id
-                        RETURNING json
-                        """)
-                    .With("$status", RunningName).With("$statusJson", RunningJson).With("$id", id)
-                    .ExecuteString()!;
-                result.Add((json, new Lease(LeaseKinds.Episode, id, owner, epoch, StoreValues.FromMs(expires))));
+                json = reader.Read() ? reader.GetString(1) : null;
+                if (json is not null)
+                {
+                    fence = reader.GetInt64(0);
+                }
             }
-            return result;
+            json ??= session.Command("SELECT json FROM episodes WHERE id = $id").With("$id", episodeId).ExecuteString();
+            return json is null ? default((string, long?, ImmutableArray<Turn>)?) : (json, fence, ReadTurns(session, episodeId));
         }, cancellationToken).ConfigureAwait(false);
-
-        return claimed.ConvertAll(c => new ClaimedEpisode(Parse<EpisodeRecord>(c.Json, $"episode '{c.Lease.Key}'"), c.Lease));
+        if (begun is not { } b)
+        {
+            return null;
+        }
+        return new EpisodeActivation(
+            Parse<EpisodeRecord>(b.Item1, $"episode '{episodeId}'"), b.Item3, b.Item2 is { } f ? new EpisodeFence(episodeId, f) : null);
     }
 
-    public Task AppendTurnAsync(Lease lease, Turn turn, CancellationToken cancellationToken = default)
+    public Task AppendTurnAsync(EpisodeFence fence, Turn turn, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(turn);
-        StoreRules.RequireLease(lease, LeaseKinds.Episode, turn.EpisodeId, nameof(lease));
-        ArgumentOutOfRangeException.ThrowIfNegative(turn.Number);
-        if (turn.Seat is not (0 or 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(turn), turn.Seat, "A turn's seat is 0 or 1.");
-        }
-        ArgumentNullException.ThrowIfNull(turn.Action, nameof(turn));
+        ArgumentNullException.ThrowIfNull(fence);
+        StoreRules.ValidateTurn(fence, turn);
         var actionType = turn.Action.Type.ToWire();
         var usage = turn.Usage is null ? null : StoreValues.Json(turn.Usage);
 
         return WriteAsync("append turn", needsSavepoint: false, session =>
         {
-            CheckFence(session, lease, NowMs());
+            CheckFence(session, fence, "append turn " + turn.Number.ToString(CultureInfo.InvariantCulture));
             var count = session.Command("SELECT COUNT(*) FROM turns WHERE episode_id = $id").With("$id", turn.EpisodeId).ExecuteInt64();
-            if (turn.Number < count)
-            {
-                throw new InvalidOperationException(
-                    $"Turn {turn.Number} of episode '{turn.EpisodeId}' is already stored ({count} turns exist).");
-            }
-            if (turn.Number > count)
-            {
-                throw new InvalidOperationException(
-                    $"Turn {turn.Number} of episode '{turn.EpisodeId}' is not contiguous: {count} turns exist, so the next is {count}.");
-            }
-            if (count == 0 && session.Command("SELECT 1 FROM episodes WHERE id = $id").With("$id", turn.EpisodeId).ExecuteScalar() is null)
-            {
-                throw new InvalidOperationException($"Episode '{turn.EpisodeId}' does not exist.");
-            }
+            StoreRules.RequireNextTurn(turn, count);
             session.Command("""
                     INSERT INTO turns (episode_id, number, seat, action_type, argument, note, usage)
                     VALUES ($id, $number, $seat, $type, $argument, $note, $usage)
@@ -143,15 +96,11 @@ public sealed partial class SqliteSotopiaStore
         }, cancellationToken);
     }
 
-    public async Task CompleteEpisodeAsync(Lease lease, EpisodeCompletion completion, CancellationToken cancellationToken = default)
+    public Task CompleteEpisodeAsync(EpisodeFence fence, EpisodeCompletion completion, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(fence);
         ArgumentNullException.ThrowIfNull(completion);
-        if (lease.Kind != LeaseKinds.Episode)
-        {
-            throw new ArgumentException($"Completing an episode needs an episode lease, not a {lease.Kind} lease.", nameof(lease));
-        }
-        StoreRules.ValidateCompletion(lease.Key, completion);
+        StoreRules.ValidateCompletion(fence.EpisodeId, completion);
         var status = StoreValues.Name(completion.Status);
         var statusJson = StoreValues.Json(completion.Status);
         var terminationJson = StoreValues.Json(completion.Termination);
@@ -159,57 +108,58 @@ public sealed partial class SqliteSotopiaStore
         var failureJson = StoreValues.Json(completion.FailureReason);
         var completedJson = StoreValues.Json<DateTimeOffset?>(completion.CompletedAt);
 
-        var campaignId = await WriteAsync("complete episode", needsSavepoint: true, session =>
+        return WriteAsync("complete episode", needsSavepoint: false, session =>
         {
-            var now = NowMs();
-            CheckFence(session, lease, now);
-            var campaign = session.Command("""
+            CheckFence(session, fence, "complete");
+            session.Command("""
                     UPDATE episodes SET status = $status, completed_at = $completed,
                         json = json_set(json, '$.status', json($statusJson), '$.termination', json($termination),
                             '$.outcome', json($outcome), '$.failure_reason', json($failure), '$.completed_at', json($completedJson))
                     WHERE id = $id
-                    RETURNING campaign_id
                     """)
                 .With("$status", status).With("$completed", StoreValues.ToMs(completion.CompletedAt))
                 .With("$statusJson", statusJson).With("$termination", terminationJson).With("$outcome", outcomeJson)
-                .With("$failure", failureJson).With("$completedJson", completedJson).With("$id", lease.Key)
-                .ExecuteString();
-            if (campaign is null)
+                .With("$failure", failureJson).With("$completedJson", completedJson).With("$id", fence.EpisodeId)
+                .ExecuteNonQuery();
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>Refuses the write unless the episode is running under exactly this fence.</summary>
+    private void CheckFence(SqliteSession session, EpisodeFence fence, string operation)
+    {
+        string? status = null;
+        long current = 0;
+        using (var reader = session.Command("SELECT status, fence FROM episodes WHERE id = $id").With("$id", fence.EpisodeId).ExecuteReader())
+        {
+            if (reader.Read())
             {
-                throw new InvalidOperationException($"Episode '{lease.Key}' does not exist.");
+                status = reader.GetString(0);
+                current = reader.GetInt64(1);
             }
-            ReleaseCore(session, lease, now);
-            return campaign;
-        }, cancellationToken).ConfigureAwait(false);
-        _hub.Publish(StoreNotification.EpisodesFinished(campaignId));
+        }
+        if (status is null)
+        {
+            throw new InvalidOperationException($"Episode '{fence.EpisodeId}' does not exist.");
+        }
+        if (status != RunningName || current != fence.Value)
+        {
+            Interlocked.Increment(ref _staleWritesRefused);
+            throw StoreRules.StaleFence(fence, operation, status, current);
+        }
     }
 
     public async Task<int> CancelEpisodesAsync(string campaignId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(campaignId);
-        var cancelled = await WriteAsync("cancel episodes", needsSavepoint: true, session =>
-        {
-            var now = NowMs();
-            // End the leases of the episodes being cancelled, so their owners' further writes are refused.
+        // The fence moves on too, so an activation still playing one of them has its next write refused.
+        return await WriteAsync("cancel episodes", needsSavepoint: false, session =>
             session.Command("""
-                    UPDATE leases SET expires_at = $now
-                    WHERE kind = 'episode' AND expires_at > $now
-                      AND key IN (SELECT id FROM episodes WHERE campaign_id = $campaign AND status IN ('pending', 'running'))
-                    """)
-                .With("$now", now).With("$campaign", campaignId)
-                .ExecuteNonQuery();
-            return session.Command("""
-                    UPDATE episodes SET status = $status, json = json_set(json, '$.status', json($statusJson))
+                    UPDATE episodes SET status = $status, fence = fence + 1, json = json_set(json, '$.status', json($statusJson))
                     WHERE campaign_id = $campaign AND status IN ('pending', 'running')
                     """)
                 .With("$status", CancelledName).With("$statusJson", CancelledJson).With("$campaign", campaignId)
-                .ExecuteNonQuery();
-        }, cancellationToken).ConfigureAwait(false);
-        if (cancelled > 0)
-        {
-            _hub.Publish(StoreNotification.EpisodesFinished(campaignId));
-        }
-        return cancelled;
+                .ExecuteNonQuery(), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<EpisodeRecord?> GetEpisodeAsync(string episodeId, CancellationToken cancellationToken = default)
@@ -224,7 +174,11 @@ public sealed partial class SqliteSotopiaStore
     public Task<ImmutableArray<Turn>> GetTurnsAsync(string episodeId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(episodeId);
-        return ReadAsync("get turns", session =>
+        return ReadAsync("get turns", session => ReadTurns(session, episodeId), cancellationToken);
+    }
+
+    private ImmutableArray<Turn> ReadTurns(SqliteSession session, string episodeId)
+    {
         {
             var turns = ImmutableArray.CreateBuilder<Turn>();
             using var reader = session.Command("""
@@ -246,14 +200,17 @@ public sealed partial class SqliteSotopiaStore
                     reader.IsDBNull(4) ? null : reader.GetString(4), usage));
             }
             return turns.ToImmutable();
-        }, cancellationToken);
+        }
     }
 
     public async Task<IReadOnlyList<EpisodeRecord>> ListEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfNegative(query.Limit, nameof(query));
+        if (query.Limit is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, "A limit is zero or more (or none).");
+        }
         var sql = new StringBuilder("SELECT id, json FROM episodes WHERE 1 = 1");
         if (query.CampaignId is not null)
         {
@@ -301,7 +258,7 @@ public sealed partial class SqliteSotopiaStore
             {
                 command.With("$scenario", query.ScenarioId);
             }
-            command.With("$limit", query.Limit).With("$offset", query.Offset);
+            command.With("$limit", query.Limit ?? -1).With("$offset", query.Offset);
             var result = new List<(string Id, string Json)>();
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -311,6 +268,18 @@ public sealed partial class SqliteSotopiaStore
             return result;
         }, cancellationToken).ConfigureAwait(false);
         return rows.ConvertAll(r => Parse<EpisodeRecord>(r.Json, $"episode '{r.Id}'"));
+    }
+
+    public Task<IReadOnlyList<string>> ListUnfinishedEpisodeIdsAsync(string campaignId, int round, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(campaignId);
+        return ReadAsync<IReadOnlyList<string>>("list unfinished episodes", session =>
+            session.Command("""
+                    SELECT id FROM episodes
+                    WHERE campaign_id = $campaign AND round = $round AND status IN ('pending', 'running')
+                    ORDER BY CASE status WHEN 'running' THEN 0 ELSE 1 END, created_at, id
+                    """)
+                .With("$campaign", campaignId).With("$round", round).ExecuteStrings(), cancellationToken);
     }
 
     public Task<EpisodeCounts> CountEpisodesAsync(string campaignId, int? round = null, CancellationToken cancellationToken = default)

@@ -66,12 +66,7 @@ public sealed partial class SqliteSotopiaStore
                 .With("$policy", version.PolicyName).ExecuteNonQuery();
             return null;
         }, cancellationToken).ConfigureAwait(false);
-        if (existing is null)
-        {
-            _hub.Publish(StoreNotification.PolicyVersionPublished(version.PolicyName, version.Version));
-            return version;
-        }
-        return Parse<PolicyVersion>(existing, $"version of policy '{version.PolicyName}'");
+        return existing is null ? version : Parse<PolicyVersion>(existing, $"version of policy '{version.PolicyName}'");
     }
 
     public async Task ActivateAsync(string policyName, int version, CancellationToken cancellationToken = default)
@@ -92,7 +87,6 @@ public sealed partial class SqliteSotopiaStore
                 .With("$policy", policyName).With("$version", version).ExecuteNonQuery();
             return true;
         }, cancellationToken).ConfigureAwait(false);
-        _hub.Publish(StoreNotification.PolicyVersionActivated(policyName, version));
     }
 
     public async Task<PolicyVersion?> GetActiveVersionAsync(string policyName, CancellationToken cancellationToken = default)

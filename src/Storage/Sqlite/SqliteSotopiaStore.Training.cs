@@ -4,17 +4,6 @@ namespace SotopiaPi.Storage;
 
 public sealed partial class SqliteSotopiaStore
 {
-    private const string ClaimableTrainingSql = """
-        SELECT r.id FROM training_requests r
-        LEFT JOIN leases l ON l.kind = 'training' AND l.key = r.id
-        WHERE r.status IN ('pending', 'running') AND (l.key IS NULL OR l.expires_at <= $now)
-        ORDER BY r.created_at, r.seq
-        LIMIT 1
-        """;
-
-    private static readonly string TrainingRunningName = StoreValues.Name(TrainingStatus.Running);
-    private static readonly string TrainingRunningJson = StoreValues.Json(TrainingStatus.Running);
-
     public async Task<TrainingRequest> CreateTrainingRequestAsync(TrainingRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -36,96 +25,43 @@ public sealed partial class SqliteSotopiaStore
                 ? null
                 : session.Command("SELECT json FROM training_requests WHERE id = $id").With("$id", request.Id).ExecuteString();
         }, cancellationToken).ConfigureAwait(false);
-        if (stored is null)
-        {
-            _hub.Publish(StoreNotification.TrainingRequestChanged(request.Id, request.Status));
-            return request;
-        }
-        return Parse<TrainingRequest>(stored, $"training request '{request.Id}'");
+        return stored is null ? request : Parse<TrainingRequest>(stored, $"training request '{request.Id}'");
     }
 
-    public async Task<(TrainingRequest Request, Lease Lease)?> ClaimTrainingRequestAsync(string owner, TimeSpan leaseDuration, CancellationToken cancellationToken = default)
+    public Task UpdateTrainingRequestAsync(TrainingRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(owner);
-        var durationMs = StoreValues.DurationMs(leaseDuration, nameof(leaseDuration));
-        var claimed = await WriteAsync<(string Json, Lease Lease)?>("claim training request", needsSavepoint: true, session =>
+        StoreRules.ValidateTrainingUpdate(request);
+        var status = StoreValues.Name(request.Status);
+        var completed = StoreValues.ToMs(request.CompletedAt);
+        return WriteAsync("update training request", needsSavepoint: false, session =>
         {
-            var now = NowMs();
-            var expires = now + durationMs;
-            var id = session.Command(ClaimableTrainingSql).With("$now", now).ExecuteString();
-            if (id is null)
-            {
-                return null;
-            }
-            var epoch = AcquireNotLive(session, LeaseKinds.Training, id, owner, expires);
-            var json = session.Command("""
-                    UPDATE training_requests SET status = $status, json = json_set(json, '$.status', json($statusJson))
-                    WHERE id = $id
-                    RETURNING json
-                    """)
-                .With("$status", TrainingRunningName).With("$statusJson", TrainingRunningJson).With("$id", id)
-                .ExecuteString()!;
-            return (json, new Lease(LeaseKinds.Training, id, owner, epoch, StoreValues.FromMs(expires)));
-        }, cancellationToken).ConfigureAwait(false);
-        if (claimed is not { } c)
-        {
-            return null;
-        }
-        _hub.Publish(StoreNotification.TrainingRequestChanged(c.Lease.Key, TrainingStatus.Running));
-        return (Parse<TrainingRequest>(c.Json, $"training request '{c.Lease.Key}'"), c.Lease);
-    }
-
-    public Task ReportTrainingProgressAsync(Lease lease, string progress, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(lease);
-        ArgumentNullException.ThrowIfNull(progress);
-        StoreRules.RequireTrainingLease(lease);
-        return WriteAsync("report training progress", needsSavepoint: false, session =>
-        {
-            CheckFence(session, lease, NowMs());
-            var updated = session.Command("UPDATE training_requests SET json = json_set(json, '$.progress', $progress) WHERE id = $id")
-                .With("$progress", progress).With("$id", lease.Key)
+            var stored = session.Command("SELECT json FROM training_requests WHERE id = $id").With("$id", request.Id).ExecuteString()
+                ?? throw new InvalidOperationException($"Training request '{request.Id}' does not exist.");
+            var current = Parse<TrainingRequest>(stored, $"training request '{request.Id}'");
+            StoreRules.RequireOpen(request.Id, StoreValues.Name(current.Status));
+            var updated = StoreRules.ApplyTrainingUpdate(current, request);
+            session.Command("UPDATE training_requests SET status = $status, completed_at = $completed, json = $json WHERE id = $id")
+                .With("$status", status).With("$completed", completed).With("$json", StoreValues.Json(updated)).With("$id", request.Id)
                 .ExecuteNonQuery();
-            if (updated == 0)
-            {
-                throw new InvalidOperationException($"Training request '{lease.Key}' does not exist.");
-            }
             return true;
         }, cancellationToken);
     }
 
-    public async Task CompleteTrainingRequestAsync(Lease lease, TrainingStatus status, int? publishedVersion, string? error, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<TrainingRequest>> ListOpenTrainingRequestsAsync(CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(lease);
-        StoreRules.RequireTrainingLease(lease);
-        StoreRules.ValidateTrainingCompletion(lease, status, error);
-        var name = StoreValues.Name(status);
-        var statusJson = StoreValues.Json(status);
-        var versionJson = StoreValues.Json(publishedVersion);
-        var errorJson = StoreValues.Json(error);
-        await WriteAsync("complete training request", needsSavepoint: true, session =>
+        var rows = await ReadAsync("list open training requests", session =>
         {
-            var nowTime = _time.GetUtcNow();
-            var now = StoreValues.ToMs(nowTime);
-            CheckFence(session, lease, now);
-            var updated = session.Command("""
-                    UPDATE training_requests SET status = $status, completed_at = $completed,
-                        json = json_set(json, '$.status', json($statusJson), '$.published_version', json($version),
-                            '$.error', json($error), '$.completed_at', json($completedJson))
-                    WHERE id = $id
-                    """)
-                .With("$status", name).With("$completed", now).With("$statusJson", statusJson).With("$version", versionJson)
-                .With("$error", errorJson).With("$completedJson", StoreValues.Json<DateTimeOffset?>(StoreValues.FromMs(now)))
-                .With("$id", lease.Key)
-                .ExecuteNonQuery();
-            if (updated == 0)
+            var result = new List<(string Id, string Json)>();
+            using var reader = session.Command("""
+                    SELECT id, json FROM training_requests WHERE status IN ('pending', 'running') ORDER BY created_at, seq
+                    """).ExecuteReader();
+            while (reader.Read())
             {
-                throw new InvalidOperationException($"Training request '{lease.Key}' does not exist.");
+                result.Add((reader.GetString(0), reader.GetString(1)));
             }
-            ReleaseCore(session, lease, now);
-            return true;
+            return result;
         }, cancellationToken).ConfigureAwait(false);
-        _hub.Publish(StoreNotification.TrainingRequestChanged(lease.Key, status));
+        return rows.ConvertAll(r => Parse<TrainingRequest>(r.Json, $"training request '{r.Id}'"));
     }
 
     public async Task<TrainingRequest?> GetTrainingRequestAsync(string requestId, CancellationToken cancellationToken = default)

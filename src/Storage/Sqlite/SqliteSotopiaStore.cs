@@ -9,14 +9,13 @@ namespace SotopiaPi.Storage;
 /// Durability: <c>synchronous=NORMAL</c> (default) — a write whose task completed survives a crash or SIGKILL of
 /// the process; only power loss or an OS crash may lose the last commits (set
 /// <see cref="SqliteStoreOptions.SynchronousFull"/> to be durable against those too). Times are stored with
-/// millisecond precision. See <c>src/Storage/README.md</c> for the schema and the lease/epoch contract.</summary>
-public sealed partial class SqliteSotopiaStore : ISotopiaStore, IStoreNotifications
+/// millisecond precision. See <c>src/Storage/README.md</c> for the schema and the conditional-write contract.</summary>
+public sealed partial class SqliteSotopiaStore : ISotopiaStore
 {
     private readonly string _path;
     private readonly TimeProvider _time;
     private readonly SqliteWriteQueue _writer;
     private readonly SqliteReadPool _readers;
-    private readonly StoreNotificationHub _hub = new(capacity: 10_000, listening: true);
     private long _staleWritesRefused;
     private int _disposed;
 
@@ -162,7 +161,6 @@ public sealed partial class SqliteSotopiaStore : ISotopiaStore, IStoreNotificati
         }
         await _writer.DisposeAsync().ConfigureAwait(false);
         _readers.Dispose();
-        _hub.Close();
     }
 
     private Task<T> WriteAsync<T>(string operation, bool needsSavepoint, Func<SqliteSession, T> work, CancellationToken cancellationToken)

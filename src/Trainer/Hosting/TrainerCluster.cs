@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
+using Orleans.Serialization;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Storage;
 

@@ -67,12 +67,12 @@ public sealed class PostgresClusterTests(PostgresServerFixture server, ITestOutp
         var started = await Within.WaitAsync(process.WhenOutputContainsAsync("SILO ACTIVE "), JoinTimeout,
             "the silo process to join the cluster", () => process.Output);
         var victim = SiloAddress.FromParsableString(started[(started.IndexOf("SILO ACTIVE ", StringComparison.Ordinal) + 12)..].Trim());
-        await Within.MembershipAsync(membership, s => s.GetSiloStatus(victim) == OrleansSiloStatus.Active, JoinTimeout,
+        await WithinMembership.MembershipAsync(membership, s => s.GetSiloStatus(victim) == OrleansSiloStatus.Active, JoinTimeout,
             $"the survivor {survivor.SiloAddress} to see the silo process {victim} Active");
 
         var clock = Stopwatch.StartNew();
         process.Kill();
-        await Within.MembershipAsync(membership, s => s.GetSiloStatus(victim) == OrleansSiloStatus.Dead, VoteOutBound,
+        await WithinMembership.MembershipAsync(membership, s => s.GetSiloStatus(victim) == OrleansSiloStatus.Dead, VoteOutBound,
             $"the survivor {survivor.SiloAddress} to declare the SIGKILLed silo {victim} Dead (tuned membership options)");
         var votedOut = clock.Elapsed;
         output.WriteLine($"SIGKILL to Dead in the survivor's view: {votedOut.TotalSeconds:0.00} s");
@@ -99,7 +99,7 @@ public sealed class PostgresClusterTests(PostgresServerFixture server, ITestOutp
     }
 
     private async Task BothActiveAsync(SiloHandle observer, IReadOnlyList<SiloHandle> silos) =>
-        await Within.MembershipAsync(_cluster!.Services(observer).GetRequiredService<IClusterMembershipService>(),
+        await WithinMembership.MembershipAsync(_cluster!.Services(observer).GetRequiredService<IClusterMembershipService>(),
             s => silos.All(silo => s.GetSiloStatus(silo.SiloAddress) == OrleansSiloStatus.Active), JoinTimeout,
             $"silo {observer.SiloAddress} to see {string.Join(" and ", silos.Select(s => s.SiloAddress))} Active");
 }

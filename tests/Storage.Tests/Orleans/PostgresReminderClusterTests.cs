@@ -103,7 +103,7 @@ public sealed class PostgresReminderClusterTests(PostgresServerFixture server) :
         var silos = _cluster.Cluster.Silos.ToList();
         foreach (var silo in silos)
         {
-            await Within.MembershipAsync(_cluster.Services(silo).GetRequiredService<IClusterMembershipService>(),
+            await WithinMembership.MembershipAsync(_cluster.Services(silo).GetRequiredService<IClusterMembershipService>(),
                 s => silos.All(other => s.GetSiloStatus(other.SiloAddress) == OrleansSiloStatus.Active), JoinTimeout,
                 $"silo {silo.SiloAddress} to see both silos Active");
         }

@@ -1,5 +1,7 @@
 using Orleans.Configuration;
+using Orleans.Serialization;
 using Orleans.TestingHost;
+using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.OrleansTestSilo;
 
 namespace SotopiaPi.Storage.Tests.Orleans;
@@ -23,6 +25,8 @@ public sealed class PostgresSiloConfigurator : ISiloConfigurator
             {
                 options.MinimumReminderPeriod = TimeSpan.FromSeconds(1);
                 options.RefreshReminderListPeriod = TimeSpan.FromSeconds(1);
-            });
+            })
+            // Our grain interfaces come along with the storage assembly; their types travel as JSON.
+            .Services.AddSerializer(serializer => serializer.AddSotopiaSerialization());
     }
 }

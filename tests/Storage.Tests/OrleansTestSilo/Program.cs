@@ -3,6 +3,8 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Serialization;
+using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.OrleansTestSilo;
 using SotopiaPi.Storage;
 
@@ -23,7 +25,9 @@ builder.UseOrleans(silo => silo
     })
     .ConfigureEndpoints(IPAddress.Loopback,
         int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture))
-    .Configure<ClusterMembershipOptions>(TunedMembership.Apply));
+    .Configure<ClusterMembershipOptions>(TunedMembership.Apply)
+    // Our grain interfaces come along with the storage assembly; their types travel as JSON.
+    .Services.AddSerializer(serializer => serializer.AddSotopiaSerialization()));
 using var host = builder.Build();
 await host.StartAsync();
 Console.WriteLine($"SILO ACTIVE {host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString()}");

@@ -2,26 +2,9 @@ using Orleans.Runtime;
 
 namespace SotopiaPi.Storage.Tests.Orleans;
 
-/// <summary>Bounded waits on events; a timeout says what was waited for and what was last seen.</summary>
-internal static class Within
+/// <summary>A bounded wait on Orleans membership; a timeout says what was waited for and what was last seen.</summary>
+internal static class WithinMembership
 {
-    public static Task WaitAsync(Task task, TimeSpan timeout, string what, Func<string>? seen = null) =>
-        WaitAsync(Wrap(task), timeout, what, seen);
-
-    /// <param name="seen">What was seen meanwhile, for the failure message (e.g. a child process's output).</param>
-    public static async Task<T> WaitAsync<T>(Task<T> task, TimeSpan timeout, string what, Func<string>? seen = null)
-    {
-        try
-        {
-            return await task.WaitAsync(timeout);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException(
-                $"Waited {timeout.TotalSeconds:0.#} s for {what}; it did not happen.{(seen is null ? "" : " Seen meanwhile:\n" + seen())}");
-        }
-    }
-
     /// <summary>Waits until a snapshot of <paramref name="membership"/> (the current one, then each update)
     /// satisfies <paramref name="condition"/>, and returns it.</summary>
     public static async Task<ClusterMembershipSnapshot> MembershipAsync(
@@ -58,11 +41,5 @@ internal static class Within
         }
         return found ?? throw new TimeoutException(
             $"Waited {timeout.TotalSeconds:0.#} s for {what}; last membership seen: {last?.ToString() ?? "none"}.");
-    }
-
-    private static async Task<bool> Wrap(Task task)
-    {
-        await task;
-        return true;
     }
 }
