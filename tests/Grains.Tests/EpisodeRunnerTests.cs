@@ -157,6 +157,21 @@ public sealed class EpisodeRunnerTests
     }
 
     [Fact]
+    public async Task AnUnreachableSeatInterruptsTheEpisodeWithoutRecordingAFailure()
+    {
+        var begun = await BeginAsync("e-1");
+        var seats = new IEpisodeSeat[] { new ScriptedSeat(0, LeaveAtSix), new ScriptedSeat(1, LeaveAtSix) { UnreachableAt = 3 } };
+
+        await Assert.ThrowsAsync<SeatUnavailableException>(() => Runner().RunAsync(begun, Setup(), seats, CancellationToken.None));
+
+        // Still running, with the turns before: the next activation resumes at turn 3.
+        var stored = await _store.GetEpisodeAsync("e-1");
+        Assert.Equal((EpisodeStatus.Running, (string?)null), (stored!.Status, stored.FailureReason));
+        Assert.Equal(3, _store.TurnsOf("e-1").Count);
+        Assert.Empty(_judge.Requests);
+    }
+
+    [Fact]
     public async Task AJudgeThatCannotScoreRecordsAnEvaluationFailureNotZeros()
     {
         var begun = await BeginAsync("e-1");

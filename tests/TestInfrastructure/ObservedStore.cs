@@ -17,6 +17,11 @@ public sealed class ObservedStore(ISotopiaStore inner) : ISotopiaStore
 
     public ISotopiaStore Inner => inner;
 
+    /// <summary>What else a timeout message should show (e.g. the hosts' captured warnings).</summary>
+    public Func<string>? Diagnostics { get; set; }
+
+    private string Seen() => Diagnostics is null ? "" : "\nSeen meanwhile:\n" + Diagnostics();
+
     /// <summary>How many episode completions this store accepted.</summary>
     public long CompletedEpisodes => Interlocked.Read(ref _completedEpisodes);
 
@@ -48,7 +53,7 @@ public sealed class ObservedStore(ISotopiaStore inner) : ISotopiaStore
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}.");
+            throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}.{Seen()}");
         }
         finally
         {
@@ -87,7 +92,7 @@ public sealed class ObservedStore(ISotopiaStore inner) : ISotopiaStore
             var last = _campaigns.TryGetValue(campaignId, out var seen) ? seen : null;
             var counts = await inner.CountEpisodesAsync(campaignId);
             throw new TimeoutException(
-                $"Waited {timeout.TotalSeconds:0} s for campaign {campaignId} to be {what}; last stored: status {last?.Status}, stage {last?.Stage}, step {last?.Step}, error '{last?.Error}'; episodes {counts}.");
+                $"Waited {timeout.TotalSeconds:0} s for campaign {campaignId} to be {what}; last stored: status {last?.Status}, stage {last?.Stage}, step {last?.Step}, error '{last?.Error}'; episodes {counts}.{Seen()}");
         }
         finally
         {
@@ -224,7 +229,7 @@ public sealed class ObservedStore(ISotopiaStore inner) : ISotopiaStore
         {
             var last = await inner.GetTrainingRequestAsync(requestId);
             throw new TimeoutException(
-                $"Waited {timeout.TotalSeconds:0} s for training request {requestId} to be {what}; stored: {last?.Status}, attempt {last?.Attempt} ({last?.TrainerId}), '{last?.Progress}', error '{last?.Error}'.");
+                $"Waited {timeout.TotalSeconds:0} s for training request {requestId} to be {what}; stored: {last?.Status}, attempt {last?.Attempt} ({last?.TrainerId}), '{last?.Progress}', error '{last?.Error}'.{Seen()}");
         }
         finally
         {

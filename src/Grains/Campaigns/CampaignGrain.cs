@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Runtime.Placement;
 using Orleans.Storage;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Campaigns;
@@ -10,8 +11,9 @@ namespace SotopiaPi.Grains.Campaigns;
 
 /// <summary>Drives one campaign (key: campaign id). Its record is Orleans state written with an ETag (a stale
 /// activation's write is refused and it deactivates) and mirrored, revision-guarded, into the project store for
-/// users to read. One pump, on a grain timer, does the work: it keeps the cluster's capacity of the current round's
-/// episodes in flight (starting <see cref="IEpisodeGrain"/>s, which spread over the silos), advances the campaign
+/// users to read. One pump, on a grain timer, does the work: it keeps every silo's capacity of the current round's
+/// episodes in flight (starting <see cref="IEpisodeGrain"/>s, each placed on the silo with the most free slots),
+/// advances the campaign
 /// through <see cref="CampaignDriver"/> when a round's episodes have all ended, hands training requests to the
 /// training queue and waits for them. Calls (episode reports, operator actions) only record and wake the pump; the
 /// grain is reentrant but single-threaded, and all state writes go through one gate. A reminder re-activates a
@@ -258,7 +260,7 @@ internal sealed partial class CampaignGrain(
         }
     }
 
-    /// <summary>Keeps the round's episodes in flight up to the cluster's capacity. Returns true once none is left
+    /// <summary>Keeps the round's episodes in flight up to every silo's capacity. Returns true once none is left
     /// to start or in flight (the round may be done), false after waiting for an episode to end.</summary>
     private async Task<bool> PlayRoundAsync(CampaignRecord campaign, CancellationToken ct)
     {
@@ -271,9 +273,9 @@ internal sealed partial class CampaignGrain(
         {
             _sweepRequested = false;
             _nextSweep = time.GetUtcNow() + options.Value.SweepInterval;
-            await StartEpisodesAsync([.. _dispatch.InFlight], campaign, ct);
+            await StartEpisodesAsync([.. _dispatch.InFlight.Select(e => (e.Key, e.Value))], campaign, ct);
         }
-        var failed = await StartEpisodesAsync(_dispatch.TakeStartable(capacity.EpisodesAtOnce), campaign, ct);
+        var failed = await StartEpisodesAsync(_dispatch.TakeStartable(capacity.Silos), campaign, ct);
         instruments.CampaignQueueObserved(Id, _dispatch.Waiting);
         if (_dispatch.IsIdle)
         {
@@ -284,14 +286,27 @@ internal sealed partial class CampaignGrain(
         return false;
     }
 
-    /// <summary>Starts episodes (at most <see cref="CampaignOptions.StartParallelism"/> calls at once); one that
-    /// could not be started goes back to the queue. Returns how many failed.</summary>
-    private async Task<int> StartEpisodesAsync(IReadOnlyList<string> episodeIds, CampaignRecord campaign, CancellationToken ct)
+    /// <summary>Starts episodes, each on the silo the dispatch chose for it (Orleans' placement hint: an episode grain
+    /// that is already active stays where it is), at most <see cref="CampaignOptions.StartParallelism"/> calls at
+    /// once; one that could not be started goes back to the queue. Returns how many failed.</summary>
+    private async Task<int> StartEpisodesAsync(IReadOnlyList<(string EpisodeId, string Silo)> episodes, CampaignRecord campaign, CancellationToken ct)
     {
         var failed = 0;
-        foreach (var batch in episodeIds.Chunk(Math.Max(1, options.Value.StartParallelism)))
+        foreach (var batch in episodes.Chunk(Math.Max(1, options.Value.StartParallelism)))
         {
-            var calls = batch.Select(id => (Id: id, Call: GrainFactory.GetGrain<IEpisodeGrain>(id).StartAsync(Id, campaign.StageTraceParent))).ToList();
+            var calls = new List<(string Id, Task Call)>(batch.Length);
+            foreach (var (episodeId, silo) in batch)
+            {
+                RequestContext.Set(IPlacementDirector.PlacementHintKey, SiloAddress.FromParsableString(silo));
+                try
+                {
+                    calls.Add((episodeId, GrainFactory.GetGrain<IEpisodeGrain>(episodeId).StartAsync(Id, campaign.StageTraceParent)));
+                }
+                finally
+                {
+                    RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+                }
+            }
             foreach (var (episodeId, call) in calls)
             {
                 try

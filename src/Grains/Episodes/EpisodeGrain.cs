@@ -11,7 +11,8 @@ namespace SotopiaPi.Grains.Episodes;
 /// <summary>Plays one episode (key: episode id) on a grain timer — never inside one long grain call. It begins the
 /// episode in the store (taking the next fence, so any older activation's writes are refused from then on), waits
 /// for one of its silo's episode slots, plays the remaining turns through its two agent grains and the
-/// <see cref="EpisodeRunner"/>, then tells its campaign. Spread over the silos by activation count. When its silo
+/// <see cref="EpisodeRunner"/>, then tells its campaign. Placed where its campaign asks (a placement hint: the silo
+/// with the most free episode slots); by activation count when it is re-activated without one. When its silo
 /// shuts down first, it tells the campaign it was interrupted, so the episode resumes at once on another silo.</summary>
 [ActivationCountBasedPlacement]
 [CollectionAgeLimit(Minutes = 2)]
@@ -82,6 +83,13 @@ internal sealed partial class EpisodeGrain(
             await TellCampaignAsync(begun.Episode.CampaignId, interrupted: false, stopping);
             DeactivateOnIdle();
         }
+        catch (SeatUnavailableException ex)
+        {
+            // The runtime could not reach an agent (this silo is shutting down, or a call timed out): nothing was
+            // recorded; deactivating tells the campaign the episode was interrupted, and it resumes elsewhere.
+            LogSeatUnavailable(logger, Id, ex.InnerException?.Message ?? ex.Message);
+            DeactivateOnIdle();
+        }
         catch (StaleWriteException ex)
         {
             // A newer activation began the episode (after a crash or a freeze), or its campaign was cancelled.
@@ -117,7 +125,8 @@ internal sealed partial class EpisodeGrain(
             var runner = new EpisodeRunner(store, judge, time, instruments) { Parent = SotopiaActivities.ParseTraceParent(_traceParent) };
             return await runner.RunAsync(begun, setup, seats, stopping);
         }
-        catch (Exception ex) when (ex is not (OperationCanceledException or StaleWriteException) && !TransientStoreErrors.IsTransient(ex))
+        catch (Exception ex) when (ex is not (OperationCanceledException or StaleWriteException or SeatUnavailableException)
+            && !TransientStoreErrors.IsTransient(ex))
         {
             // Not a model failure (the runner records those): the setup or the policy could not be loaded. Record it,
             // never a silent zero score.
@@ -180,16 +189,30 @@ internal sealed partial class EpisodeGrain(
         }
     }
 
-    /// <summary>A seat as the runner sees it: its agent grain, given every stored turn each time.</summary>
+    /// <summary>A seat as the runner sees it: its agent grain, given every stored turn each time. A call the runtime
+    /// could not deliver (or whose answer never came) is <see cref="SeatUnavailableException"/>; what the agent's
+    /// policy throws comes through as it is.</summary>
     private sealed class AgentSeat(IAgentGrain agent, int seat, EpisodeRecord episode, EpisodeSetup setup) : IEpisodeSeat
     {
         public int Seat => seat;
 
         public SeatBinding Binding => episode.Seats[seat];
 
-        public async ValueTask<AgentDecision> DecideAsync(ImmutableArray<Turn> history, CancellationToken cancellationToken) =>
-            await agent.ActAsync(new AgentTurn(episode.Id, setup, Binding, episode.Seed, history), cancellationToken);
+        public async ValueTask<AgentDecision> DecideAsync(ImmutableArray<Turn> history, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await agent.ActAsync(new AgentTurn(episode.Id, setup, Binding, episode.Seed, history), cancellationToken);
+            }
+            catch (Exception ex) when (ex is OrleansMessageRejectionException or TimeoutException)
+            {
+                throw new SeatUnavailableException($"Seat {seat} of episode '{episode.Id}' could not be reached: {ex.Message}", ex);
+            }
+        }
     }
+
+    [LoggerMessage(EventId = 1109, Level = LogLevel.Information, Message = "Episode {EpisodeId} is interrupted: an agent could not be reached ({Reason})")]
+    private static partial void LogSeatUnavailable(ILogger logger, string episodeId, string reason);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Episode {EpisodeId} does not exist; nothing to play")]
     private static partial void LogUnknown(ILogger logger, string episodeId);

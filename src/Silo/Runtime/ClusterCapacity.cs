@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -6,19 +7,21 @@ using SotopiaPi.Sotopia.Campaigns;
 
 namespace SotopiaPi.Silo.Runtime;
 
-/// <summary>How many episodes the cluster plays at once: the capacity every active silo advertises in its Orleans
-/// silo metadata (<see cref="MetadataKey"/>, its <c>Silo:MaxConcurrentEpisodes</c>), added up; a silo whose metadata
-/// is not known yet counts with this silo's own capacity.</summary>
+/// <summary>The silos that play episodes: every active silo of the membership, with the capacity it advertises in its
+/// Orleans silo metadata (<see cref="MetadataKey"/>, its <c>Silo:MaxConcurrentEpisodes</c>; a silo whose metadata is
+/// not known yet counts with this silo's own capacity). Keys are parsable silo addresses
+/// (<see cref="ToAddress"/>); the version is the membership's.</summary>
 internal sealed class ClusterCapacity(IClusterMembershipService membership, ISiloMetadataCache metadata, IOptions<SiloOptions> options) : IEpisodeCapacity
 {
     public const string MetadataKey = "sotopia.max_concurrent_episodes";
 
-    public int EpisodesAtOnce
+    public EpisodeSilos Silos
     {
         get
         {
-            var total = 0;
-            foreach (var member in membership.CurrentSnapshot.Members.Values)
+            var snapshot = membership.CurrentSnapshot;
+            var members = ImmutableArray.CreateBuilder<EpisodeSilo>();
+            foreach (var member in snapshot.Members.Values)
             {
                 if (member.Status != SiloStatus.Active)
                 {
@@ -28,9 +31,12 @@ internal sealed class ClusterCapacity(IClusterMembershipService membership, ISil
                     && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
                     ? value
                     : options.Value.MaxConcurrentEpisodes;
-                total += advertised;
+                members.Add(new EpisodeSilo(member.SiloAddress.ToParsableString(), advertised));
             }
-            return Math.Max(total, options.Value.MaxConcurrentEpisodes);
+            return new EpisodeSilos(snapshot.Version.Value, members.ToImmutable());
         }
     }
+
+    /// <summary>The silo of a key of <see cref="Silos"/>.</summary>
+    public static SiloAddress ToAddress(string key) => SiloAddress.FromParsableString(key);
 }

@@ -7,8 +7,11 @@ namespace SotopiaPi.Silo.Runtime;
 /// <summary>This silo's view of published policy versions: versions never change once published, so each is read
 /// from its registry grain once; the active version of every policy this silo has used is pushed here by the
 /// registry (this cache is an <see cref="IPolicyObserver"/>, subscribed on first use and renewed every
-/// <see cref="RenewInterval"/>, well within the registry's subscription lifetime). No database is polled.</summary>
-internal sealed partial class PolicyCache(IGrainFactory grains, TimeProvider time, ILogger<PolicyCache> logger) : IPolicyVersions, IPolicyObserver, IAsyncDisposable
+/// <see cref="RenewInterval"/>, well within the registry's subscription lifetime). No database is polled.
+/// The observer reference and the renewal loop are made when the silo starts (a reference cannot be made from a grain,
+/// and a loop started from one would run on that grain's scheduler).</summary>
+internal sealed partial class PolicyCache(IGrainFactory grains, TimeProvider time, ILogger<PolicyCache> logger)
+    : IPolicyVersions, IPolicyObserver, ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
 {
     /// <summary>How often this silo renews its subscriptions (the registry drops one after three minutes).</summary>
     public static readonly TimeSpan RenewInterval = TimeSpan.FromMinutes(1);
@@ -16,7 +19,6 @@ internal sealed partial class PolicyCache(IGrainFactory grains, TimeProvider tim
     private readonly ConcurrentDictionary<(string Policy, int Version), PolicyVersion> _versions = new();
     private readonly ConcurrentDictionary<string, PolicyVersion> _active = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _subscribed = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
     private IPolicyObserver? _reference;
     private Task _renewals = Task.CompletedTask;
@@ -82,18 +84,16 @@ internal sealed partial class PolicyCache(IGrainFactory grains, TimeProvider tim
         }
     }
 
-    private IPolicyObserver Reference()
-    {
-        lock (_gate)
+    private IPolicyObserver Reference() =>
+        _reference ?? throw new InvalidOperationException("The policy cache is used before its silo started.");
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(PolicyCache), ServiceLifecycleStage.ApplicationServices, _ =>
         {
-            if (_reference is null)
-            {
-                _reference = grains.CreateObjectReference<IPolicyObserver>(this);
-                _renewals = RenewAsync(_stopping.Token);
-            }
-            return _reference;
-        }
-    }
+            _reference = grains.CreateObjectReference<IPolicyObserver>(this);
+            _renewals = RenewAsync(_stopping.Token);
+            return Task.CompletedTask;
+        });
 
     private async Task RenewAsync(CancellationToken cancellationToken)
     {

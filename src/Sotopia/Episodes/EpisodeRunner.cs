@@ -9,7 +9,9 @@ namespace SotopiaPi.Sotopia.Episodes;
 /// fence) before the next decision is asked for, then the judge scores it and the outcome is stored. It resumes
 /// from the turns already stored, so a crash costs at most the decision in flight. A store failure that says
 /// nothing about the episode (the database restarting, a network blip) is retried in place with backoff; a write
-/// refused as stale ends the run with <see cref="StaleWriteException"/> (a newer activation owns the episode).
+/// refused as stale ends the run with <see cref="StaleWriteException"/> (a newer activation owns the episode); a seat
+/// that could not be reached ends it with <see cref="SeatUnavailableException"/> (nothing is recorded: the episode
+/// resumes later). A seat's own failure (its policy erred) is recorded as the episode's failure.
 /// Traced as an episode span (child of <see cref="Parent"/>, its round's span) with one span per turn and one
 /// for the judge.</summary>
 public sealed class EpisodeRunner(IEpisodeStore store, IEpisodeJudge judge, TimeProvider time, SotopiaInstruments? instruments = null)
@@ -74,7 +76,7 @@ public sealed class EpisodeRunner(IEpisodeStore store, IEpisodeJudge judge, Time
             {
                 decision = await seat.DecideAsync(turns, cancellationToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not (OperationCanceledException or SeatUnavailableException))
             {
                 SotopiaActivities.RecordFailure(turnActivity, ex);
                 var reason = $"Seat {seat.Seat} ({seat.Binding.Model}) failed at turn {number}: {ex.Message}";

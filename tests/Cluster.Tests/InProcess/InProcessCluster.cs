@@ -27,6 +27,9 @@ internal sealed class InProcessCluster : IAsyncDisposable
 
     public IArtifactStore Artifacts { get; private set; } = null!;
 
+    /// <summary>Warnings and errors of every silo, for failure messages.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     public IGrainFactory Grains => Cluster.GrainFactory;
 
     public static async Task<InProcessCluster> StartAsync(int silos, int capacityPerSilo, PolicyGate? gate = null)
@@ -34,9 +37,9 @@ internal sealed class InProcessCluster : IAsyncDisposable
         var cluster = new InProcessCluster();
         var sqlite = await SqliteSotopiaStore.OpenAsync(Path.Combine(cluster._folder.Path, "sotopia.db"));
         await sqlite.MigrateAsync();
-        cluster.Store = new ObservedStore(sqlite);
+        cluster.Store = new ObservedStore(sqlite) { Diagnostics = () => cluster.Logs.Tail() };
         cluster.Artifacts = new FileArtifactStore(Path.Combine(cluster._folder.Path, "artifacts"));
-        TestSilos.Add(cluster._key, new TestSilos.Shared(cluster.Store, cluster.Artifacts, gate));
+        TestSilos.Add(cluster._key, new TestSilos.Shared(cluster.Store, cluster.Artifacts, gate, cluster.Logs));
         var builder = new TestClusterBuilder((short)silos);
         builder.Properties[TestSilos.KeySetting] = cluster._key;
         builder.Properties[TestSilos.CapacitySetting] = capacityPerSilo.ToString(CultureInfo.InvariantCulture);

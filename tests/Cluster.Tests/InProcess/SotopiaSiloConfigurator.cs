@@ -1,3 +1,4 @@
+using Orleans.Serialization;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +22,7 @@ public sealed class SotopiaSiloConfigurator : ISiloConfigurator
 {
     public void Configure(ISiloBuilder siloBuilder)
     {
-        var name = siloBuilder.Configuration["Name"] ?? "silo";
+        var name = siloBuilder.Configuration["Orleans:Name"] ?? "silo";
         var shared = TestSilos.Get(siloBuilder.Configuration[TestSilos.KeySetting]!);
         var options = new SiloOptions
         {
@@ -29,6 +30,7 @@ public sealed class SotopiaSiloConfigurator : ISiloConfigurator
             MaxConcurrentEpisodes = int.Parse(siloBuilder.Configuration[TestSilos.CapacitySetting] ?? "32", CultureInfo.InvariantCulture),
         };
         siloBuilder.AddSotopiaSilo(options, shared.Store, shared.Artifacts);
+        siloBuilder.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(shared.Logs);
         siloBuilder.UseInMemoryReminderService();
         siloBuilder.Services.AddGrainStorage(StorageNames.Sotopia, (_, _) => new StoreGrainStorage(shared.Store));
         siloBuilder.Services.AddSotopiaSimulatorBackend();

@@ -22,5 +22,5 @@ internal static class TestSilos
     public static void Remove(string key) => All.TryRemove(key, out _);
 
     /// <summary>The store, artifacts and (optionally) the gate every silo's policies pass.</summary>
-    internal sealed record Shared(ObservedStore Store, IArtifactStore Artifacts, PolicyGate? Gate);
+    internal sealed record Shared(ObservedStore Store, IArtifactStore Artifacts, PolicyGate? Gate, CapturedLogs Logs);
 }

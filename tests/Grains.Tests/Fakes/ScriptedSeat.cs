@@ -16,6 +16,9 @@ internal sealed class ScriptedSeat(int seat, Func<int, AgentAction> script) : IE
     /// <summary>Throws instead of answering at this turn number.</summary>
     public int? FailAt { get; init; }
 
+    /// <summary>Cannot be reached (the runtime could not deliver the question) at this turn number.</summary>
+    public int? UnreachableAt { get; init; }
+
     public IReadOnlyList<int> Asked => _asked;
 
     public ValueTask<AgentDecision> DecideAsync(ImmutableArray<Turn> history, CancellationToken cancellationToken)
@@ -26,6 +29,10 @@ internal sealed class ScriptedSeat(int seat, Func<int, AgentAction> script) : IE
         if (number == FailAt)
         {
             throw new InvalidOperationException($"the model endpoint refused turn {number}");
+        }
+        if (number == UnreachableAt)
+        {
+            throw new SeatUnavailableException($"seat {seat} is on a silo that shuts down", new TimeoutException("no answer"));
         }
         return ValueTask.FromResult(new AgentDecision(script(number)));
     }
