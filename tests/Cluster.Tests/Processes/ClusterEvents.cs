@@ -15,6 +15,7 @@ internal sealed class ClusterEvents : IAsyncDisposable
     private readonly ConcurrentDictionary<string, string> _status = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<TaskCompletionSource, Func<bool>> _waiters = new();
     private readonly Task _listening;
+    private readonly ConcurrentQueue<string> _failures = new();
     private TaskCompletionSource _reconnect = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ClusterEvents(string connectionString)
@@ -46,7 +47,8 @@ internal sealed class ClusterEvents : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}.\n{await describe()}");
+            var failures = _failures.IsEmpty ? "" : "\nlistener failures: " + string.Join(" | ", _failures);
+            throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}.{failures}\n{await describe()}");
         }
         finally
         {
@@ -87,8 +89,9 @@ internal sealed class ClusterEvents : IAsyncDisposable
                     await connection.WaitAsync(cancellationToken);
                 }
             }
-            catch (NpgsqlException) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                _failures.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {ex.GetType().Name}: {ex.Message}");
                 // The server is being restarted (a test does that on purpose): listen again once the test says it is back.
                 await _reconnect.Task.WaitAsync(cancellationToken);
                 _reconnect = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -90,7 +90,8 @@ internal static class WriteAudit
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT clock_timestamp()", connection);
-        return (DateTimeOffset)(await command.ExecuteScalarAsync())!;
+        // Npgsql reads timestamptz as a UTC DateTime.
+        return new DateTimeOffset(DateTime.SpecifyKind((DateTime)(await command.ExecuteScalarAsync())!, DateTimeKind.Utc));
     }
 
     public static Task<List<Begin>> ReadBeginsAsync(string connectionString) => ReadAsync(connectionString,
