@@ -1,14 +1,8 @@
-using SotopiaPi.Grains.Interfaces;
-
 namespace SotopiaPi.Storage;
 
-/// <summary>ETags of grain state in both stores: opaque, new for every write, and the refusal when a write names
-/// another one than the stored.</summary>
+/// <summary>The ETags of stored grain state (both stores): opaque and never reused, so a writer that read a state
+/// that was since cleared and written again cannot mistake the new state for the one it read.</summary>
 internal static class GrainStateETags
 {
-    public static string Next() => Guid.NewGuid().ToString("N");
-
-    public static StaleWriteException Conflict(string grainType, string grainId, string? expected, string? stored) =>
-        new($"The state of grain {grainType} '{grainId}' was not written: the write expected ETag {expected ?? "(none: new state)"}, " +
-            $"but the store holds {stored ?? "no state"} (another activation wrote it since).");
+    public static string New() => Guid.NewGuid().ToString("N");
 }

@@ -2,17 +2,27 @@ using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Storage;
 
-/// <summary>Rules both stores (SQLite and PostgreSQL) apply the same way, kept in one place so they cannot drift.</summary>
+/// <summary>Rules both stores (SQLite and PostgreSQL) apply the same way, and the refusals they report, kept in one
+/// place so they cannot drift.</summary>
 internal static class StoreRules
 {
-    /// <summary>A turn to append: the fence's episode, a seat of 0 or 1, an action.</summary>
-    public static void ValidateTurn(EpisodeFence fence, Turn turn)
+    /// <summary>A fence for one episode cannot write another episode's turn (a bug, not a stale write).</summary>
+    public static void RequireFence(EpisodeFence fence, string episodeId, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(fence, parameterName);
+        ArgumentException.ThrowIfNullOrEmpty(fence.EpisodeId, parameterName);
+        if (fence.EpisodeId != episodeId)
+        {
+            throw new ArgumentException(
+                $"This write is for episode '{episodeId}', but the fence given is that of episode '{fence.EpisodeId}'.", parameterName);
+        }
+    }
+
+    /// <summary>A turn as the stores accept it: a number from 0, seat 0 or 1, an action.</summary>
+    public static void ValidateTurn(Turn turn)
     {
         ArgumentNullException.ThrowIfNull(turn);
-        if (turn.EpisodeId != fence.EpisodeId)
-        {
-            throw new ArgumentException($"Turn {turn.Number} is of episode '{turn.EpisodeId}', but the fence is of '{fence.EpisodeId}'.", nameof(turn));
-        }
+        ArgumentException.ThrowIfNullOrEmpty(turn.EpisodeId, nameof(turn));
         ArgumentOutOfRangeException.ThrowIfNegative(turn.Number);
         if (turn.Seat is not (0 or 1))
         {
@@ -21,27 +31,10 @@ internal static class StoreRules
         ArgumentNullException.ThrowIfNull(turn.Action, nameof(turn));
     }
 
-    /// <summary>Turns are contiguous: the next one is numbered like the count already stored.</summary>
-    public static void RequireNextTurn(Turn turn, long stored)
-    {
-        if (turn.Number < stored)
-        {
-            throw new InvalidOperationException($"Turn {turn.Number} of episode '{turn.EpisodeId}' is already stored ({stored} turns exist).");
-        }
-        if (turn.Number > stored)
-        {
-            throw new InvalidOperationException(
-                $"Turn {turn.Number} of episode '{turn.EpisodeId}' is not contiguous: {stored} turns exist, so the next is {stored}.");
-        }
-    }
-
-    /// <summary>The refusal of a write from a stale activation.</summary>
-    public static StaleWriteException StaleFence(EpisodeFence fence, string operation, string status, long current) =>
-        new($"Episode '{fence.EpisodeId}': {operation} with fence {fence.Value} refused: the episode is {status} under fence {current} (a newer activation began it, or it ended or was cancelled).");
-
     /// <summary>An owner completes an episode with a final status that matches its outcome.</summary>
     public static void ValidateCompletion(string episodeId, EpisodeCompletion completion)
     {
+        ArgumentNullException.ThrowIfNull(completion);
         var problem = completion.Status switch
         {
             EpisodeStatus.Completed when completion.Outcome is not { Succeeded: true } =>
@@ -51,7 +44,7 @@ internal static class StoreRules
             EpisodeStatus.Failed when string.IsNullOrWhiteSpace(completion.FailureReason) =>
                 "status failed needs a failure reason",
             EpisodeStatus.Pending or EpisodeStatus.Running or EpisodeStatus.Cancelled =>
-                $"{StoreValues.Name(completion.Status)} is not a final status an activation can complete with",
+                $"{StoreValues.Name(completion.Status)} is not a final status an owner can complete with",
             _ => null,
         };
         if (problem is not null)
@@ -60,40 +53,39 @@ internal static class StoreRules
         }
     }
 
-    /// <summary>A succeeded request names its version; a failed one its error.</summary>
-    public static void ValidateTrainingUpdate(TrainingRequest request)
+    /// <summary>What a contiguity check found: <paramref name="stored"/> turns exist, so only number
+    /// <paramref name="stored"/> may come next. Null when <paramref name="turn"/> is that one.</summary>
+    public static InvalidOperationException? CheckContiguous(Turn turn, long stored) =>
+        turn.Number < stored
+            ? new InvalidOperationException($"Turn {turn.Number} of episode '{turn.EpisodeId}' is already stored ({stored} turns exist).")
+            : turn.Number > stored
+                ? new InvalidOperationException(
+                    $"Turn {turn.Number} of episode '{turn.EpisodeId}' is not contiguous: {stored} turns exist, so the next is {stored}.")
+                : null;
+
+    /// <summary>The refusal of an episode write whose fence is not current or whose episode is not running.</summary>
+    /// <param name="operation">What was refused ("append turn 3", "complete").</param>
+    /// <param name="fence">The fence the writer gave.</param>
+    /// <param name="currentFence">The episode's fence now.</param>
+    /// <param name="currentStatus">The episode's status now (its stored name).</param>
+    public static StaleWriteException StaleFence(string operation, EpisodeFence fence, long currentFence, string currentStatus)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentException.ThrowIfNullOrEmpty(request.Id, nameof(request));
-        if (request.Status == TrainingStatus.Succeeded && request.PublishedVersion is null)
-        {
-            throw new ArgumentException($"Training request '{request.Id}' succeeded without a published version.", nameof(request));
-        }
-        if (request.Status == TrainingStatus.Failed && string.IsNullOrWhiteSpace(request.Error))
-        {
-            throw new ArgumentException($"Training request '{request.Id}' failed without an error message.", nameof(request));
-        }
+        var why = fence.Value < currentFence ? "a newer activation began it or it was cancelled"
+            : fence.Value > currentFence ? "no activation was given that fence"
+            : "it is not running";
+        return new StaleWriteException(
+            $"Episode '{fence.EpisodeId}' refused {operation} with fence {fence.Value}: its current fence is {currentFence} " +
+            $"and its status {currentStatus} ({why}).");
     }
 
-    /// <summary>The stored request with what an update may change (the rest — campaign, round, data, creation
-    /// time — stays as created).</summary>
-    public static TrainingRequest ApplyTrainingUpdate(TrainingRequest stored, TrainingRequest update) => stored with
-    {
-        Status = update.Status,
-        Attempt = update.Attempt,
-        TrainerId = update.TrainerId,
-        Progress = update.Progress,
-        PublishedVersion = update.PublishedVersion,
-        Error = update.Error,
-        CompletedAt = update.CompletedAt,
-    };
+    /// <summary>The refusal of a grain state write or clear whose expected ETag is not the stored one.</summary>
+    public static StaleWriteException StaleETag(string operation, string grainType, string grainId, string? expected, string? stored) =>
+        new($"Grain state of {grainType} '{grainId}' refused {operation}: the writer expected ETag {Describe(expected)} " +
+            $"but the stored ETag is {Describe(stored)}.");
 
-    /// <summary>A succeeded or failed request is final.</summary>
-    public static void RequireOpen(string requestId, string storedStatus)
-    {
-        if (storedStatus == StoreValues.Name(TrainingStatus.Succeeded) || storedStatus == StoreValues.Name(TrainingStatus.Failed))
-        {
-            throw new InvalidOperationException($"Training request '{requestId}' is {storedStatus}: a finished request cannot change.");
-        }
-    }
+    /// <summary>The refusal of a training request update once the request is final.</summary>
+    public static InvalidOperationException FinalTrainingRequest(string requestId, string storedStatus) =>
+        new($"Training request '{requestId}' already {storedStatus}: it is final and cannot be updated.");
+
+    private static string Describe(string? etag) => etag is null ? "none (no state stored)" : $"'{etag}'";
 }

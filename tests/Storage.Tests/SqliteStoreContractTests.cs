@@ -10,13 +10,60 @@ public sealed class SqliteStoreContractTests : StoreContractTests
 {
     private readonly string _folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sotopia-store-tests", Guid.NewGuid().ToString("N"));
 
+    private int _pageSize = SmallPageSize;
+
     private string DatabasePath => System.IO.Path.Combine(_folder, "nested", "store.db");
 
-    protected override async Task<ISotopiaStore> CreateStoreAsync(TimeProvider time) =>
-        await SqliteSotopiaStore.OpenAsync(DatabasePath, time: time);
+    protected override int LatestMigration => SqliteMigrations.All[^1].Version;
+
+    protected override async Task<ISotopiaStore> CreateStoreAsync(TimeProvider time, int pageSize)
+    {
+        _pageSize = pageSize;
+        return await SqliteSotopiaStore.OpenAsync(DatabasePath, new SqliteStoreOptions { ReadPageSize = pageSize }, time);
+    }
 
     protected override async Task<ISotopiaStore> ReopenStoreAsync(TimeProvider time) =>
-        await SqliteSotopiaStore.OpenAsync(DatabasePath, time: time);
+        await SqliteSotopiaStore.OpenAsync(DatabasePath, new SqliteStoreOptions { ReadPageSize = _pageSize }, time);
+
+    protected override Task CreateDatabaseAtVersionAsync(int version)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(DatabasePath)!);
+        using var connection = RawConnection();
+        Execute(connection, "PRAGMA journal_mode = WAL");
+        Execute(connection, SqliteMigrations.CreateMigrationsTable);
+        foreach (var migration in SqliteMigrations.All.Where(m => m.Version <= version))
+        {
+            Execute(connection, migration.Sql);
+            Execute(connection, $"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({migration.Version}, 'applied by the test', 0)");
+        }
+        return Task.CompletedTask;
+    }
+
+    protected override Task ExecuteSqlAsync(string sql)
+    {
+        using var connection = RawConnection();
+        Execute(connection, sql);
+        return Task.CompletedTask;
+    }
+
+    protected override Task<string?> QuerySqlAsync(string sql)
+    {
+        using var connection = RawConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var value = command.ExecuteScalar();
+        return Task.FromResult(value is null or DBNull ? null : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    protected override async Task<bool> TableExistsAsync(string table) =>
+        await QuerySqlAsync($"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{table}'") is not null;
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
 
     public override async Task DisposeAsync()
     {

@@ -11,6 +11,7 @@ public abstract partial class StoreContractTests
         var store = await NewStoreAsync();
         var campaign = Campaign("c-1", Start) with
         {
+            Revision = 1,
             Stage = 2,
             Step = "training",
             UsedScenarios = ["s-1", "s-2"],
@@ -24,22 +25,36 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
-    public async Task OnlyANewerRevisionReplacesACampaign()
+    public async Task HigherRevisionReplacesTheCampaign()
     {
-        // The campaign grain saves a projection of its state after each change, with a growing revision; a save
-        // from an older activation (or one overtaken by a later save) must not put older data back.
         var store = await NewStoreAsync();
-        var campaign = Campaign("c-1", Start) with { Revision = 3, Stage = 3 };
-        Assert.True(await store.SaveCampaignAsync(campaign));
+        await store.SaveCampaignAsync(Campaign("c-1", Start) with { Revision = 1 });
+        var saved = Campaign("c-1", Start) with
+        {
+            Revision = 2, Stage = 3, Step = "done", Status = CampaignStatus.Completed, UpdatedAt = Start.AddMinutes(5),
+        };
 
-        Assert.False(await store.SaveCampaignAsync(campaign with { Revision = 2, Stage = 9 }));
-        Assert.False(await store.SaveCampaignAsync(campaign with { Revision = 3, Stage = 9 }));
-        Assert.Equal(3, (await store.GetCampaignAsync("c-1"))?.Stage);
+        Assert.True(await store.SaveCampaignAsync(saved));
 
-        var later = campaign with { Revision = 4, Stage = 4, Status = CampaignStatus.Completed, UpdatedAt = Start.AddMinutes(5) };
-        Assert.True(await store.SaveCampaignAsync(later));
-        Assert.Equal(Json(later), Json(await store.GetCampaignAsync("c-1")));
-        Assert.Equal(CampaignStatus.Completed, (await store.ListCampaignsAsync())[0].Status);
+        Assert.Equal(Json(saved), Json(await store.GetCampaignAsync("c-1")));
+        Assert.Equal(CampaignStatus.Completed, Assert.Single(await store.ListCampaignsAsync()).Status);
+        Assert.True(await store.SaveCampaignAsync(saved with { Revision = 10, Stage = 4 }));
+        Assert.Equal((10L, 4), ((await store.GetCampaignAsync("c-1"))!.Revision, (await store.GetCampaignAsync("c-1"))!.Stage));
+    }
+
+    [Fact]
+    public async Task OlderOrSameRevisionLeavesTheStoredCampaign()
+    {
+        var store = await NewStoreAsync();
+        var stored = Campaign("c-1", Start) with { Revision = 5, Stage = 5, Status = CampaignStatus.Paused };
+        await store.SaveCampaignAsync(stored);
+
+        Assert.False(await store.SaveCampaignAsync(stored with { Revision = 4, Stage = 4, Status = CampaignStatus.Running }));
+        Assert.False(await store.SaveCampaignAsync(stored with { Revision = 5, Stage = 6 }));
+        Assert.False(await store.SaveCampaignAsync(stored with { Revision = 0, Stage = 0 }));
+
+        Assert.Equal(Json(stored), Json(await store.GetCampaignAsync("c-1")));
+        Assert.Equal(CampaignStatus.Paused, Assert.Single(await store.ListCampaignsAsync()).Status);
     }
 
     [Fact]
@@ -49,7 +64,11 @@ public abstract partial class StoreContractTests
         await store.SaveCampaignAsync(Campaign("middle", Start.AddHours(1)));
         await store.SaveCampaignAsync(Campaign("oldest", Start));
         await store.SaveCampaignAsync(Campaign("newest", Start.AddHours(2)));
+        // Equal times: the latest created first.
+        await store.SaveCampaignAsync(Campaign("same-1", Start.AddHours(1)));
+        await store.SaveCampaignAsync(Campaign("same-2", Start.AddHours(1)));
+        await store.SaveCampaignAsync(Campaign("older", Start.AddMinutes(-1)));
 
-        Assert.Equal(["newest", "middle", "oldest"], (await store.ListCampaignsAsync()).Select(c => c.Id));
+        Assert.Equal(["newest", "same-2", "same-1", "middle", "oldest", "older"], (await store.ListCampaignsAsync()).Select(c => c.Id));
     }
 }

@@ -3,126 +3,190 @@ using static SotopiaPi.Storage.Tests.StoreTestData;
 
 namespace SotopiaPi.Storage.Tests;
 
-/// <summary>Episode fences: after a crash two activations of one episode grain can briefly coexist; every
-/// activation begins the episode (taking the next fence), and only the newest one's writes are stored.</summary>
 public abstract partial class StoreContractTests
 {
-    [Fact]
-    public async Task EachBeginTakesTheNextFenceAndSeesTheTurnsSoFar()
-    {
-        var store = await NewStoreAsync();
-        var id = (await SeedEpisodesAsync(store, "c-fence", 1))[0];
-
-        var first = await BeginAsync(store, id);
-        await store.AppendTurnAsync(first.Fence!, Turn(id, 0));
-        var second = await BeginAsync(store, id);
-
-        Assert.Equal(new EpisodeFence(id, 1), first.Fence);
-        Assert.Equal(new EpisodeFence(id, 2), second.Fence);
-        Assert.Equal(EpisodeStatus.Running, first.Episode.Status);
-        Assert.Equal(EpisodeStatus.Running, (await store.GetEpisodeAsync(id))?.Status);
-        Assert.Empty(first.Turns);
-        Assert.Equal([Json(Turn(id, 0))], second.Turns.Select(Json));
-    }
-
-    [Fact]
-    public async Task StaleAppendTurnIsRefusedAndCounted()
+    /// <summary>An activation begins an episode and plays a turn; a second activation begins it again.</summary>
+    private async Task<(ISotopiaStore Store, string Id, EpisodeFence Stale, EpisodeFence Current)> TakeOverEpisodeAsync()
     {
         var store = await NewStoreAsync();
         var id = (await SeedEpisodesAsync(store, "c-fence", 1))[0];
         var stale = await BeginAsync(store, id);
+        await store.AppendTurnAsync(stale, Turn(id, 0));
         var current = await BeginAsync(store, id);
+        return (store, id, stale, current);
+    }
 
-        var error = await Assert.ThrowsAsync<StaleWriteException>(() => store.AppendTurnAsync(stale.Fence!, Turn(id, 0)));
+    [Fact]
+    public async Task SecondBeginMakesTheFirstFenceStaleForAppend()
+    {
+        var (store, id, stale, current) = await TakeOverEpisodeAsync();
 
-        Assert.Contains($"'{id}'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("fence 1", error.Message, StringComparison.Ordinal);
+        var error = await Assert.ThrowsAsync<StaleWriteException>(() => store.AppendTurnAsync(stale, Turn(id, 1, "stale")));
+
+        Assert.Equal($"Episode '{id}' refused turn 1 with fence 1: its current fence is 2 and its status running " +
+            "(a newer activation began it or it was cancelled).", error.Message);
         Assert.Equal(1, store.StaleWritesRefused);
-        Assert.Empty(await store.GetTurnsAsync(id));
-        await store.AppendTurnAsync(current.Fence!, Turn(id, 0));
-        Assert.Single(await store.GetTurnsAsync(id));
+        await store.AppendTurnAsync(current, Turn(id, 1, "current"));
+        Assert.Equal(["c-fence-r0-e0000 says line 0", "current"], (await store.GetTurnsAsync(id)).Select(t => t.Action.Argument));
     }
 
     [Fact]
-    public async Task StaleCompleteEpisodeIsRefusedAndCounted()
+    public async Task SecondBeginMakesTheFirstFenceStaleForComplete()
     {
-        var store = await NewStoreAsync();
-        var id = (await SeedEpisodesAsync(store, "c-fence", 1))[0];
-        var stale = await BeginAsync(store, id);
-        var current = await BeginAsync(store, id);
+        var (store, id, stale, current) = await TakeOverEpisodeAsync();
 
-        await Assert.ThrowsAsync<StaleWriteException>(() => store.CompleteEpisodeAsync(stale.Fence!,
+        var error = await Assert.ThrowsAsync<StaleWriteException>(() => store.CompleteEpisodeAsync(stale,
             new EpisodeCompletion(EpisodeStatus.Failed, null, null, "gave up", Time.GetUtcNow())));
 
+        Assert.Contains($"Episode '{id}' refused its completion with fence 1: its current fence is 2", error.Message);
         Assert.Equal(1, store.StaleWritesRefused);
         Assert.Equal(EpisodeStatus.Running, (await store.GetEpisodeAsync(id))?.Status);
-        await store.CompleteEpisodeAsync(current.Fence!, new EpisodeCompletion(EpisodeStatus.Failed, null, null, "gave up", Time.GetUtcNow()));
-        Assert.Equal(EpisodeStatus.Failed, (await store.GetEpisodeAsync(id))?.Status);
+        await store.CompleteEpisodeAsync(current, new EpisodeCompletion(EpisodeStatus.Failed, null, null, "current gave up", Time.GetUtcNow()));
+        Assert.Equal("current gave up", (await store.GetEpisodeAsync(id))?.FailureReason);
     }
 
     [Fact]
-    public async Task AForgedFenceIsRefused()
+    public async Task AppendAfterCancelIsRefused()
     {
         var store = await NewStoreAsync();
-        var id = (await SeedEpisodesAsync(store, "c-forge", 1))[0];
-        var begun = await BeginAsync(store, id);
+        var id = (await SeedEpisodesAsync(store, "c-cancel", 1))[0];
+        var fence = await BeginAsync(store, id);
+        await store.AppendTurnAsync(fence, Turn(id, 0));
 
-        await Assert.ThrowsAsync<StaleWriteException>(() => store.AppendTurnAsync(begun.Fence! with { Value = 2 }, Turn(id, 0)));
-        await Assert.ThrowsAsync<StaleWriteException>(() => store.AppendTurnAsync(begun.Fence! with { Value = 0 }, Turn(id, 0)));
+        await store.CancelEpisodesAsync("c-cancel");
 
+        var error = await Assert.ThrowsAsync<StaleWriteException>(() => store.AppendTurnAsync(fence, Turn(id, 1)));
+        Assert.Equal($"Episode '{id}' refused turn 1 with fence 1: its current fence is 2 and its status cancelled " +
+            "(a newer activation began it or it was cancelled).", error.Message);
+        await Assert.ThrowsAsync<StaleWriteException>(() => store.CompleteEpisodeAsync(fence,
+            new EpisodeCompletion(EpisodeStatus.Failed, null, null, "too late", Start)));
         Assert.Equal(2, store.StaleWritesRefused);
+        Assert.Single(await store.GetTurnsAsync(id));
+        Assert.Equal(EpisodeStatus.Cancelled, (await store.GetEpisodeAsync(id))?.Status);
+    }
+
+    [Fact]
+    public async Task CompleteTwiceIsRefused()
+    {
+        var store = await NewStoreAsync();
+        var id = (await SeedEpisodesAsync(store, "c-twice", 1))[0];
+        var fence = await BeginAsync(store, id);
+        var first = new EpisodeCompletion(EpisodeStatus.Completed, TerminationReason.TooLong, Success(5, 5), null, Start.AddMinutes(1));
+        await store.CompleteEpisodeAsync(fence, first);
+        var completed = await store.GetEpisodeAsync(id);
+
+        var error = await Assert.ThrowsAsync<StaleWriteException>(() => store.CompleteEpisodeAsync(fence,
+            new EpisodeCompletion(EpisodeStatus.Failed, null, null, "again", Start.AddMinutes(2))));
+        await Assert.ThrowsAsync<StaleWriteException>(() => store.AppendTurnAsync(fence, Turn(id, 0)));
+
+        Assert.Equal($"Episode '{id}' refused its completion with fence 1: its current fence is 1 and its status completed " +
+            "(it is not running).", error.Message);
+        Assert.Equal(2, store.StaleWritesRefused);
+        Assert.Equal(Json(completed), Json(await store.GetEpisodeAsync(id)));
         Assert.Empty(await store.GetTurnsAsync(id));
     }
 
     [Fact]
-    public async Task AFenceOfAnotherEpisodeIsABug()
+    public async Task WriteWithAFenceNoActivationWasGivenIsRefused()
+    {
+        var store = await NewStoreAsync();
+        var ids = await SeedEpisodesAsync(store, "c-forge", 2);
+        var fence = await BeginAsync(store, ids[0]);
+
+        var ahead = await Assert.ThrowsAsync<StaleWriteException>(() => store.AppendTurnAsync(fence with { Value = 2 }, Turn(ids[0], 0)));
+        // Never begun: still pending, fence 0.
+        await Assert.ThrowsAsync<StaleWriteException>(() => store.AppendTurnAsync(new EpisodeFence(ids[1], 0), Turn(ids[1], 0)));
+        await Assert.ThrowsAsync<StaleWriteException>(() => store.AppendTurnAsync(new EpisodeFence(ids[1], 1), Turn(ids[1], 0)));
+
+        Assert.Contains("no activation was given that fence", ahead.Message);
+        Assert.Equal(3, store.StaleWritesRefused);
+        Assert.Empty(await store.GetTurnsAsync(ids[0]));
+        Assert.Empty(await store.GetTurnsAsync(ids[1]));
+        Assert.Equal(EpisodeStatus.Pending, (await store.GetEpisodeAsync(ids[1]))?.Status);
+    }
+
+    [Fact]
+    public async Task FenceOfAnotherEpisodeIsRejected()
     {
         var store = await NewStoreAsync();
         var ids = await SeedEpisodesAsync(store, "c-wrong", 2);
-        var begun = await BeginAsync(store, ids[0]);
+        var fence = await BeginAsync(store, ids[0]);
+        await BeginAsync(store, ids[1]);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => store.AppendTurnAsync(begun.Fence!, Turn(ids[1], 0)));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.AppendTurnAsync(fence, Turn(ids[1], 0)));
 
         Assert.Empty(await store.GetTurnsAsync(ids[1]));
         Assert.Equal(0, store.StaleWritesRefused);
     }
 
     [Fact]
-    public async Task AFinishedEpisodeCannotBeBegunAgain()
+    public async Task StaleRefusalIsCheckedBeforeContiguity()
     {
-        var store = await NewStoreAsync();
-        var ids = await SeedEpisodesAsync(store, "c-done", 2);
-        var begun = await BeginAsync(store, ids[0]);
-        await store.AppendTurnAsync(begun.Fence!, Turn(ids[0], 0));
-        await store.CompleteEpisodeAsync(begun.Fence!, new EpisodeCompletion(EpisodeStatus.Completed, TerminationReason.TooLong, Success(5, 5), null, Start));
-        await store.CancelEpisodesAsync("c-done");
+        var (store, id, stale, _) = await TakeOverEpisodeAsync();
 
-        var again = await store.BeginEpisodeAsync(ids[0]);
-        var cancelled = await store.BeginEpisodeAsync(ids[1]);
+        await Assert.ThrowsAsync<StaleWriteException>(() => store.AppendTurnAsync(stale, Turn(id, 5)));
 
-        // An activation of a finished episode reads it (to tell its campaign) but gets no fence to write with.
-        Assert.NotNull(again);
-        Assert.Null(again.Fence);
-        Assert.Equal(EpisodeStatus.Completed, again.Episode.Status);
-        Assert.Single(again.Turns);
-        Assert.Equal((EpisodeStatus.Cancelled, (EpisodeFence?)null), (cancelled?.Episode.Status, cancelled?.Fence));
-        Assert.Null(await store.BeginEpisodeAsync("missing"));
-        await Assert.ThrowsAsync<StaleWriteException>(() => store.AppendTurnAsync(begun.Fence!, Turn(ids[0], 1)));
+        Assert.Equal(1, store.StaleWritesRefused);
     }
 
+    /// <summary>200 episodes played at once (group commit batches many writes per transaction), with stale writers
+    /// alongside: every stale write fails alone, every current one is stored exactly once.</summary>
     [Fact]
-    public async Task CancellingRefusesTheRunningActivationsNextWrite()
+    public async Task ConcurrentAppendersStoreEveryTurnExactlyOnce()
     {
+        const int Episodes = 200;
+        const int Turns = 20;
         var store = await NewStoreAsync();
-        var ids = await SeedEpisodesAsync(store, "c-cancel", 1);
-        var begun = await BeginAsync(store, ids[0]);
+        var ids = await SeedEpisodesAsync(store, "c-load", Episodes);
+        var stale = new List<EpisodeFence>();
+        var current = new List<EpisodeFence>();
+        foreach (var id in ids)
+        {
+            stale.Add(await BeginAsync(store, id));
+            current.Add(await BeginAsync(store, id));
+        }
 
-        Assert.Equal(1, await store.CancelEpisodesAsync("c-cancel"));
+        async Task PlayAsync(EpisodeFence fence)
+        {
+            for (var n = 0; n < Turns; n++)
+            {
+                await store.AppendTurnAsync(fence, Turn(fence.EpisodeId, n));
+            }
+            await store.CompleteEpisodeAsync(fence,
+                new EpisodeCompletion(EpisodeStatus.Completed, TerminationReason.TooLong, Success(6, 4), null, Time.GetUtcNow()));
+        }
 
-        await Assert.ThrowsAsync<StaleWriteException>(() => store.AppendTurnAsync(begun.Fence!, Turn(ids[0], 0)));
-        await Assert.ThrowsAsync<StaleWriteException>(() => store.CompleteEpisodeAsync(begun.Fence!,
-            new EpisodeCompletion(EpisodeStatus.Failed, null, null, "late", Start)));
-        Assert.Equal(EpisodeStatus.Cancelled, (await store.GetEpisodeAsync(ids[0]))?.Status);
+        async Task<int> IntrudeAsync(EpisodeFence fence)
+        {
+            var refused = 0;
+            for (var n = 0; n < 5; n++)
+            {
+                try
+                {
+                    await store.AppendTurnAsync(fence, Turn(fence.EpisodeId, n, "intruder"));
+                }
+                catch (StaleWriteException)
+                {
+                    refused++;
+                }
+            }
+            return refused;
+        }
+
+        var players = current.Select(f => Task.Run(() => PlayAsync(f))).ToList();
+        var intruders = stale.Take(40).Select(f => Task.Run(() => IntrudeAsync(f))).ToList();
+        await Task.WhenAll(players);
+        var refused = await Task.WhenAll(intruders);
+
+        Assert.Equal(40 * 5, refused.Sum());
+        Assert.Equal(40 * 5, store.StaleWritesRefused);
+        foreach (var id in ids)
+        {
+            var turns = await store.GetTurnsAsync(id);
+            Assert.Equal(Enumerable.Range(0, Turns), turns.Select(t => t.Number));
+            Assert.All(turns, t => Assert.Equal($"{id} says line {t.Number}", t.Action.Argument));
+        }
+        Assert.Equal(new EpisodeCounts(0, 0, Episodes, 0, 0, 0), await store.CountEpisodesAsync("c-load"));
     }
 
     [Fact]
@@ -136,7 +200,7 @@ public abstract partial class StoreContractTests
         var olds = new List<EpisodeActivation>();
         foreach (var id in ids)
         {
-            olds.Add(await BeginAsync(store, id));
+            olds.Add((await store.BeginEpisodeAsync(id))!);
         }
 
         async Task<int> OldPlaysAsync(EpisodeActivation old)
@@ -156,7 +220,7 @@ public abstract partial class StoreContractTests
         }
 
         var playing = olds.Select(o => Task.Run(() => OldPlaysAsync(o))).ToList();
-        var news = await Task.WhenAll(ids.Select(id => Task.Run(() => BeginAsync(store, id))));
+        var news = await Task.WhenAll(ids.Select(id => Task.Run(async () => (await store.BeginEpisodeAsync(id))!)));
         var written = await Task.WhenAll(playing);
 
         for (var i = 0; i < Episodes; i++)
@@ -171,4 +235,5 @@ public abstract partial class StoreContractTests
         }
         Assert.Equal(written.Count(w => w < 10), store.StaleWritesRefused);
     }
+
 }

@@ -2,67 +2,72 @@ using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Storage.Tests;
 
-/// <summary>Grain state (Orleans' IGrainStorage over the store): every write names the ETag it read; a write that
-/// names another one (a second activation wrote since) is refused and changes nothing.</summary>
 public abstract partial class StoreContractTests
 {
+    private const string GrainType = "campaign";
+
     [Fact]
-    public async Task GrainStateIsWrittenOnlyOverTheETagItRead()
+    public async Task GrainStateIsWrittenReadAndReplacedWithNewETags()
     {
         var store = await NewStoreAsync();
-        Assert.Null(await store.ReadGrainStateAsync("campaign", "c-1"));
+        Assert.Null(await store.ReadGrainStateAsync(GrainType, "g-1"));
 
-        var first = await store.WriteGrainStateAsync("campaign", "c-1", """{ "stage": 1, "name": "é ☺" }""", null);
-        var second = await store.WriteGrainStateAsync("campaign", "c-1", """{ "stage": 2 }""", first);
+        var first = await store.WriteGrainStateAsync(GrainType, "g-1", """{"$type":"x","stage":1,"text":"it's ☺"}""", null);
+        Assert.Equal(new StoredGrainState("""{"$type":"x","stage":1,"text":"it's ☺"}""", first), await store.ReadGrainStateAsync(GrainType, "g-1"));
+
+        var second = await store.WriteGrainStateAsync(GrainType, "g-1", """{"stage":2}""", first);
 
         Assert.NotEqual(first, second);
-        // Stored byte for byte as written (no re-formatting, key order kept).
-        Assert.Equal(new StoredGrainState("""{ "stage": 2 }""", second), await store.ReadGrainStateAsync("campaign", "c-1"));
-        var stale = await Assert.ThrowsAsync<StaleWriteException>(() => store.WriteGrainStateAsync("campaign", "c-1", """{ "stage": 9 }""", first));
-        Assert.Contains("'c-1'", stale.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<StaleWriteException>(() => store.WriteGrainStateAsync("campaign", "c-1", """{ "stage": 9 }""", null));
-        Assert.Equal(new StoredGrainState("""{ "stage": 2 }""", second), await store.ReadGrainStateAsync("campaign", "c-1"));
-        // Another grain of the same type, or the same id of another type, is another state.
-        Assert.Null(await store.ReadGrainStateAsync("campaign", "c-2"));
-        Assert.Null(await store.ReadGrainStateAsync("training-queue", "c-1"));
+        Assert.Equal(new StoredGrainState("""{"stage":2}""", second), await store.ReadGrainStateAsync(GrainType, "g-1"));
+        // Grains of another type or id are separate.
+        Assert.Null(await store.ReadGrainStateAsync("episode", "g-1"));
+        Assert.Null(await store.ReadGrainStateAsync(GrainType, "g-2"));
+        await store.WriteGrainStateAsync("episode", "g-1", "{}", null);
+        Assert.Equal(new StoredGrainState("""{"stage":2}""", second), await store.ReadGrainStateAsync(GrainType, "g-1"));
     }
 
     [Fact]
-    public async Task GrainStateIsClearedOnlyOverTheETagItRead()
+    public async Task GrainStateWriteWithAnotherETagIsRefused()
     {
         var store = await NewStoreAsync();
-        var etag = await store.WriteGrainStateAsync("queue", "default", "{}", null);
+        var first = await store.WriteGrainStateAsync(GrainType, "g-1", """{"stage":1}""", null);
+        var second = await store.WriteGrainStateAsync(GrainType, "g-1", """{"stage":2}""", first);
 
-        await Assert.ThrowsAsync<StaleWriteException>(() => store.ClearGrainStateAsync("queue", "default", "not-the-etag"));
-        Assert.NotNull(await store.ReadGrainStateAsync("queue", "default"));
+        var stale = await Assert.ThrowsAsync<StaleWriteException>(() => store.WriteGrainStateAsync(GrainType, "g-1", """{"stage":3}""", first));
+        var none = await Assert.ThrowsAsync<StaleWriteException>(() => store.WriteGrainStateAsync(GrainType, "g-1", """{"stage":3}""", null));
+        var missing = await Assert.ThrowsAsync<StaleWriteException>(() => store.WriteGrainStateAsync(GrainType, "g-2", """{"stage":3}""", first));
 
-        await store.ClearGrainStateAsync("queue", "default", etag);
-        Assert.Null(await store.ReadGrainStateAsync("queue", "default"));
-        // Clearing what is not there (and expecting nothing) is fine; a state written anew starts without an ETag.
-        await store.ClearGrainStateAsync("queue", "default", null);
-        await store.WriteGrainStateAsync("queue", "default", "{}", null);
+        Assert.Equal($"Grain state of campaign 'g-1' refused a write: the writer expected ETag '{first}' but the stored ETag is '{second}'.", stale.Message);
+        Assert.Equal($"Grain state of campaign 'g-1' refused a write: the writer expected ETag none (no state stored) but the stored ETag is '{second}'.",
+            none.Message);
+        Assert.Equal($"Grain state of campaign 'g-2' refused a write: the writer expected ETag '{first}' but the stored ETag is none (no state stored).",
+            missing.Message);
+        Assert.Equal(new StoredGrainState("""{"stage":2}""", second), await store.ReadGrainStateAsync(GrainType, "g-1"));
+        Assert.Null(await store.ReadGrainStateAsync(GrainType, "g-2"));
     }
 
     [Fact]
-    public async Task ConcurrentGrainStateWritersOverOneETagHaveOneWinner()
+    public async Task GrainStateClearIsConditionalToo()
     {
         var store = await NewStoreAsync();
-        var etag = await store.WriteGrainStateAsync("campaign", "c-race", "0", null);
+        var first = await store.WriteGrainStateAsync(GrainType, "g-1", """{"stage":1}""", null);
+        var second = await store.WriteGrainStateAsync(GrainType, "g-1", """{"stage":2}""", first);
 
-        var writes = Enumerable.Range(1, 8).Select(i => Task.Run(async () =>
-        {
-            try
-            {
-                return await store.WriteGrainStateAsync("campaign", "c-race", i.ToString(System.Globalization.CultureInfo.InvariantCulture), etag);
-            }
-            catch (StaleWriteException)
-            {
-                return null;
-            }
-        })).ToList();
-        var results = await Task.WhenAll(writes);
+        var stale = await Assert.ThrowsAsync<StaleWriteException>(() => store.ClearGrainStateAsync(GrainType, "g-1", first));
+        await Assert.ThrowsAsync<StaleWriteException>(() => store.ClearGrainStateAsync(GrainType, "g-1", null));
+        Assert.Equal($"Grain state of campaign 'g-1' refused a clear: the writer expected ETag '{first}' but the stored ETag is '{second}'.", stale.Message);
+        Assert.Equal(second, (await store.ReadGrainStateAsync(GrainType, "g-1"))?.ETag);
 
-        var winner = Assert.Single(results, r => r is not null);
-        Assert.Equal(winner, (await store.ReadGrainStateAsync("campaign", "c-race"))?.ETag);
+        await store.ClearGrainStateAsync(GrainType, "g-1", second);
+
+        Assert.Null(await store.ReadGrainStateAsync(GrainType, "g-1"));
+        await store.ClearGrainStateAsync(GrainType, "g-1", null);
+        await Assert.ThrowsAsync<StaleWriteException>(() => store.ClearGrainStateAsync(GrainType, "g-1", second));
+        // A writer that read the cleared state cannot write over a new one: ETags are never reused.
+        var third = await store.WriteGrainStateAsync(GrainType, "g-1", """{"stage":0}""", null);
+        Assert.NotEqual(first, third);
+        Assert.NotEqual(second, third);
+        await Assert.ThrowsAsync<StaleWriteException>(() => store.WriteGrainStateAsync(GrainType, "g-1", """{"stage":9}""", second));
+        Assert.Equal(0, store.StaleWritesRefused);
     }
 }

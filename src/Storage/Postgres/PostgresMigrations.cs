@@ -1,7 +1,8 @@
 namespace SotopiaPi.Storage;
 
-/// <summary>The PostgreSQL schema, as numbered migrations (the same tables as <see cref="SqliteMigrations"/>;
-/// PostgreSQL has one more version, 3, the Orleans clustering and reminder tables). Never edit an applied migration: add a new one. Ids are <c>COLLATE "C"</c>
+/// <summary>The PostgreSQL schema, as numbered migrations (the same tables as <see cref="SqliteMigrations"/>, plus
+/// version 3: Orleans' clustering and reminder tables; so SQLite's version 3 is version 4 here). Never edit an
+/// applied migration: add a new one. Ids are <c>COLLATE "C"</c>
 /// so that they order byte-wise, as on SQLite, whatever the database's collation.</summary>
 internal static class PostgresMigrations
 {
@@ -107,21 +108,27 @@ internal static class PostgresMigrations
                 stats          jsonb
             );
             """),
+        // Orleans decides who plays what: leases, silo rows and the claim index go; episodes get the fence of their
+        // latest activation, campaigns the revision of their latest save, and the grains' state gets a table (its
+        // document is text, kept byte for byte: jsonb would reorder the keys of a serializer's metadata).
         new(3, "orleans clustering and reminders", PostgresOrleansSchema.Sql),
-        new(4, "orleans runtime: episode fences, campaign revisions, grain state; no leases or membership rows", """
-            DROP TABLE leases;
-            DROP TABLE silos;
-            DROP INDEX ix_episodes_pending;
+        new(4, "orleans runtime", """
+            DROP TABLE IF EXISTS leases;
+            DROP TABLE IF EXISTS silos;
+            DROP INDEX IF EXISTS ix_episodes_pending;
+
             ALTER TABLE episodes ADD COLUMN fence bigint NOT NULL DEFAULT 0;
-            CREATE INDEX ix_episodes_unfinished ON episodes (campaign_id, round, created_at, id) WHERE status IN ('pending', 'running');
             ALTER TABLE campaigns ADD COLUMN revision bigint NOT NULL DEFAULT 0;
-            DROP INDEX ix_training_claimable;
-            CREATE INDEX ix_training_open ON training_requests (created_at, seq) WHERE status IN ('pending', 'running');
+
+            -- A round's episodes by status, oldest first (the unfinished ids of a round, counts, filtered lists).
+            CREATE INDEX ix_episodes_round ON episodes (campaign_id, round, status, created_at, id);
+            DROP INDEX IF EXISTS ix_episodes_campaign;
+
             CREATE TABLE grain_state (
                 grain_type text COLLATE "C" NOT NULL,
                 grain_id   text COLLATE "C" NOT NULL,
                 etag       text NOT NULL,
-                json       text NOT NULL, -- exactly as the grain storage wrote it (jsonb would reorder keys)
+                json       text NOT NULL,
                 updated_at bigint NOT NULL,
                 PRIMARY KEY (grain_type, grain_id)
             );

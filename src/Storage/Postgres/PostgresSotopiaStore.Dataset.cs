@@ -67,9 +67,29 @@ public sealed partial class PostgresSotopiaStore
             var tables = new List<List<string>>(DatasetTables.Length);
             foreach (var table in DatasetTables)
             {
-                await using var command = connection.CreateCommand();
-                command.CommandText = $"SELECT json::text FROM {table} ORDER BY seq";
-                tables.Add(await command.ExecuteStringsAsync(ct).ConfigureAwait(false));
+                // Page by page (seq order) inside the one snapshot.
+                var jsons = new List<string>();
+                var after = 0L;
+                while (true)
+                {
+                    var count = jsons.Count;
+                    await using (var command = connection.CreateCommand())
+                    {
+                        command.CommandText = $"SELECT seq, json::text FROM {table} WHERE seq > $1 ORDER BY seq LIMIT $2";
+                        command.Long(after).Int(_options.ReadPageSize);
+                        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                        {
+                            after = reader.GetInt64(0);
+                            jsons.Add(reader.GetString(1));
+                        }
+                    }
+                    if (jsons.Count - count < _options.ReadPageSize)
+                    {
+                        break;
+                    }
+                }
+                tables.Add(jsons);
             }
             var sets = new List<(string Name, string Json)>();
             await using (var command = connection.CreateCommand())

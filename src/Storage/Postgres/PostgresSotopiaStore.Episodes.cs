@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
@@ -10,43 +9,48 @@ namespace SotopiaPi.Storage;
 
 public sealed partial class PostgresSotopiaStore
 {
+    private const string TurnColumns = "number, seat, action_type, argument, note, usage::text";
+
     private static readonly string RunningName = StoreValues.Name(EpisodeStatus.Running);
+    private static readonly string PendingName = StoreValues.Name(EpisodeStatus.Pending);
 
     private static readonly FrozenDictionary<string, EpisodeStatus> EpisodeStatuses =
         Enum.GetValues<EpisodeStatus>().ToFrozenDictionary(StoreValues.Name, status => status, StringComparer.Ordinal);
 
-    /// <summary>Group-committed turn append. Never fails on its checks; reports them: the episode's status and
-    /// fence (locked <c>FOR SHARE</c>, so a newer activation's begin — an UPDATE of the row — waits for this
-    /// transaction), the next free number, inserted.</summary>
+    /// <summary>Group-committed turn append, one statement that never fails on its checks but reports them: the episode
+    /// exists, its fence and status now, the number of turns stored, inserted. The episode row is read
+    /// <c>FOR SHARE</c>, the mode a new activation's <see cref="BeginEpisodeAsync"/> (an update) waits for: a Begin
+    /// in flight makes the append wait for its commit and then see the new fence; an append in flight makes the Begin
+    /// wait, and its turns read finds the appended turn.</summary>
     private const string AppendTurnSql = """
         WITH episode AS (
-            SELECT status, fence FROM episodes WHERE id = $1 FOR SHARE
-        ), next AS (
-            SELECT COALESCE(MAX(number) + 1, 0) AS number FROM turns WHERE episode_id = $1
+            SELECT fence, status FROM episodes WHERE id = $1 FOR SHARE
+        ), stored AS (
+            SELECT count(*) AS turns FROM turns WHERE episode_id = $1
         ), inserted AS (
             INSERT INTO turns (episode_id, number, seat, action_type, argument, note, usage)
-            SELECT $1, $3, $4, $5, $6, $7, $8::jsonb
-            WHERE EXISTS (SELECT 1 FROM episode WHERE status = 'running' AND fence = $2) AND (SELECT number FROM next) = $3
+            SELECT $1, $3, $4, $5, $6, $7, $8::jsonb FROM episode
+            WHERE episode.fence = $2 AND episode.status = 'running' AND (SELECT turns FROM stored) = $3
             ON CONFLICT DO NOTHING
             RETURNING 1
         )
-        SELECT (SELECT status FROM episode), (SELECT fence FROM episode), (SELECT number FROM next), EXISTS (SELECT 1 FROM inserted)
+        SELECT EXISTS (SELECT 1 FROM episode), (SELECT fence FROM episode), (SELECT status FROM episode),
+               (SELECT turns FROM stored), EXISTS (SELECT 1 FROM inserted)
         """;
 
-    /// <summary>Group-committed completion: lock the episode row (waiting for a concurrent begin or cancel, then
-    /// reading what it committed), update it when it is still running under the fence. Reports: the episode's
-    /// status and fence before, updated.</summary>
+    /// <summary>Group-committed completion: updates the episode only if the fence is current and it is running, and
+    /// reports what it found (exists, fence, status, updated).</summary>
     private const string CompleteEpisodeSql = """
         WITH episode AS (
-            SELECT status, fence FROM episodes WHERE id = $1 FOR NO KEY UPDATE
+            SELECT fence, status FROM episodes WHERE id = $1 FOR NO KEY UPDATE
         ), updated AS (
             UPDATE episodes SET status = $3, completed_at = $4,
                 json = json || jsonb_build_object('status', $5::jsonb, 'termination', $6::jsonb, 'outcome', $7::jsonb,
                     'failure_reason', $8::jsonb, 'completed_at', $9::jsonb)
-            WHERE id = $1 AND EXISTS (SELECT 1 FROM episode WHERE status = 'running' AND fence = $2)
+            WHERE id = $1 AND fence = $2 AND status = 'running'
             RETURNING 1
         )
-        SELECT (SELECT status FROM episode), (SELECT fence FROM episode), EXISTS (SELECT 1 FROM updated)
+        SELECT EXISTS (SELECT 1 FROM episode), (SELECT fence FROM episode), (SELECT status FROM episode), EXISTS (SELECT 1 FROM updated)
         """;
 
     public Task<int> CreateEpisodesAsync(IReadOnlyList<EpisodeRecord> episodes, CancellationToken cancellationToken = default)
@@ -109,21 +113,19 @@ public sealed partial class PostgresSotopiaStore
     public async Task<EpisodeActivation?> BeginEpisodeAsync(string episodeId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(episodeId);
-        var begun = await WriteAsync("begin episode", async (connection, ct) =>
+        var begun = await WriteAsync<(string Json, long? Fence, List<TurnRow> Turns)?>("begin episode", async (connection, ct) =>
         {
-            string? json = null;
             long? fence = null;
-            await using (var command = connection.CreateCommand())
+            string? json = null;
+            await using (var update = connection.CreateCommand())
             {
-                // The UPDATE waits for a stale activation's fenced write in flight (it holds the row FOR SHARE),
-                // so once this commits, that activation's every later write is refused.
-                command.CommandText = """
+                update.CommandText = """
                     UPDATE episodes SET status = 'running', fence = fence + 1, json = jsonb_set(json, '{status}', '"running"')
                     WHERE id = $1 AND status IN ('pending', 'running')
                     RETURNING fence, json::text
                     """;
-                command.Text(episodeId);
-                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                update.Text(episodeId);
+                await using var reader = await update.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 if (await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
                     fence = reader.GetInt64(0);
@@ -132,59 +134,63 @@ public sealed partial class PostgresSotopiaStore
             }
             if (json is null)
             {
-                await using var command = connection.CreateCommand();
-                command.CommandText = "SELECT json::text FROM episodes WHERE id = $1";
-                command.Text(episodeId);
-                json = await command.ExecuteStringAsync(ct).ConfigureAwait(false);
+                await using var select = connection.CreateCommand();
+                select.CommandText = "SELECT json::text FROM episodes WHERE id = $1";
+                select.Text(episodeId);
+                json = await select.ExecuteStringAsync(ct).ConfigureAwait(false);
+                if (json is null)
+                {
+                    return null;
+                }
             }
-            return json is null ? null : new BegunRow(json, fence, await ReadTurnRowsAsync(connection, episodeId, ct).ConfigureAwait(false));
+            await using var turns = connection.CreateCommand();
+            turns.CommandText = $"SELECT {TurnColumns} FROM turns WHERE episode_id = $1 ORDER BY number";
+            turns.Text(episodeId);
+            return (json, fence, await ReadTurnRowsAsync(turns, ct).ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
-        if (begun is null)
+
+        if (begun is not { } b)
         {
             return null;
         }
-        return new EpisodeActivation(
-            Parse<EpisodeRecord>(begun.Json, $"episode '{episodeId}'"), ToTurns(episodeId, begun.Turns),
-            begun.Fence is { } f ? new EpisodeFence(episodeId, f) : null);
+        var episode = Parse<EpisodeRecord>(b.Json, $"episode '{episodeId}'");
+        return new EpisodeActivation(episode, TurnRow.ToTurns(episodeId, b.Turns, _description),
+            b.Fence is { } value ? new EpisodeFence(episodeId, value) : null);
     }
-
-    private sealed record BegunRow(string Json, long? Fence, List<TurnRow> Turns);
-
-    private readonly record struct TurnRow(int Number, int Seat, string Type, string Argument, string? Note, string? Usage);
 
     public Task AppendTurnAsync(EpisodeFence fence, Turn turn, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(fence);
-        StoreRules.ValidateTurn(fence, turn);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        StoreRules.ValidateTurn(turn);
+        StoreRules.RequireFence(fence, turn.EpisodeId, nameof(fence));
         var actionType = turn.Action.Type.ToWire();
         var usage = turn.Usage is null ? null : StoreValues.Json(turn.Usage);
-        var operation = "append turn " + turn.Number.ToString(CultureInfo.InvariantCulture);
 
-        return _writer.EnqueueAsync(operation,
+        return CountStaleAsync(GroupCommitAsync("append turn",
             () => new NpgsqlBatchCommand(AppendTurnSql)
                 .Text(turn.EpisodeId).Long(fence.Value)
                 .Int(turn.Number).Int(turn.Seat).Text(actionType).Text(turn.Action.Argument ?? "").Text(turn.Note).Text(usage),
             reader =>
             {
-                RequireFence(reader, fence, operation);
-                StoreRules.RequireNextTurn(turn, reader.GetInt32(2));
-                if (!reader.GetBoolean(3))
+                CheckFence(reader, fence, $"turn {turn.Number}");
+                if (StoreRules.CheckContiguous(turn, reader.GetInt64(3)) is { } notContiguous)
+                {
+                    throw notContiguous;
+                }
+                if (!reader.GetBoolean(4))
                 {
                     throw new InvalidOperationException(
                         $"Turn {turn.Number} of episode '{turn.EpisodeId}' is already stored (written concurrently).");
                 }
                 return true;
             },
-            cancellationToken);
+            cancellationToken));
     }
 
     public Task CompleteEpisodeAsync(EpisodeFence fence, EpisodeCompletion completion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fence);
-        ArgumentNullException.ThrowIfNull(completion);
+        ArgumentException.ThrowIfNullOrEmpty(fence.EpisodeId, nameof(fence));
         StoreRules.ValidateCompletion(fence.EpisodeId, completion);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var status = StoreValues.Name(completion.Status);
         var statusJson = StoreValues.Json(completion.Status);
         var terminationJson = StoreValues.Json(completion.Termination);
@@ -193,34 +199,20 @@ public sealed partial class PostgresSotopiaStore
         var completedJson = StoreValues.Json<DateTimeOffset?>(completion.CompletedAt);
         var completedMs = StoreValues.ToMs(completion.CompletedAt);
 
-        return _writer.EnqueueAsync("complete episode",
+        return CountStaleAsync(GroupCommitAsync("complete episode",
             () => new NpgsqlBatchCommand(CompleteEpisodeSql)
                 .Text(fence.EpisodeId).Long(fence.Value)
                 .Text(status).Long(completedMs).Text(statusJson).Text(terminationJson).Text(outcomeJson).Text(failureJson).Text(completedJson),
             reader =>
             {
-                RequireFence(reader, fence, "complete");
-                return reader.GetBoolean(2)
-                    ? true
-                    : throw new InvalidOperationException($"{_description}: episode '{fence.EpisodeId}' was not updated.");
+                CheckFence(reader, fence, "its completion");
+                if (!reader.GetBoolean(3))
+                {
+                    throw new InvalidOperationException($"{_description}: completing episode '{fence.EpisodeId}' changed no row.");
+                }
+                return true;
             },
-            cancellationToken);
-    }
-
-    /// <summary>Reads columns 0–1 (status, fence) of a fenced write's result row; throws when the episode is
-    /// missing or not running under exactly this fence (the write queue counts the refusal).</summary>
-    private static void RequireFence(NpgsqlDataReader reader, EpisodeFence fence, string operation)
-    {
-        if (reader.IsDBNull(0))
-        {
-            throw new InvalidOperationException($"Episode '{fence.EpisodeId}' does not exist.");
-        }
-        var status = reader.GetString(0);
-        var current = reader.GetInt64(1);
-        if (status != RunningName || current != fence.Value)
-        {
-            throw StoreRules.StaleFence(fence, operation, status, current);
-        }
+            cancellationToken));
     }
 
     public Task<int> CancelEpisodesAsync(string campaignId, CancellationToken cancellationToken = default)
@@ -229,7 +221,6 @@ public sealed partial class PostgresSotopiaStore
         return WriteAsync("cancel episodes", async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
-            // The fence moves on too, so an activation still playing one of them has its next write refused.
             command.CommandText = """
                 UPDATE episodes SET status = 'cancelled', fence = fence + 1, json = jsonb_set(json, '{status}', '"cancelled"')
                 WHERE campaign_id = $1 AND status IN ('pending', 'running')
@@ -255,54 +246,25 @@ public sealed partial class PostgresSotopiaStore
     public async Task<ImmutableArray<Turn>> GetTurnsAsync(string episodeId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(episodeId);
-        var rows = await ReadAsync("get turns", (connection, ct) => ReadTurnRowsAsync(connection, episodeId, ct), cancellationToken)
-            .ConfigureAwait(false);
-        return ToTurns(episodeId, rows);
-    }
-
-    private static async Task<List<TurnRow>> ReadTurnRowsAsync(NpgsqlConnection connection, string episodeId, CancellationToken ct)
-    {
-        var result = new List<TurnRow>();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT number, seat, action_type, argument, note, usage::text FROM turns WHERE episode_id = $1 ORDER BY number";
-        command.Text(episodeId);
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        var rows = await ReadPagesAsync<TurnRow>("get turns", async (connection, after, size, ct) =>
         {
-            result.Add(new TurnRow(reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
-        }
-        return result;
-    }
-
-    private ImmutableArray<Turn> ToTurns(string episodeId, List<TurnRow> rows)
-    {
-        var turns = ImmutableArray.CreateBuilder<Turn>(rows.Count);
-        foreach (var row in rows)
-        {
-            if (!ActionTypes.TryParse(row.Type, out var type))
-            {
-                throw new InvalidDataException(
-                    $"{_description}: turn {row.Number} of episode '{episodeId}' has unknown action type '{row.Type}'.");
-            }
-            var usage = row.Usage is null ? null : Parse<CallUsage>(row.Usage, $"usage of turn {row.Number} of episode '{episodeId}'");
-            turns.Add(new Turn(episodeId, row.Number, row.Seat, new AgentAction(type.Value, row.Argument), row.Note, usage));
-        }
-        return turns.MoveToImmutable();
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {TurnColumns} FROM turns WHERE episode_id = $1 AND number > $2 ORDER BY number LIMIT $3";
+            command.Text(episodeId).Int(after?.Number ?? -1).Int(size);
+            return await ReadTurnRowsAsync(command, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return TurnRow.ToTurns(episodeId, rows, _description);
     }
 
     public async Task<IReadOnlyList<EpisodeRecord>> ListEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query));
-        if (query.Limit is < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, "A limit is zero or more (or none).");
-        }
-        var rows = await ReadAsync("list episodes", async (connection, ct) =>
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Limit ?? 0, nameof(query));
+        var rows = await ReadPagesAsync<(long CreatedAt, string Id, string Json)>("list episodes", async (connection, after, size, ct) =>
         {
             await using var command = connection.CreateCommand();
-            var sql = new StringBuilder("SELECT id, json::text FROM episodes WHERE true");
+            var sql = new StringBuilder("SELECT created_at, id, json::text FROM episodes WHERE true");
             var n = 0;
             if (query.CampaignId is not null)
             {
@@ -329,46 +291,75 @@ public sealed partial class PostgresSotopiaStore
                 sql.Append($" AND scenario_id = ${++n}");
                 command.Text(query.ScenarioId);
             }
-            sql.Append(" ORDER BY created_at, id");
-            if (query.Limit is { } limit)
+            // The first page skips the offset; the next ones start after the last row read (created_at, id).
+            if (after is { } last)
             {
-                sql.Append($" LIMIT ${++n}");
-                command.Int(limit);
+                sql.Append($" AND (created_at, id) > (${++n}, ${++n})");
+                command.Long(last.CreatedAt).Text(last.Id);
             }
-            sql.Append($" OFFSET ${++n}");
-            command.Int(query.Offset);
+            sql.Append($" ORDER BY created_at, id LIMIT ${++n}");
+            command.Int(size);
+            if (after is null)
+            {
+                sql.Append($" OFFSET ${++n}");
+                command.Int(query.Offset);
+            }
             command.CommandText = sql.ToString();
-            var result = new List<(string Id, string Json)>();
+            var result = new List<(long, string, string)>();
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                result.Add((reader.GetString(0), reader.GetString(1)));
+                result.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
             }
             return result;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, query.Limit).ConfigureAwait(false);
         return rows.ConvertAll(r => Parse<EpisodeRecord>(r.Json, $"episode '{r.Id}'"));
     }
 
-    public Task<IReadOnlyList<string>> ListUnfinishedEpisodeIdsAsync(string campaignId, int round, CancellationToken cancellationToken = default)
+    /// <summary>Read in pages inside one snapshot: an episode that moves from pending to running meanwhile is
+    /// listed once, never missed between the two scans.</summary>
+    public async Task<IReadOnlyList<string>> ListUnfinishedEpisodeIdsAsync(string campaignId, int round, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(campaignId);
-        return ReadAsync<IReadOnlyList<string>>("list unfinished episodes", async (connection, ct) =>
+        return await ReadAsync("list unfinished episodes", async (connection, ct) =>
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT id FROM episodes
-                WHERE campaign_id = $1 AND round = $2 AND status IN ('pending', 'running')
-                ORDER BY CASE status WHEN 'running' THEN 0 ELSE 1 END, created_at, id
-                """;
-            command.Text(campaignId).Int(round);
             var ids = new List<string>();
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            foreach (var status in (string[])[RunningName, PendingName])
             {
-                ids.Add(reader.GetString(0));
+                (long CreatedAt, string Id)? after = null;
+                while (true)
+                {
+                    await using var command = connection.CreateCommand();
+                    command.CommandText = after is null
+                        ? "SELECT created_at, id FROM episodes WHERE campaign_id = $1 AND round = $2 AND status = $3 ORDER BY created_at, id LIMIT $4"
+                        : """
+                            SELECT created_at, id FROM episodes
+                            WHERE campaign_id = $1 AND round = $2 AND status = $3 AND (created_at, id) > ($5, $6)
+                            ORDER BY created_at, id LIMIT $4
+                            """;
+                    command.Text(campaignId).Int(round).Text(status).Int(_options.ReadPageSize);
+                    if (after is { } last)
+                    {
+                        command.Long(last.CreatedAt).Text(last.Id);
+                    }
+                    var read = 0;
+                    await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+                    {
+                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                        {
+                            after = (reader.GetInt64(0), reader.GetString(1));
+                            ids.Add(reader.GetString(1));
+                            read++;
+                        }
+                    }
+                    if (read < _options.ReadPageSize)
+                    {
+                        break;
+                    }
+                }
             }
             return ids;
-        }, cancellationToken);
+        }, cancellationToken, snapshot: true).ConfigureAwait(false);
     }
 
     public Task<EpisodeCounts> CountEpisodesAsync(string campaignId, int? round = null, CancellationToken cancellationToken = default)
@@ -395,6 +386,35 @@ public sealed partial class PostgresSotopiaStore
                 counts[(int)EpisodeStatus.Pending], counts[(int)EpisodeStatus.Running], counts[(int)EpisodeStatus.Completed],
                 counts[(int)EpisodeStatus.EvaluationFailed], counts[(int)EpisodeStatus.Failed], counts[(int)EpisodeStatus.Cancelled]);
         }, cancellationToken);
+    }
+
+    /// <summary>Reads the first columns of a group-committed episode write's result row (exists, fence, status):
+    /// a missing episode is a bug (<see cref="InvalidOperationException"/>), a fence that is not current or an
+    /// episode that is not running a refused stale write.</summary>
+    private static void CheckFence(NpgsqlDataReader reader, EpisodeFence fence, string what)
+    {
+        if (!reader.GetBoolean(0))
+        {
+            throw new InvalidOperationException($"Episode '{fence.EpisodeId}' does not exist.");
+        }
+        var current = reader.GetInt64(1);
+        var status = reader.GetString(2);
+        if (current != fence.Value || status != RunningName)
+        {
+            throw StoreRules.StaleFence(what, fence, current, status);
+        }
+    }
+
+    private static async Task<List<TurnRow>> ReadTurnRowsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var rows = new List<TurnRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new TurnRow(reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+        return rows;
     }
 
     private EpisodeStatus ParseEpisodeStatus(string name) =>

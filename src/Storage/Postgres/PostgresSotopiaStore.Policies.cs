@@ -5,8 +5,7 @@ namespace SotopiaPi.Storage;
 public sealed partial class PostgresSotopiaStore
 {
     /// <summary>Registers a version (rules as on SQLite: see <see cref="SqliteSotopiaStore.RegisterVersionAsync"/>).
-    /// Concurrent registrations of one policy are serialised by locking its <c>policies</c> row first.
-    /// A new version is announced with NOTIFY.</summary>
+    /// Concurrent registrations of one policy are serialised by locking its <c>policies</c> row first.</summary>
     public async Task<PolicyVersion> RegisterVersionAsync(PolicyVersion version, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(version);
@@ -132,22 +131,38 @@ public sealed partial class PostgresSotopiaStore
     public async Task<IReadOnlyList<PolicyVersion>> ListVersionsAsync(string policyName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(policyName);
-        var rows = await ReadAsync("list policy versions", async (connection, ct) =>
+        var rows = await ReadPagesAsync<(int Version, string Json)>("list policy versions", async (connection, after, size, ct) =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT json::text FROM policy_versions WHERE policy_name = $1 ORDER BY version";
-            command.Text(policyName);
-            return await command.ExecuteStringsAsync(ct).ConfigureAwait(false);
+            command.CommandText = "SELECT version, json::text FROM policy_versions WHERE policy_name = $1 AND version > $2 ORDER BY version LIMIT $3";
+            command.Text(policyName).Int(after?.Version ?? -1).Int(size);
+            var result = new List<(int, string)>();
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                result.Add((reader.GetInt32(0), reader.GetString(1)));
+            }
+            return result;
         }, cancellationToken).ConfigureAwait(false);
-        return rows.ConvertAll(json => Parse<PolicyVersion>(json, $"a version of policy '{policyName}'"));
+        return rows.ConvertAll(r => Parse<PolicyVersion>(r.Json, $"version {r.Version} of policy '{policyName}'"));
     }
 
     /// <summary>Every policy name with at least one registered version, by name.</summary>
-    public async Task<IReadOnlyList<string>> ListPoliciesAsync(CancellationToken cancellationToken = default) =>
-        await ReadAsync("list policies", async (connection, ct) =>
+    public async Task<IReadOnlyList<string>> ListPoliciesAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await ReadPagesAsync<PolicyName>("list policies", async (connection, after, size, ct) =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT name FROM policies ORDER BY name";
-            return await command.ExecuteStringsAsync(ct).ConfigureAwait(false);
+            command.CommandText = after is null
+                ? "SELECT name FROM policies ORDER BY name LIMIT $1"
+                : "SELECT name FROM policies WHERE name > $2 ORDER BY name LIMIT $1";
+            command.Int(size);
+            if (after is { } last)
+            {
+                command.Text(last.Name);
+            }
+            return (await command.ExecuteStringsAsync(ct).ConfigureAwait(false)).ConvertAll(name => new PolicyName(name));
         }, cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(r => r.Name);
+    }
 }

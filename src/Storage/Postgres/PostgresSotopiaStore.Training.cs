@@ -36,45 +36,40 @@ public sealed partial class PostgresSotopiaStore
 
     public Task UpdateTrainingRequestAsync(TrainingRequest request, CancellationToken cancellationToken = default)
     {
-        StoreRules.ValidateTrainingUpdate(request);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(request.Id, nameof(request));
         var status = StoreValues.Name(request.Status);
-        var completed = StoreValues.ToMs(request.CompletedAt);
+        var statusJson = StoreValues.Json(request.Status);
+        var trainerJson = StoreValues.Json(request.TrainerId);
+        var progressJson = StoreValues.Json(request.Progress);
+        var versionJson = StoreValues.Json(request.PublishedVersion);
+        var errorJson = StoreValues.Json(request.Error);
+        var completedJson = StoreValues.Json(request.CompletedAt);
         return WriteAsync("update training request", async (connection, ct) =>
         {
-            string stored;
-            await using (var select = connection.CreateCommand())
+            await using (var update = connection.CreateCommand())
             {
-                select.CommandText = "SELECT json::text FROM training_requests WHERE id = $1 FOR NO KEY UPDATE";
-                select.Text(request.Id);
-                stored = await select.ExecuteStringAsync(ct).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException($"Training request '{request.Id}' does not exist.");
+                update.CommandText = """
+                    UPDATE training_requests SET status = $2, completed_at = $3,
+                        json = json || jsonb_build_object('status', $4::jsonb, 'attempt', $5::int, 'trainer_id', $6::jsonb,
+                            'progress', $7::jsonb, 'published_version', $8::jsonb, 'error', $9::jsonb, 'completed_at', $10::jsonb)
+                    WHERE id = $1 AND status NOT IN ('succeeded', 'failed')
+                    """;
+                update.Text(request.Id).Text(status).Long(StoreValues.ToMs(request.CompletedAt))
+                    .Text(statusJson).Int(request.Attempt).Text(trainerJson).Text(progressJson).Text(versionJson).Text(errorJson).Text(completedJson);
+                if (await update.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1)
+                {
+                    return true;
+                }
             }
-            var current = Parse<TrainingRequest>(stored, $"training request '{request.Id}'");
-            StoreRules.RequireOpen(request.Id, StoreValues.Name(current.Status));
-            var updated = StoreRules.ApplyTrainingUpdate(current, request);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE training_requests SET status = $1, completed_at = $2, json = $3::jsonb WHERE id = $4";
-            command.Text(status).Long(completed).Text(StoreValues.Json(updated)).Text(request.Id);
-            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            return true;
+            await using var select = connection.CreateCommand();
+            select.CommandText = "SELECT status FROM training_requests WHERE id = $1";
+            select.Text(request.Id);
+            var stored = await select.ExecuteStringAsync(ct).ConfigureAwait(false);
+            throw stored is null
+                ? new InvalidOperationException($"Training request '{request.Id}' does not exist.")
+                : StoreRules.FinalTrainingRequest(request.Id, stored);
         }, cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<TrainingRequest>> ListOpenTrainingRequestsAsync(CancellationToken cancellationToken = default)
-    {
-        var rows = await ReadAsync("list open training requests", async (connection, ct) =>
-        {
-            var result = new List<(string Id, string Json)>();
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT id, json::text FROM training_requests WHERE status IN ('pending', 'running') ORDER BY created_at, seq";
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                result.Add((reader.GetString(0), reader.GetString(1)));
-            }
-            return result;
-        }, cancellationToken).ConfigureAwait(false);
-        return rows.ConvertAll(r => Parse<TrainingRequest>(r.Json, $"training request '{r.Id}'"));
     }
 
     public async Task<TrainingRequest?> GetTrainingRequestAsync(string requestId, CancellationToken cancellationToken = default)
@@ -88,5 +83,38 @@ public sealed partial class PostgresSotopiaStore
             return await command.ExecuteStringAsync(ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return json is null ? null : Parse<TrainingRequest>(json, $"training request '{requestId}'");
+    }
+
+    /// <summary>Pending and running requests, oldest <see cref="TrainingRequest.CreatedAt"/> first; equal times in
+    /// the order they were created.</summary>
+    public async Task<IReadOnlyList<TrainingRequest>> ListOpenTrainingRequestsAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await ReadPagesAsync<(long CreatedAt, long Seq, string Id, string Json)>("list open training requests", async (connection, after, size, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = after is null
+                ? """
+                  SELECT created_at, seq, id, json::text FROM training_requests WHERE status IN ('pending', 'running')
+                  ORDER BY created_at, seq LIMIT $1
+                  """
+                : """
+                  SELECT created_at, seq, id, json::text FROM training_requests
+                  WHERE status IN ('pending', 'running') AND (created_at, seq) > ($2, $3)
+                  ORDER BY created_at, seq LIMIT $1
+                  """;
+            command.Int(size);
+            if (after is { } last)
+            {
+                command.Long(last.CreatedAt).Long(last.Seq);
+            }
+            var result = new List<(long, long, string, string)>();
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                result.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
+            }
+            return result;
+        }, cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(r => Parse<TrainingRequest>(r.Json, $"training request '{r.Id}'"));
     }
 }

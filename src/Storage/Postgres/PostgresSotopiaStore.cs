@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Npgsql;
 using SotopiaPi.Grains.Interfaces;
 
@@ -6,12 +5,12 @@ namespace SotopiaPi.Storage;
 
 /// <summary>The cluster store: one PostgreSQL database shared by every silo. One singleton
 /// <see cref="NpgsqlDataSource"/> (its pool) serves short-lived connections, one per operation; turn appends
-/// and episode completions go through group commit (<see cref="PostgresWriteQueue"/>); everything else is one
-/// transaction of its own. Every lease time comes from the injected <see cref="TimeProvider"/> (Unix
-/// milliseconds), exactly as on SQLite. Episode writes are fenced: each activation of an episode grain takes the
-/// next fence number (<see cref="BeginEpisodeAsync"/>), and a turn or completion commits only while the
-/// episode's row still carries that fence — checked and locked (<c>FOR NO KEY UPDATE</c>) in the writing
-/// transaction, so a newer activation's begin waits for the older write's commit and then refuses the rest.
+/// and episode completions go through group commit (<see cref="PostgresGroupCommit"/>); everything else is one
+/// transaction of its own, which awaits nothing but the database. Every write a stale activation could make is
+/// conditional (an episode's fence, a campaign's revision, a grain state's ETag, a turn's primary key).
+/// Every session is bounded: <c>statement_timeout</c>, <c>lock_timeout</c> and
+/// <c>idle_in_transaction_session_timeout</c> (see <see cref="PostgresStoreOptions"/>) and a client command timeout;
+/// listings read in pages.
 /// A write is durable when its task completes (the server's <c>synchronous_commit</c> decides what that means).
 /// Errors are never turned into empty results: database failures surface as <see cref="NpgsqlException"/>
 /// (a lost connection is re-tried once, with a fresh connection, when nothing can have been committed; a
@@ -21,11 +20,14 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore
 {
     private const int MaxConflictRetries = 5;
 
+    /// <summary>Added to the server's timeouts for the client's command timeout.</summary>
+    private static readonly TimeSpan ClientTimeoutMargin = TimeSpan.FromSeconds(5);
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresStoreOptions _options;
     private readonly TimeProvider _time;
     private readonly string _description;
-    private readonly PostgresWriteQueue _writer;
+    private readonly PostgresGroupCommit _writer;
     private long _staleWritesRefused;
     private int _disposed;
 
@@ -35,8 +37,7 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore
         _options = options;
         _time = time;
         _description = description;
-        _writer = new PostgresWriteQueue(dataSource, description, options.MaxBatchSize, options.GroupCommitWriters, OnConnectionFailure,
-            () => Interlocked.Increment(ref _staleWritesRefused));
+        _writer = new PostgresGroupCommit(dataSource, description, options.MaxBatchSize, options.GroupCommitWriters, OnConnectionFailure);
     }
 
     /// <summary>"PostgreSQL store 'host:port/database'", as used in error messages.</summary>
@@ -50,8 +51,11 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore
     /// <summary>Group-commit writes executed in committed transactions since the store was opened.</summary>
     public long CommittedWrites => _writer.Items;
 
+    /// <summary>The store's pool, for tests that look at its sessions.</summary>
+    internal NpgsqlDataSource DataSource => _dataSource;
+
     /// <summary>Opens the store on <paramref name="connectionString"/> (an Npgsql connection string: Host, Port,
-    /// Database, Username, Password, pool and timeout settings) and, unless
+    /// Database, Username, Password, pool and TLS settings) and, unless
     /// <see cref="PostgresStoreOptions.MigrateOnOpen"/> is off, brings its schema up to date.</summary>
     /// <exception cref="ArgumentException">The connection string or an option is invalid (every problem named).</exception>
     /// <exception cref="NpgsqlException">The server cannot be reached or refuses the connection.</exception>
@@ -94,6 +98,13 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore
             // connection string says otherwise.
             settings.MaxPoolSize = options.MaxPoolSize;
         }
+        if (!ConnectionStringSets(connectionString, "Command Timeout", "CommandTimeout"))
+        {
+            settings.CommandTimeout = Seconds(options.StatementTimeout + ClientTimeoutMargin);
+        }
+        // Startup options, so every session (pooled or new, after a server restart too) has them before its first
+        // statement; -c settings the connection string gives come last and win.
+        settings.Options = $"{SessionOptions(options)} {settings.Options}".Trim();
         var description = $"PostgreSQL store '{settings.Host}:{settings.Port}/{settings.Database ?? settings.Username}'";
 
         var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
@@ -101,9 +112,7 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore
         {
             builder.UseLoggerFactory(options.LoggerFactory);
         }
-        var dataSource = builder.Build();
-
-        var store = new PostgresSotopiaStore(dataSource, options, time, description);
+        var store = new PostgresSotopiaStore(builder.Build(), options, time, description);
         if (options.MigrateOnOpen)
         {
             try
@@ -125,8 +134,12 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore
     public Task MigrateAsync(CancellationToken cancellationToken = default) =>
         WriteAsync("migrate", async (connection, ct) =>
         {
+            // A migration may wait for running silos' locks and build an index on a large table: its own bounds.
+            var limit = Milliseconds(_options.MigrationTimeout);
+            await Execute(connection, $"SET LOCAL lock_timeout = {limit}; SET LOCAL statement_timeout = {limit}", ct).ConfigureAwait(false);
             await using (var command = connection.CreateCommand())
             {
+                command.CommandTimeout = Seconds(_options.MigrationTimeout + ClientTimeoutMargin);
                 command.CommandText = "SELECT pg_advisory_xact_lock($1)";
                 command.Long(PostgresMigrations.AdvisoryLockKey);
                 await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -149,7 +162,7 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore
                 {
                     continue;
                 }
-                await Execute(connection, migration.Sql, ct).ConfigureAwait(false);
+                await Execute(connection, migration.Sql, ct, _options.MigrationTimeout + ClientTimeoutMargin).ConfigureAwait(false);
                 await using var record = connection.CreateCommand();
                 record.CommandText = "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
                 record.Int(migration.Version).Text(migration.Name).Long(now);
@@ -158,8 +171,7 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore
             return true;
         }, cancellationToken);
 
-    /// <summary>Finishes queued writes, then closes every connection.
-    /// Safe to call more than once.</summary>
+    /// <summary>Finishes queued writes, then closes every connection. Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -172,7 +184,7 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore
 
     /// <summary>Runs <paramref name="work"/> in one transaction on a pooled connection and commits. A deadlock
     /// or serialisation failure runs it again; a lost connection runs it once more on a fresh connection when
-    /// COMMIT was not sent yet (the server rolled it back); a refused fenced write is counted.</summary>
+    /// COMMIT was not sent yet or the server ended the session for idling (either way it rolled it back).</summary>
     private async Task<T> WriteAsync<T>(string operation, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -191,19 +203,14 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return result;
             }
-            catch (StaleWriteException)
-            {
-                Interlocked.Increment(ref _staleWritesRefused);
-                throw;
-            }
             catch (Exception error) when (PostgresErrors.IsConflict(error) && conflicts < MaxConflictRetries)
             {
                 conflicts++;
             }
             catch (Exception error) when (PostgresErrors.IsConnectionFailure(error) && !cancellationToken.IsCancellationRequested)
             {
-                OnConnectionFailure();
-                if (committing || reconnected)
+                OnConnectionFailure(error);
+                if ((committing && !PostgresErrors.EndedIdleTransaction(error)) || reconnected)
                 {
                     throw;
                 }
@@ -234,7 +241,7 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore
             }
             catch (Exception error) when (PostgresErrors.IsConnectionFailure(error) && !cancellationToken.IsCancellationRequested)
             {
-                OnConnectionFailure();
+                OnConnectionFailure(error);
                 if (reconnected)
                 {
                     throw;
@@ -244,15 +251,84 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore
         }
     }
 
-    /// <summary>A connection failed: the pooled ones are probably dead too (server restart), so drop the idle ones.</summary>
-    private void OnConnectionFailure() => _dataSource.Clear();
+    /// <summary>A connection failed: the pooled ones are probably dead too (server restart), so drop the idle ones;
+    /// unless the server ended only this session for idling in a transaction.</summary>
+    private void OnConnectionFailure(Exception error)
+    {
+        if (!PostgresErrors.EndedIdleTransaction(error))
+        {
+            _dataSource.Clear();
+        }
+    }
 
-    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    /// <summary>Awaits a fenced episode write, counting it when it is refused as stale.</summary>
+    private async Task CountStaleAsync(Task write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (StaleWriteException)
+        {
+            Interlocked.Increment(ref _staleWritesRefused);
+            throw;
+        }
+    }
+
+    /// <summary>Queues one statement for the group commit; completes after its transaction committed.</summary>
+    private async Task<T> GroupCommitAsync<T>(string operation, Func<NpgsqlBatchCommand> command, Func<NpgsqlDataReader, T> interpret, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var result = await _writer.EnqueueAsync(operation, new PostgresWrite(command, reader => interpret(reader)), cancellationToken)
+            .ConfigureAwait(false);
+        return (T)result!;
+    }
+
+    /// <summary>Reads a listing in pages of at most <see cref="PostgresStoreOptions.ReadPageSize"/> rows, each page one
+    /// short statement on a connection of its own (a listing never holds a connection or a snapshot for long), the
+    /// next page starting after the last row of the previous one (<paramref name="readPage"/> gets that row, or null
+    /// for the first page, and the page size). Stops at <paramref name="limit"/> rows when one is given.</summary>
+    private async Task<List<TRow>> ReadPagesAsync<TRow>(
+        string operation, Func<NpgsqlConnection, TRow?, int, CancellationToken, Task<List<TRow>>> readPage, CancellationToken cancellationToken,
+        int? limit = null)
+        where TRow : struct
+    {
+        var rows = new List<TRow>();
+        TRow? last = null;
+        while (limit is null || rows.Count < limit)
+        {
+            var size = limit is null ? _options.ReadPageSize : Math.Min(_options.ReadPageSize, limit.Value - rows.Count);
+            var after = last;
+            var page = await ReadAsync(operation, (connection, ct) => readPage(connection, after, size, ct), cancellationToken).ConfigureAwait(false);
+            rows.AddRange(page);
+            if (page.Count < size)
+            {
+                break;
+            }
+            last = page[^1];
+        }
+        return rows;
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
+        if (timeout is { } value)
+        {
+            command.CommandTimeout = Seconds(value);
+        }
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The <c>-c</c> startup options that bound every session of the store.</summary>
+    private static string SessionOptions(PostgresStoreOptions options) =>
+        $"-c statement_timeout={Milliseconds(options.StatementTimeout)} -c lock_timeout={Milliseconds(options.LockTimeout)} " +
+        $"-c idle_in_transaction_session_timeout={Milliseconds(options.IdleInTransactionSessionTimeout)}";
+
+    private static long Milliseconds(TimeSpan value) => Math.Max(1, (long)Math.Ceiling(value.TotalMilliseconds));
+
+    private static int Seconds(TimeSpan value) => (int)Math.Min(int.MaxValue, Math.Ceiling(value.TotalSeconds));
 
     private long NowMs() => StoreValues.ToMs(_time.GetUtcNow());
 

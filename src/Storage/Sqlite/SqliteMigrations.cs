@@ -97,15 +97,20 @@ internal static class SqliteMigrations
                 stats          TEXT
             ) WITHOUT ROWID;
             """),
-        new(3, "orleans runtime: episode fences, campaign revisions, grain state; no leases or membership rows", """
-            DROP TABLE leases;
-            DROP TABLE silos;
-            DROP INDEX ix_episodes_claimable;
+        // Orleans decides who plays what: leases, silo rows and the claim index go; episodes get the fence of their
+        // latest activation, campaigns the revision of their latest save, and the grains' state gets a table.
+        new(3, "orleans runtime", """
+            DROP TABLE IF EXISTS leases;
+            DROP TABLE IF EXISTS silos;
+            DROP INDEX IF EXISTS ix_episodes_claimable;
+
             ALTER TABLE episodes ADD COLUMN fence INTEGER NOT NULL DEFAULT 0;
-            CREATE INDEX ix_episodes_unfinished ON episodes (campaign_id, round, created_at, id) WHERE status IN ('pending', 'running');
             ALTER TABLE campaigns ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
-            DROP INDEX ix_training_claimable;
-            CREATE INDEX ix_training_open ON training_requests (created_at, seq) WHERE status IN ('pending', 'running');
+
+            -- A round's episodes by status, oldest first (the unfinished ids of a round, counts, filtered lists).
+            CREATE INDEX ix_episodes_round ON episodes (campaign_id, round, status, created_at, id);
+            DROP INDEX IF EXISTS ix_episodes_campaign;
+
             CREATE TABLE grain_state (
                 grain_type TEXT    NOT NULL,
                 grain_id   TEXT    NOT NULL,

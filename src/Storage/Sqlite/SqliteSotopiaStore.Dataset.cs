@@ -54,7 +54,27 @@ public sealed partial class SqliteSotopiaStore
             var tables = new List<List<string>>(DatasetTables.Length);
             foreach (var table in DatasetTables)
             {
-                tables.Add(session.Command($"SELECT json FROM {table} ORDER BY seq").ExecuteStrings());
+                // Page by page (seq order) inside the one snapshot.
+                var jsons = new List<string>();
+                var after = 0L;
+                while (true)
+                {
+                    var count = jsons.Count;
+                    using (var page = session.Command($"SELECT seq, json FROM {table} WHERE seq > $after ORDER BY seq LIMIT $size")
+                        .With("$after", after).With("$size", _pageSize).ExecuteReader())
+                    {
+                        while (page.Read())
+                        {
+                            after = page.GetInt64(0);
+                            jsons.Add(page.GetString(1));
+                        }
+                    }
+                    if (jsons.Count - count < _pageSize)
+                    {
+                        break;
+                    }
+                }
+                tables.Add(jsons);
             }
             var sets = new List<(string Name, string Json)>();
             using var reader = session.Command("SELECT name, json FROM named_sets ORDER BY name").ExecuteReader();

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Text;
 using SotopiaPi.Grains.Interfaces;
 
@@ -7,8 +6,11 @@ namespace SotopiaPi.Storage;
 
 public sealed partial class SqliteSotopiaStore
 {
+    private const string TurnColumns = "number, seat, action_type, argument, note, usage";
+
     private static readonly string RunningName = StoreValues.Name(EpisodeStatus.Running);
     private static readonly string RunningJson = StoreValues.Json(EpisodeStatus.Running);
+    private static readonly string PendingName = StoreValues.Name(EpisodeStatus.Pending);
     private static readonly string CancelledName = StoreValues.Name(EpisodeStatus.Cancelled);
     private static readonly string CancelledJson = StoreValues.Json(EpisodeStatus.Cancelled);
 
@@ -22,6 +24,11 @@ public sealed partial class SqliteSotopiaStore
             ArgumentException.ThrowIfNullOrEmpty(episode.Id, nameof(episodes));
             rows.Add((episode, StoreValues.Name(episode.Status), StoreValues.Json(episode)));
         }
+        if (rows.Count == 0)
+        {
+            return Task.FromResult(0);
+        }
+
         return WriteAsync("create episodes", needsSavepoint: true, session =>
         {
             var created = 0;
@@ -45,10 +52,10 @@ public sealed partial class SqliteSotopiaStore
     public async Task<EpisodeActivation?> BeginEpisodeAsync(string episodeId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(episodeId);
-        var begun = await WriteAsync("begin episode", needsSavepoint: true, session =>
+        var begun = await WriteAsync<(string Json, long? Fence, List<TurnRow> Turns)?>("begin episode", needsSavepoint: true, session =>
         {
             long? fence = null;
-            string? json;
+            string? json = null;
             using (var reader = session.Command("""
                     UPDATE episodes SET status = $status, fence = fence + 1, json = json_set(json, '$.status', json($statusJson))
                     WHERE id = $id AND status IN ('pending', 'running')
@@ -56,35 +63,39 @@ public sealed partial class SqliteSotopiaStore
                     """)
                 .With("$status", RunningName).With("$statusJson", RunningJson).With("$id", episodeId).ExecuteReader())
             {
-                json = reader.Read() ? reader.GetString(1) : null;
-                if (json is not null)
+                if (reader.Read())
                 {
                     fence = reader.GetInt64(0);
+                    json = reader.GetString(1);
                 }
             }
             json ??= session.Command("SELECT json FROM episodes WHERE id = $id").With("$id", episodeId).ExecuteString();
-            return json is null ? default((string, long?, ImmutableArray<Turn>)?) : (json, fence, ReadTurns(session, episodeId));
+            return json is null ? null : (json, fence, ReadTurnRows(session, episodeId));
         }, cancellationToken).ConfigureAwait(false);
+
         if (begun is not { } b)
         {
             return null;
         }
-        return new EpisodeActivation(
-            Parse<EpisodeRecord>(b.Item1, $"episode '{episodeId}'"), b.Item3, b.Item2 is { } f ? new EpisodeFence(episodeId, f) : null);
+        var episode = Parse<EpisodeRecord>(b.Json, $"episode '{episodeId}'");
+        return new EpisodeActivation(episode, ToTurns(episodeId, b.Turns), b.Fence is { } value ? new EpisodeFence(episodeId, value) : null);
     }
 
     public Task AppendTurnAsync(EpisodeFence fence, Turn turn, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(fence);
-        StoreRules.ValidateTurn(fence, turn);
+        StoreRules.ValidateTurn(turn);
+        StoreRules.RequireFence(fence, turn.EpisodeId, nameof(fence));
         var actionType = turn.Action.Type.ToWire();
         var usage = turn.Usage is null ? null : StoreValues.Json(turn.Usage);
 
-        return WriteAsync("append turn", needsSavepoint: false, session =>
+        return CountStaleAsync(WriteAsync("append turn", needsSavepoint: false, session =>
         {
-            CheckFence(session, fence, "append turn " + turn.Number.ToString(CultureInfo.InvariantCulture));
+            CheckFence(session, fence, $"turn {turn.Number}");
             var count = session.Command("SELECT COUNT(*) FROM turns WHERE episode_id = $id").With("$id", turn.EpisodeId).ExecuteInt64();
-            StoreRules.RequireNextTurn(turn, count);
+            if (StoreRules.CheckContiguous(turn, count) is { } notContiguous)
+            {
+                throw notContiguous;
+            }
             session.Command("""
                     INSERT INTO turns (episode_id, number, seat, action_type, argument, note, usage)
                     VALUES ($id, $number, $seat, $type, $argument, $note, $usage)
@@ -93,13 +104,13 @@ public sealed partial class SqliteSotopiaStore
                 .With("$argument", turn.Action.Argument ?? "").With("$note", turn.Note).With("$usage", usage)
                 .ExecuteNonQuery();
             return true;
-        }, cancellationToken);
+        }, cancellationToken));
     }
 
     public Task CompleteEpisodeAsync(EpisodeFence fence, EpisodeCompletion completion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fence);
-        ArgumentNullException.ThrowIfNull(completion);
+        ArgumentException.ThrowIfNullOrEmpty(fence.EpisodeId, nameof(fence));
         StoreRules.ValidateCompletion(fence.EpisodeId, completion);
         var status = StoreValues.Name(completion.Status);
         var statusJson = StoreValues.Json(completion.Status);
@@ -108,9 +119,9 @@ public sealed partial class SqliteSotopiaStore
         var failureJson = StoreValues.Json(completion.FailureReason);
         var completedJson = StoreValues.Json<DateTimeOffset?>(completion.CompletedAt);
 
-        return WriteAsync("complete episode", needsSavepoint: false, session =>
+        return CountStaleAsync(WriteAsync("complete episode", needsSavepoint: false, session =>
         {
-            CheckFence(session, fence, "complete");
+            CheckFence(session, fence, "its completion");
             session.Command("""
                     UPDATE episodes SET status = $status, completed_at = $completed,
                         json = json_set(json, '$.status', json($statusJson), '$.termination', json($termination),
@@ -122,44 +133,19 @@ public sealed partial class SqliteSotopiaStore
                 .With("$failure", failureJson).With("$completedJson", completedJson).With("$id", fence.EpisodeId)
                 .ExecuteNonQuery();
             return true;
-        }, cancellationToken);
+        }, cancellationToken));
     }
 
-    /// <summary>Refuses the write unless the episode is running under exactly this fence.</summary>
-    private void CheckFence(SqliteSession session, EpisodeFence fence, string operation)
-    {
-        string? status = null;
-        long current = 0;
-        using (var reader = session.Command("SELECT status, fence FROM episodes WHERE id = $id").With("$id", fence.EpisodeId).ExecuteReader())
-        {
-            if (reader.Read())
-            {
-                status = reader.GetString(0);
-                current = reader.GetInt64(1);
-            }
-        }
-        if (status is null)
-        {
-            throw new InvalidOperationException($"Episode '{fence.EpisodeId}' does not exist.");
-        }
-        if (status != RunningName || current != fence.Value)
-        {
-            Interlocked.Increment(ref _staleWritesRefused);
-            throw StoreRules.StaleFence(fence, operation, status, current);
-        }
-    }
-
-    public async Task<int> CancelEpisodesAsync(string campaignId, CancellationToken cancellationToken = default)
+    public Task<int> CancelEpisodesAsync(string campaignId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(campaignId);
-        // The fence moves on too, so an activation still playing one of them has its next write refused.
-        return await WriteAsync("cancel episodes", needsSavepoint: false, session =>
+        return WriteAsync("cancel episodes", needsSavepoint: false, session =>
             session.Command("""
                     UPDATE episodes SET status = $status, fence = fence + 1, json = json_set(json, '$.status', json($statusJson))
                     WHERE campaign_id = $campaign AND status IN ('pending', 'running')
                     """)
                 .With("$status", CancelledName).With("$statusJson", CancelledJson).With("$campaign", campaignId)
-                .ExecuteNonQuery(), cancellationToken).ConfigureAwait(false);
+                .ExecuteNonQuery(), cancellationToken);
     }
 
     public async Task<EpisodeRecord?> GetEpisodeAsync(string episodeId, CancellationToken cancellationToken = default)
@@ -171,73 +157,56 @@ public sealed partial class SqliteSotopiaStore
         return json is null ? null : Parse<EpisodeRecord>(json, $"episode '{episodeId}'");
     }
 
-    public Task<ImmutableArray<Turn>> GetTurnsAsync(string episodeId, CancellationToken cancellationToken = default)
+    public async Task<ImmutableArray<Turn>> GetTurnsAsync(string episodeId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(episodeId);
-        return ReadAsync("get turns", session => ReadTurns(session, episodeId), cancellationToken);
-    }
-
-    private ImmutableArray<Turn> ReadTurns(SqliteSession session, string episodeId)
-    {
+        var rows = await ReadPagesAsync<TurnRow>("get turns", (session, after, size) =>
         {
-            var turns = ImmutableArray.CreateBuilder<Turn>();
-            using var reader = session.Command("""
-                    SELECT number, seat, action_type, argument, note, usage FROM turns WHERE episode_id = $id ORDER BY number
+            using var reader = session.Command($"""
+                    SELECT {TurnColumns} FROM turns WHERE episode_id = $id AND number > $after ORDER BY number LIMIT $size
                     """)
-                .With("$id", episodeId).ExecuteReader();
-            while (reader.Read())
-            {
-                var number = reader.GetInt32(0);
-                var wire = reader.GetString(2);
-                if (!ActionTypes.TryParse(wire, out var type))
-                {
-                    throw new InvalidDataException(
-                        $"SQLite store '{_path}': turn {number} of episode '{episodeId}' has unknown action type '{wire}'.");
-                }
-                var usage = reader.IsDBNull(5) ? null : Parse<CallUsage>(reader.GetString(5), $"usage of turn {number} of episode '{episodeId}'");
-                turns.Add(new Turn(
-                    episodeId, number, reader.GetInt32(1), new AgentAction(type.Value, reader.GetString(3)),
-                    reader.IsDBNull(4) ? null : reader.GetString(4), usage));
-            }
-            return turns.ToImmutable();
-        }
+                .With("$id", episodeId).With("$after", after?.Number ?? -1).With("$size", size).ExecuteReader();
+            return ReadTurnRows(reader);
+        }, cancellationToken).ConfigureAwait(false);
+        return ToTurns(episodeId, rows);
     }
 
     public async Task<IReadOnlyList<EpisodeRecord>> ListEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query));
-        if (query.Limit is < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, "A limit is zero or more (or none).");
-        }
-        var sql = new StringBuilder("SELECT id, json FROM episodes WHERE 1 = 1");
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Limit ?? 0, nameof(query));
+        var filter = new StringBuilder();
         if (query.CampaignId is not null)
         {
-            sql.Append(" AND campaign_id = $campaign");
+            filter.Append(" AND campaign_id = $campaign");
         }
         if (query.Round is not null)
         {
-            sql.Append(" AND round = $round");
+            filter.Append(" AND round = $round");
         }
         if (query.Phase is not null)
         {
-            sql.Append(" AND phase = $phase");
+            filter.Append(" AND phase = $phase");
         }
         if (query.Status is not null)
         {
-            sql.Append(" AND status = $status");
+            filter.Append(" AND status = $status");
         }
         if (query.ScenarioId is not null)
         {
-            sql.Append(" AND scenario_id = $scenario");
+            filter.Append(" AND scenario_id = $scenario");
         }
-        sql.Append(" ORDER BY created_at, id LIMIT $limit OFFSET $offset");
-        var text = sql.ToString();
+        // The first page skips the offset; the next ones start after the last row read (created_at, id).
+        var first = $"SELECT created_at, id, json FROM episodes WHERE 1 = 1{filter} ORDER BY created_at, id LIMIT $size OFFSET $offset";
+        var next = $"SELECT created_at, id, json FROM episodes WHERE (created_at, id) > ($afterCreated, $afterId){filter} ORDER BY created_at, id LIMIT $size";
 
-        var rows = await ReadAsync("list episodes", session =>
+        var rows = await ReadPagesAsync<(long CreatedAt, string Id, string Json)>("list episodes", (session, after, size) =>
         {
-            var command = session.Command(text);
+            var command = after is { } last
+                ? session.Command(next).With("$afterCreated", last.CreatedAt).With("$afterId", last.Id)
+                : session.Command(first).With("$offset", query.Offset);
+            command.With("$size", size);
             if (query.CampaignId is not null)
             {
                 command.With("$campaign", query.CampaignId);
@@ -258,28 +227,62 @@ public sealed partial class SqliteSotopiaStore
             {
                 command.With("$scenario", query.ScenarioId);
             }
-            command.With("$limit", query.Limit ?? -1).With("$offset", query.Offset);
-            var result = new List<(string Id, string Json)>();
+            var result = new List<(long, string, string)>();
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                result.Add((reader.GetString(0), reader.GetString(1)));
+                result.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
             }
             return result;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, query.Limit).ConfigureAwait(false);
         return rows.ConvertAll(r => Parse<EpisodeRecord>(r.Json, $"episode '{r.Id}'"));
     }
 
-    public Task<IReadOnlyList<string>> ListUnfinishedEpisodeIdsAsync(string campaignId, int round, CancellationToken cancellationToken = default)
+    /// <summary>Read in pages inside one snapshot: an episode that moves from pending to running meanwhile is
+    /// listed once, never missed between the two scans.</summary>
+    public async Task<IReadOnlyList<string>> ListUnfinishedEpisodeIdsAsync(string campaignId, int round, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(campaignId);
-        return ReadAsync<IReadOnlyList<string>>("list unfinished episodes", session =>
-            session.Command("""
-                    SELECT id FROM episodes
-                    WHERE campaign_id = $campaign AND round = $round AND status IN ('pending', 'running')
-                    ORDER BY CASE status WHEN 'running' THEN 0 ELSE 1 END, created_at, id
-                    """)
-                .With("$campaign", campaignId).With("$round", round).ExecuteStrings(), cancellationToken);
+        return await ReadAsync("list unfinished episodes", session =>
+        {
+            var ids = new List<string>();
+            foreach (var status in (string[])[RunningName, PendingName])
+            {
+                long? afterCreated = null;
+                string? afterId = null;
+                while (true)
+                {
+                    var command = afterCreated is null
+                        ? session.Command("""
+                            SELECT created_at, id FROM episodes
+                            WHERE campaign_id = $campaign AND round = $round AND status = $status
+                            ORDER BY created_at, id LIMIT $size
+                            """)
+                        : session.Command("""
+                            SELECT created_at, id FROM episodes
+                            WHERE campaign_id = $campaign AND round = $round AND status = $status AND (created_at, id) > ($afterCreated, $afterId)
+                            ORDER BY created_at, id LIMIT $size
+                            """).With("$afterCreated", afterCreated).With("$afterId", afterId);
+                    command.With("$campaign", campaignId).With("$round", round).With("$status", status).With("$size", _pageSize);
+                    var read = 0;
+                    using (var reader = command.ExecuteReader())
+                    {
+                        while (reader.Read())
+                        {
+                            afterCreated = reader.GetInt64(0);
+                            afterId = reader.GetString(1);
+                            ids.Add(afterId);
+                            read++;
+                        }
+                    }
+                    if (read < _pageSize)
+                    {
+                        break;
+                    }
+                }
+            }
+            return ids;
+        }, cancellationToken, snapshot: true).ConfigureAwait(false);
     }
 
     public Task<EpisodeCounts> CountEpisodesAsync(string campaignId, int? round = null, CancellationToken cancellationToken = default)
@@ -306,4 +309,44 @@ public sealed partial class SqliteSotopiaStore
                 counts[(int)EpisodeStatus.EvaluationFailed], counts[(int)EpisodeStatus.Failed], counts[(int)EpisodeStatus.Cancelled]);
         }, cancellationToken);
     }
+
+    /// <summary>The condition of every episode write, checked in the write's transaction (the writer is the only
+    /// one, so nothing changes between the check and the write): the fence must be the episode's current one and
+    /// the episode running. Otherwise <see cref="StaleWriteException"/>; a missing episode is a bug
+    /// (<see cref="InvalidOperationException"/>).</summary>
+    private static void CheckFence(SqliteSession session, EpisodeFence fence, string what)
+    {
+        using var reader = session.Command("SELECT fence, status FROM episodes WHERE id = $id").With("$id", fence.EpisodeId).ExecuteReader();
+        if (!reader.Read())
+        {
+            throw new InvalidOperationException($"Episode '{fence.EpisodeId}' does not exist.");
+        }
+        var current = reader.GetInt64(0);
+        var status = reader.GetString(1);
+        if (current != fence.Value || status != RunningName)
+        {
+            throw StoreRules.StaleFence(what, fence, current, status);
+        }
+    }
+
+    private static List<TurnRow> ReadTurnRows(SqliteSession session, string episodeId)
+    {
+        using var reader = session.Command($"SELECT {TurnColumns} FROM turns WHERE episode_id = $id ORDER BY number")
+            .With("$id", episodeId).ExecuteReader();
+        return ReadTurnRows(reader);
+    }
+
+    private static List<TurnRow> ReadTurnRows(Microsoft.Data.Sqlite.SqliteDataReader reader)
+    {
+        var rows = new List<TurnRow>();
+        while (reader.Read())
+        {
+            rows.Add(new TurnRow(reader.GetInt32(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+        return rows;
+    }
+
+    private ImmutableArray<Turn> ToTurns(string episodeId, List<TurnRow> rows) =>
+        TurnRow.ToTurns(episodeId, rows, $"SQLite store '{_path}'");
 }

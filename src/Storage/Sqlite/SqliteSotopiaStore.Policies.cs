@@ -69,10 +69,10 @@ public sealed partial class SqliteSotopiaStore
         return existing is null ? version : Parse<PolicyVersion>(existing, $"version of policy '{version.PolicyName}'");
     }
 
-    public async Task ActivateAsync(string policyName, int version, CancellationToken cancellationToken = default)
+    public Task ActivateAsync(string policyName, int version, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(policyName);
-        await WriteAsync("activate policy version", needsSavepoint: false, session =>
+        return WriteAsync("activate policy version", needsSavepoint: false, session =>
         {
             var exists = session.Command("SELECT 1 FROM policy_versions WHERE policy_name = $policy AND version = $version")
                 .With("$policy", policyName).With("$version", version).ExecuteScalar();
@@ -86,7 +86,7 @@ public sealed partial class SqliteSotopiaStore
                     """)
                 .With("$policy", policyName).With("$version", version).ExecuteNonQuery();
             return true;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     public async Task<PolicyVersion?> GetActiveVersionAsync(string policyName, CancellationToken cancellationToken = default)
@@ -116,15 +116,32 @@ public sealed partial class SqliteSotopiaStore
     public async Task<IReadOnlyList<PolicyVersion>> ListVersionsAsync(string policyName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(policyName);
-        var rows = await ReadAsync("list policy versions", session =>
-            session.Command("SELECT json FROM policy_versions WHERE policy_name = $policy ORDER BY version")
-                .With("$policy", policyName).ExecuteStrings(),
-            cancellationToken).ConfigureAwait(false);
-        return rows.ConvertAll(json => Parse<PolicyVersion>(json, $"a version of policy '{policyName}'"));
+        var rows = await ReadPagesAsync<(int Version, string Json)>("list policy versions", (session, after, size) =>
+        {
+            var result = new List<(int, string)>();
+            using var reader = session.Command("""
+                    SELECT version, json FROM policy_versions WHERE policy_name = $policy AND version > $after ORDER BY version LIMIT $size
+                    """)
+                .With("$policy", policyName).With("$after", after?.Version ?? -1).With("$size", size).ExecuteReader();
+            while (reader.Read())
+            {
+                result.Add((reader.GetInt32(0), reader.GetString(1)));
+            }
+            return result;
+        }, cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(r => Parse<PolicyVersion>(r.Json, $"version {r.Version} of policy '{policyName}'"));
     }
 
     /// <summary>Every policy name with at least one registered version (or an activation), by name.</summary>
-    public async Task<IReadOnlyList<string>> ListPoliciesAsync(CancellationToken cancellationToken = default) =>
-        await ReadAsync("list policies", session => session.Command("SELECT name FROM policies ORDER BY name").ExecuteStrings(),
-            cancellationToken).ConfigureAwait(false);
+    public async Task<IReadOnlyList<string>> ListPoliciesAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await ReadPagesAsync<PolicyName>("list policies", (session, after, size) =>
+        {
+            var command = after is { } last
+                ? session.Command("SELECT name FROM policies WHERE name > $after ORDER BY name LIMIT $size").With("$after", last.Name)
+                : session.Command("SELECT name FROM policies ORDER BY name LIMIT $size");
+            return command.With("$size", size).ExecuteStrings().ConvertAll(name => new PolicyName(name));
+        }, cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(r => r.Name);
+    }
 }

@@ -4,6 +4,9 @@ namespace SotopiaPi.Storage;
 
 public sealed partial class SqliteSotopiaStore
 {
+    private static readonly string SucceededName = StoreValues.Name(TrainingStatus.Succeeded);
+    private static readonly string FailedName = StoreValues.Name(TrainingStatus.Failed);
+
     public async Task<TrainingRequest> CreateTrainingRequestAsync(TrainingRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -30,38 +33,37 @@ public sealed partial class SqliteSotopiaStore
 
     public Task UpdateTrainingRequestAsync(TrainingRequest request, CancellationToken cancellationToken = default)
     {
-        StoreRules.ValidateTrainingUpdate(request);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(request.Id, nameof(request));
         var status = StoreValues.Name(request.Status);
-        var completed = StoreValues.ToMs(request.CompletedAt);
+        var statusJson = StoreValues.Json(request.Status);
+        var trainerJson = StoreValues.Json(request.TrainerId);
+        var progressJson = StoreValues.Json(request.Progress);
+        var versionJson = StoreValues.Json(request.PublishedVersion);
+        var errorJson = StoreValues.Json(request.Error);
+        var completedJson = StoreValues.Json(request.CompletedAt);
         return WriteAsync("update training request", needsSavepoint: false, session =>
         {
-            var stored = session.Command("SELECT json FROM training_requests WHERE id = $id").With("$id", request.Id).ExecuteString()
+            var stored = session.Command("SELECT status FROM training_requests WHERE id = $id").With("$id", request.Id).ExecuteString()
                 ?? throw new InvalidOperationException($"Training request '{request.Id}' does not exist.");
-            var current = Parse<TrainingRequest>(stored, $"training request '{request.Id}'");
-            StoreRules.RequireOpen(request.Id, StoreValues.Name(current.Status));
-            var updated = StoreRules.ApplyTrainingUpdate(current, request);
-            session.Command("UPDATE training_requests SET status = $status, completed_at = $completed, json = $json WHERE id = $id")
-                .With("$status", status).With("$completed", completed).With("$json", StoreValues.Json(updated)).With("$id", request.Id)
+            if (stored == SucceededName || stored == FailedName)
+            {
+                throw StoreRules.FinalTrainingRequest(request.Id, stored);
+            }
+            session.Command("""
+                    UPDATE training_requests SET status = $status, completed_at = $completed,
+                        json = json_set(json, '$.status', json($statusJson), '$.attempt', $attempt, '$.trainer_id', json($trainer),
+                            '$.progress', json($progress), '$.published_version', json($version), '$.error', json($error),
+                            '$.completed_at', json($completedJson))
+                    WHERE id = $id
+                    """)
+                .With("$status", status).With("$completed", StoreValues.ToMs(request.CompletedAt))
+                .With("$statusJson", statusJson).With("$attempt", request.Attempt).With("$trainer", trainerJson)
+                .With("$progress", progressJson).With("$version", versionJson).With("$error", errorJson)
+                .With("$completedJson", completedJson).With("$id", request.Id)
                 .ExecuteNonQuery();
             return true;
         }, cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<TrainingRequest>> ListOpenTrainingRequestsAsync(CancellationToken cancellationToken = default)
-    {
-        var rows = await ReadAsync("list open training requests", session =>
-        {
-            var result = new List<(string Id, string Json)>();
-            using var reader = session.Command("""
-                    SELECT id, json FROM training_requests WHERE status IN ('pending', 'running') ORDER BY created_at, seq
-                    """).ExecuteReader();
-            while (reader.Read())
-            {
-                result.Add((reader.GetString(0), reader.GetString(1)));
-            }
-            return result;
-        }, cancellationToken).ConfigureAwait(false);
-        return rows.ConvertAll(r => Parse<TrainingRequest>(r.Json, $"training request '{r.Id}'"));
     }
 
     public async Task<TrainingRequest?> GetTrainingRequestAsync(string requestId, CancellationToken cancellationToken = default)
@@ -71,5 +73,33 @@ public sealed partial class SqliteSotopiaStore
             session.Command("SELECT json FROM training_requests WHERE id = $id").With("$id", requestId).ExecuteString(),
             cancellationToken).ConfigureAwait(false);
         return json is null ? null : Parse<TrainingRequest>(json, $"training request '{requestId}'");
+    }
+
+    /// <summary>Pending and running requests, oldest <see cref="TrainingRequest.CreatedAt"/> first; equal times in
+    /// the order they were created.</summary>
+    public async Task<IReadOnlyList<TrainingRequest>> ListOpenTrainingRequestsAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await ReadPagesAsync<(long CreatedAt, long Seq, string Id, string Json)>("list open training requests", (session, after, size) =>
+        {
+            var command = after is { } last
+                ? session.Command("""
+                    SELECT created_at, seq, id, json FROM training_requests
+                    WHERE status IN ('pending', 'running') AND (created_at, seq) > ($afterCreated, $afterSeq)
+                    ORDER BY created_at, seq LIMIT $size
+                    """).With("$afterCreated", last.CreatedAt).With("$afterSeq", last.Seq)
+                : session.Command("""
+                    SELECT created_at, seq, id, json FROM training_requests
+                    WHERE status IN ('pending', 'running')
+                    ORDER BY created_at, seq LIMIT $size
+                    """);
+            var result = new List<(long, long, string, string)>();
+            using var reader = command.With("$size", size).ExecuteReader();
+            while (reader.Read())
+            {
+                result.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
+            }
+            return result;
+        }, cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(r => Parse<TrainingRequest>(r.Json, $"training request '{r.Id}'"));
     }
 }

@@ -5,26 +5,29 @@ using SotopiaPi.Grains.Interfaces;
 namespace SotopiaPi.Storage;
 
 /// <summary>The embedded store: one SQLite file in WAL mode. All writes go through one write connection with
-/// group commit (see <see cref="SqliteWriteQueue"/>); reads use a small pool of read-only connections.
+/// group commit (see <see cref="SqliteGroupCommit"/>); reads use a small pool of read-only connections, and
+/// listings read in pages of <see cref="SqliteStoreOptions.ReadPageSize"/> rows (one short read each).
 /// Durability: <c>synchronous=NORMAL</c> (default) — a write whose task completed survives a crash or SIGKILL of
 /// the process; only power loss or an OS crash may lose the last commits (set
 /// <see cref="SqliteStoreOptions.SynchronousFull"/> to be durable against those too). Times are stored with
-/// millisecond precision. See <c>src/Storage/README.md</c> for the schema and the conditional-write contract.</summary>
+/// millisecond precision. See <c>src/Storage/README.md</c> for the schema and the conditional writes.</summary>
 public sealed partial class SqliteSotopiaStore : ISotopiaStore
 {
     private readonly string _path;
     private readonly TimeProvider _time;
-    private readonly SqliteWriteQueue _writer;
+    private readonly SqliteGroupCommit _writer;
     private readonly SqliteReadPool _readers;
+    private readonly int _pageSize;
     private long _staleWritesRefused;
     private int _disposed;
 
-    private SqliteSotopiaStore(string path, TimeProvider time, SqliteWriteQueue writer, SqliteReadPool readers)
+    private SqliteSotopiaStore(string path, TimeProvider time, SqliteGroupCommit writer, SqliteReadPool readers, int pageSize)
     {
         _path = path;
         _time = time;
         _writer = writer;
         _readers = readers;
+        _pageSize = pageSize;
     }
 
     /// <summary>The full path of the database file.</summary>
@@ -101,9 +104,9 @@ public sealed partial class SqliteSotopiaStore : ISotopiaStore
                 $"SQLite store '{fullPath}' could not be switched to WAL mode (journal_mode is '{journalMode}').");
         }
 
-        var writer = new SqliteWriteQueue(writeSession, fullPath, options.MaxBatchSize);
+        var writer = new SqliteGroupCommit(writeSession, fullPath, options.MaxBatchSize);
         var readers = new SqliteReadPool(readConnection, [$"PRAGMA busy_timeout = {busyTimeoutMs}"], fullPath, options.ReadConnections);
-        var store = new SqliteSotopiaStore(fullPath, time, writer, readers);
+        var store = new SqliteSotopiaStore(fullPath, time, writer, readers, options.ReadPageSize);
         if (options.MigrateOnOpen)
         {
             try
@@ -163,10 +166,52 @@ public sealed partial class SqliteSotopiaStore : ISotopiaStore
         _readers.Dispose();
     }
 
-    private Task<T> WriteAsync<T>(string operation, bool needsSavepoint, Func<SqliteSession, T> work, CancellationToken cancellationToken)
+    /// <summary>Queues a write for the group commit; completes after its transaction committed.</summary>
+    private async Task<T> WriteAsync<T>(string operation, bool needsSavepoint, Func<SqliteSession, T> work, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return _writer.EnqueueAsync(operation, needsSavepoint, work, cancellationToken);
+        var result = await _writer.EnqueueAsync(operation, new SqliteWrite(needsSavepoint, session => work(session)), cancellationToken)
+            .ConfigureAwait(false);
+        return (T)result!;
+    }
+
+    /// <summary>Awaits a fenced episode write, counting it when it is refused as stale.</summary>
+    private async Task CountStaleAsync(Task write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (StaleWriteException)
+        {
+            Interlocked.Increment(ref _staleWritesRefused);
+            throw;
+        }
+    }
+
+    /// <summary>Reads a listing in pages of at most <see cref="SqliteStoreOptions.ReadPageSize"/> rows, each page one
+    /// short read of its own (a listing never holds a read connection or a snapshot for long), the next page
+    /// starting after the last row of the previous one (<paramref name="readPage"/> gets that row, or null for
+    /// the first page, and the page size). Stops at <paramref name="limit"/> rows when one is given.</summary>
+    private async Task<List<TRow>> ReadPagesAsync<TRow>(
+        string operation, Func<SqliteSession, TRow?, int, List<TRow>> readPage, CancellationToken cancellationToken, int? limit = null)
+        where TRow : struct
+    {
+        var rows = new List<TRow>();
+        TRow? last = default;
+        while (limit is null || rows.Count < limit)
+        {
+            var size = limit is null ? _pageSize : Math.Min(_pageSize, limit.Value - rows.Count);
+            var after = last;
+            var page = await ReadAsync(operation, session => readPage(session, after, size), cancellationToken).ConfigureAwait(false);
+            rows.AddRange(page);
+            if (page.Count < size)
+            {
+                break;
+            }
+            last = page[^1];
+        }
+        return rows;
     }
 
     private Task<T> ReadAsync<T>(string operation, Func<SqliteSession, T> work, CancellationToken cancellationToken, bool snapshot = false)

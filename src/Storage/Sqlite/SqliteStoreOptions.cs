@@ -10,6 +10,10 @@ public sealed class SqliteStoreOptions
     /// <summary>Read connections kept open for concurrent readers (WAL lets them read while the writer writes).</summary>
     public int ReadConnections { get; set; } = 4;
 
+    /// <summary>Listings read this many rows per read (each page a short read of its own, the next one starting
+    /// after the last row), so no listing holds a read connection or a snapshot for long.</summary>
+    public int ReadPageSize { get; set; } = 1000;
+
     /// <summary>At most this many queued writes are committed in one group-commit transaction.</summary>
     public int MaxBatchSize { get; set; } = 2048;
 
@@ -33,6 +37,10 @@ public sealed class SqliteStoreOptions
         if (ReadConnections is < 1 or > 256)
         {
             failures.Add($"{nameof(ReadConnections)} must be between 1 and 256 (was {ReadConnections}).");
+        }
+        if (ReadPageSize is < 1 or > 100_000)
+        {
+            failures.Add($"{nameof(ReadPageSize)} must be between 1 and 100000 (was {ReadPageSize}).");
         }
         if (MaxBatchSize is < 1 or > 100_000)
         {

@@ -18,16 +18,6 @@ internal static class StoreValues
 
     public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    /// <summary>Milliseconds of a lease duration; must be positive.</summary>
-    public static long DurationMs(TimeSpan duration, string parameterName)
-    {
-        if (duration <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(parameterName, duration, "A lease duration must be positive.");
-        }
-        return Math.Max(1, (long)Math.Ceiling(duration.TotalMilliseconds));
-    }
-
     /// <summary>The snake_case wire name of an enum value, as in the JSON documents.</summary>
     public static string Name<TEnum>(TEnum value)
         where TEnum : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
