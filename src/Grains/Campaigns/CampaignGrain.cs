@@ -16,7 +16,9 @@ namespace SotopiaPi.Grains.Campaigns;
 /// advances the campaign
 /// through <see cref="CampaignDriver"/> when a round's episodes have all ended, hands training requests to the
 /// training queue and waits for them. Calls (episode reports, operator actions) only record and wake the pump; the
-/// grain is reentrant but single-threaded, and all state writes go through one gate. A reminder re-activates a
+/// grain is reentrant but single-threaded, and all state writes go through one gate. Each pump tick does what can be
+/// done now and returns (a wake-up moves the next tick to now): a tick never waits, because Orleans deactivates a
+/// grain only between its running requests, timer ticks included. A reminder re-activates a
 /// running campaign whose silo died; a sweep after a silo leaves (and now and then) starts again every episode in
 /// flight, so episodes of a dead silo resume elsewhere.</summary>
 [Reentrant]
@@ -29,15 +31,17 @@ internal sealed partial class CampaignGrain(
     IEpisodeCapacity capacity,
     IOptions<CampaignOptions> options,
     TimeProvider time,
+    SiloStopping siloStopping,
     SotopiaInstruments instruments,
     ILogger<CampaignGrain> logger) : Grain, ICampaignGrain, IRemindable
 {
     private const string ReminderName = "drive";
-    private static readonly TimeSpan PumpRestart = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the pump looks when nothing woke it (sweeps, training checks and pauses are timed on top).</summary>
+    private static readonly TimeSpan IdleTick = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
 
     private readonly EpisodeDispatch _dispatch = new();
-    private readonly AsyncSignal _signal = new();
     private readonly SemaphoreSlim _saveGate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private CampaignDriver? _driver;
@@ -46,6 +50,7 @@ internal sealed partial class CampaignGrain(
     private bool _projectionStale;
     private string? _enqueuedRequest;
     private DateTimeOffset _nextSweep;
+    private DateTimeOffset _nextTrainingCheck;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -131,7 +136,7 @@ internal sealed partial class CampaignGrain(
         {
             LogStatusChanged(logger, Id, changed.Status.ToString());
         }
-        _signal.Set();
+        Wake();
         return changed;
     }
 
@@ -144,7 +149,7 @@ internal sealed partial class CampaignGrain(
             throw new CampaignConflictException($"Campaign '{Id}' has ended ({current.Status.ToString().ToLowerInvariant()}).");
         }
         var changed = await ChangeAsync(c => c with { Spec = c.Spec with { Budget = budget } });
-        _signal.Set();
+        Wake();
         return changed;
     }
 
@@ -153,14 +158,15 @@ internal sealed partial class CampaignGrain(
         var known = interrupted ? _dispatch.Interrupted(episodeId) : _dispatch.Ended(episodeId);
         if (known)
         {
-            _signal.Set();
+            Wake();
         }
         return Task.CompletedTask;
     }
 
     public Task TrainingChangedAsync(string requestId)
     {
-        _signal.Set();
+        _nextTrainingCheck = DateTimeOffset.MinValue;
+        Wake();
         return Task.CompletedTask;
     }
 
@@ -169,27 +175,34 @@ internal sealed partial class CampaignGrain(
         if (Campaign is { } campaign && !IsEnded(campaign.Status))
         {
             _sweepRequested = true;
-            _signal.Set();
             StartPump();
+            Wake();
         }
         return Task.CompletedTask;
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => WakeAsync();
 
-    /// <summary>The pump runs on a timer; if it stops on an error, the timer's next tick starts it again.</summary>
     private void StartPump() =>
-        _pump ??= this.RegisterGrainTimer(PumpAsync, new GrainTimerCreationOptions(TimeSpan.Zero, PumpRestart) { Interleave = true, KeepAlive = true });
+        _pump ??= this.RegisterGrainTimer(PumpAsync, new GrainTimerCreationOptions(TimeSpan.Zero, IdleTick) { Interleave = true, KeepAlive = true });
+
+    /// <summary>The next pump tick runs now (after the current one, if one runs).</summary>
+    private void Wake() => _pump?.Change(TimeSpan.Zero, IdleTick);
+
+    /// <summary>The next pump tick runs after <paramref name="delay"/> unless something wakes it earlier.</summary>
+    private void TickAfter(TimeSpan delay) =>
+        _pump?.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay < IdleTick ? delay : IdleTick, IdleTick);
 
     private async Task PumpAsync(CancellationToken timerToken)
     {
+        using var tick = CancellationTokenSource.CreateLinkedTokenSource(timerToken, _stopping.Token, siloStopping.Token);
         try
         {
-            await PumpCoreAsync(_stopping.Token);
+            await PumpOnceAsync(tick.Token);
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (tick.IsCancellationRequested)
         {
-            // Deactivating.
+            // Deactivating or the silo stops.
         }
         catch (InconsistentStateException ex)
         {
@@ -202,11 +215,14 @@ internal sealed partial class CampaignGrain(
         }
         catch (Exception ex)
         {
+            // The next tick (at the idle period) tries again.
             LogPumpFailed(logger, ex, Id);
         }
     }
 
-    private async Task PumpCoreAsync(CancellationToken ct)
+    /// <summary>One tick: advances the campaign as far as it can go now, then returns (scheduling the next tick when
+    /// something is due before the idle period).</summary>
+    private async Task PumpOnceAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
@@ -226,16 +242,21 @@ internal sealed partial class CampaignGrain(
             }
             if (campaign.Status == CampaignStatus.Paused)
             {
-                await _signal.WaitAsync(options.Value.SweepInterval, time, ct);
-                continue;
+                return;
             }
             if (campaign.Step == "playing" && !await PlayRoundAsync(campaign, ct))
             {
-                continue;
+                return;
             }
             if (campaign.Step == "training")
             {
                 await EnqueueTrainingAsync(campaign);
+                if (time.GetUtcNow() < _nextTrainingCheck)
+                {
+                    TickAfter(_nextTrainingCheck - time.GetUtcNow());
+                    return;
+                }
+                _nextTrainingCheck = time.GetUtcNow() + options.Value.TrainingCheckInterval;
             }
 
             var next = await Driver.StepAsync(campaign, ct);
@@ -244,6 +265,7 @@ internal sealed partial class CampaignGrain(
                 if (await TrySaveStepAsync(campaign, next) && (next.Stage != campaign.Stage || next.Step != campaign.Step))
                 {
                     _dispatch.Clear();
+                    _nextTrainingCheck = DateTimeOffset.MinValue;
                     LogStep(logger, Id, next.Stage, next.Step, next.Status.ToString());
                 }
                 continue;
@@ -251,17 +273,16 @@ internal sealed partial class CampaignGrain(
             if (campaign.Step == "playing")
             {
                 // Every episode it knew of ended, yet the store still lists unfinished ones (reported out of order):
-                // read them again after a moment.
+                // read them again shortly.
                 _dispatch.Clear();
-                await _signal.WaitAsync(RetryPause, time, ct);
-                continue;
+                TickAfter(RetryPause);
             }
-            await _signal.WaitAsync(options.Value.TrainingCheckInterval, time, ct);
+            return;
         }
     }
 
     /// <summary>Keeps the round's episodes in flight up to every silo's capacity. Returns true once none is left
-    /// to start or in flight (the round may be done), false after waiting for an episode to end.</summary>
+    /// to start or in flight (the round may be done), false while episodes play (an ending one wakes the pump).</summary>
     private async Task<bool> PlayRoundAsync(CampaignRecord campaign, CancellationToken ct)
     {
         if (_dispatch.Round != campaign.Stage)
@@ -281,8 +302,7 @@ internal sealed partial class CampaignGrain(
         {
             return true;
         }
-        var wait = failed > 0 ? RetryPause : _nextSweep - time.GetUtcNow();
-        await _signal.WaitAsync(wait, time, ct);
+        TickAfter(failed > 0 ? RetryPause : _nextSweep - time.GetUtcNow());
         return false;
     }
 

@@ -22,6 +22,7 @@ internal sealed partial class EpisodeGrain(
     IEpisodeJudge judge,
     EpisodeSlots slots,
     TimeProvider time,
+    SiloStopping siloStopping,
     SotopiaInstruments instruments,
     ILogger<EpisodeGrain> logger) : Grain, IEpisodeGrain
 {
@@ -65,7 +66,10 @@ internal sealed partial class EpisodeGrain(
 
     private async Task PlayAsync(CancellationToken timerToken)
     {
-        var stopping = _stopping.Token;
+        // The play is one timer tick, so Orleans cannot deactivate this grain before it returns: it stops at once when
+        // the silo starts to stop (every stored turn stays) and otherwise plays to the end.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timerToken, _stopping.Token, siloStopping.Token);
+        var stopping = linked.Token;
         try
         {
             using var slot = await slots.AcquireAsync(stopping);

@@ -48,6 +48,8 @@ public static class SiloHost
         // Orleans' own start-up chatter likewise.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        // Orleans runs placement through a Polly pipeline that logs every attempt at Information.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         configure?.Invoke(builder);
 
         var settings = SiloHostSettings.Read(builder.Configuration);

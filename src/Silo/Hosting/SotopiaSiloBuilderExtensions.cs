@@ -79,6 +79,8 @@ public static class SotopiaSiloBuilderExtensions
         services.TryAddSingleton<IEpisodeCapacity, ClusterCapacity>();
         services.TryAddSingleton<ICampaignControl, GrainCampaignControl>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CampaignWaker>();
+        services.TryAddSingleton<SiloStopping>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloStopping>());
         services.AddHostedService<SiloMetrics>();
 
         silo.Configure<Orleans.Configuration.SiloOptions>(o => o.SiloName = options.SiloId);
@@ -137,12 +139,17 @@ public static class SotopiaSiloBuilderExtensions
     {
         services.TryAddSingleton<IPromptReader, AgentPromptReader>();
         services.TryAddSingleton<SimulatorCheckpointStore>();
+        services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName)
+            .Validate(o => !o.Validate().Any(), "Invalid Simulator settings")
+            .ValidateOnStart();
         services.TryAddSingleton<IPolicyProvider>(sp =>
         {
             var checkpoints = sp.GetRequiredService<SimulatorCheckpointStore>();
-            return new SimulatorPolicyProvider(
+            IPolicyProvider simulator = new SimulatorPolicyProvider(
                 sp.GetRequiredService<IPromptReader>(),
                 (binding, ct) => checkpoints.LoadAsync(binding.PolicyName, binding.Version, ct));
+            var latency = sp.GetRequiredService<IOptions<SimulatorOptions>>().Value.DecisionLatency;
+            return latency > TimeSpan.Zero ? new LatentPolicyProvider(simulator, latency, sp.GetRequiredService<TimeProvider>()) : simulator;
         });
         services.TryAddSingleton<IEpisodeJudge, SimulatorJudge>();
         services.TryAddSingleton(CampaignModels.Simulator);

@@ -136,13 +136,15 @@ internal sealed class ClusterEvents : IAsyncDisposable
 
     private void OnNotification(string channel, string payload)
     {
+        var space = payload.LastIndexOf(' ');
         if (channel == WriteAudit.EpisodeEndedChannel)
         {
-            _ended.AddOrUpdate(payload, 1, (_, n) => n + 1);
+            // "<campaign> <episode>"
+            _ended.AddOrUpdate(payload[..space], 1, (_, n) => n + 1);
         }
         else
         {
-            var space = payload.LastIndexOf(' ');
+            // "<campaign> <status>"
             _status[payload[..space]] = payload[(space + 1)..];
         }
         Notify();

@@ -16,7 +16,8 @@ internal static class ClusterInvariants
         int Resumes,
         IReadOnlyList<WriteAudit.Begin> BeginRows,
         IReadOnlyList<WriteAudit.End> EndRows,
-        IReadOnlyDictionary<string, int> TurnsByIncarnation);
+        IReadOnlyDictionary<string, int> TurnsByIncarnation,
+        IReadOnlyDictionary<string, DateTimeOffset> LastWriteByIncarnation);
 
     public static async Task<Summary> AssertAsync(ClusterTestRun run, string campaignId)
     {
@@ -73,17 +74,27 @@ internal static class ClusterInvariants
             begins.Count(b => b.Fence > 1),
             begins,
             ends,
-            turns.GroupBy(t => t.Writer, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
+            turns.GroupBy(t => t.Writer, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+            begins.Select(b => (b.Writer, b.At)).Concat(turns.Select(t => (t.Writer, t.At))).Concat(ends.Select(e => (e.Writer, e.At)))
+                .GroupBy(w => w.Writer, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Max(w => w.At), StringComparer.Ordinal));
     }
 
-    /// <summary>Episodes <paramref name="incarnation"/> held (had begun, not yet ended) at <paramref name="at"/>.</summary>
-    public static IReadOnlyList<string> HeldAt(Summary summary, string incarnation, DateTimeOffset at)
+    /// <summary>The episodes <paramref name="incarnation"/> held when it died: at its last accepted write, the latest
+    /// begin of each was its own and it had not stored their end. (Taken from the audit, not from a clock reading before
+    /// the kill: the process goes on writing until the signal lands; and an episode it began may have been taken over
+    /// before, when a killed silo took grain directory entries with it.)</summary>
+    public static IReadOnlyList<string> HeldAtDeath(Summary summary, string incarnation)
     {
-        var lastBegin = summary.BeginRows.Where(b => b.At <= at).GroupBy(b => b.EpisodeId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.MaxBy(b => b.Seq)!, StringComparer.Ordinal);
-        var endedBefore = summary.EndRows.Where(e => e.At <= at).Select(e => e.EpisodeId).ToHashSet(StringComparer.Ordinal);
-        return [.. lastBegin.Values.Where(b => b.Writer == incarnation && !endedBefore.Contains(b.EpisodeId)).Select(b => b.EpisodeId)];
+        var death = summary.LastWriteByIncarnation[incarnation];
+        var endedByIt = summary.EndRows.Where(e => e.Writer == incarnation).Select(e => e.EpisodeId).ToHashSet(StringComparer.Ordinal);
+        return [.. summary.BeginRows.Where(b => b.At <= death).GroupBy(b => b.EpisodeId, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(b => b.Seq)!)
+            .Where(b => b.Writer == incarnation && !endedByIt.Contains(b.EpisodeId))
+            .Select(b => b.EpisodeId)];
     }
+
+    /// <summary>When <paramref name="incarnation"/> wrote last (what the database accepted from it).</summary>
+    public static DateTimeOffset DeathOf(Summary summary, string incarnation) => summary.LastWriteByIncarnation[incarnation];
 
     /// <summary>Whether another process began <paramref name="episodeId"/> after <paramref name="at"/> (it resumed it).</summary>
     public static bool ResumedByAnother(Summary summary, string episodeId, string incarnation, DateTimeOffset at) =>

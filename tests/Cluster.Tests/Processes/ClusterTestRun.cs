@@ -145,6 +145,7 @@ internal sealed class ClusterTestRun : IAsyncDisposable
         {
             text.AppendLine($"(store unreadable: {ex.Message})");
         }
+        text.AppendLine($"full outputs: {await SaveOutputsAsync(campaignId)}");
         foreach (var silo in Silos)
         {
             var lines = silo.Output.Split('\n');
@@ -158,6 +159,23 @@ internal sealed class ClusterTestRun : IAsyncDisposable
             text.AppendJoin('\n', lines.TakeLast(20)).AppendLine();
         }
         return text.ToString();
+    }
+
+    /// <summary>Writes every process's whole output under the test's bin folder (the run's own folder is deleted), for a
+    /// closer look after a failure; returns the folder.</summary>
+    public async Task<string> SaveOutputsAsync(string label)
+    {
+        var logs = Path.Combine(AppContext.BaseDirectory, "cluster-logs", $"{label}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+        Directory.CreateDirectory(logs);
+        foreach (var silo in Silos)
+        {
+            await File.WriteAllTextAsync(Path.Combine(logs, silo.Id + ".log"), silo.Output);
+        }
+        if (Trainer is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(logs, "trainer.log"), Trainer.Output);
+        }
+        return logs;
     }
 
     public async ValueTask DisposeAsync()

@@ -41,7 +41,9 @@ internal static class WriteAudit
             END IF;
             IF NEW.status <> OLD.status AND NEW.status IN ('completed', 'evaluation_failed', 'failed') THEN
                 INSERT INTO audit_ends (episode_id, status, fence, writer) VALUES (NEW.id, NEW.status, NEW.fence, current_setting('application_name'));
-                PERFORM pg_notify('sotopia_test_episode_ended', NEW.campaign_id);
+                -- One notification per episode: PostgreSQL delivers identical payloads of one transaction once, and a
+                -- group commit ends many episodes of a campaign in one transaction.
+                PERFORM pg_notify('sotopia_test_episode_ended', NEW.campaign_id || ' ' || NEW.id);
             END IF;
             RETURN NULL;
         END $$
