@@ -115,6 +115,29 @@ public sealed class BadInputTests
         Assert.Equal(3, result.Dataset.Characters.Length);
     }
 
+    [Fact]
+    public void DataCheckListsTheFirst50ProblemsAndCountsTheRestByKind()
+    {
+        using var dir = new TempDirectory();
+        var lines = new List<string>();
+        for (var i = 0; i < 3_000; i++)
+        {
+            var oneGoal = SampleData.Scenario($"e{i}");
+            oneGoal["agent_goals"] = new System.Text.Json.Nodes.JsonArray("only one");
+            lines.Add(i % 3 == 0 ? "{not json" : oneGoal.ToJsonString());
+        }
+        SampleData.WriteLines(dir.Path, SampleData.Scenarios, [.. lines]);
+        using var output = new StringWriter();
+
+        var exitCode = DataCheck.Run(dir.Path, [], output);
+
+        var printed = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(DataCheck.ExitInvalid, exitCode);
+        Assert.Equal(50, printed.Count(l => l.StartsWith("error: ", StringComparison.Ordinal)));
+        Assert.Equal("… and 2,950 more problems (2 kinds: agent_goals ×1,967, invalid JSON ×983)", printed[^2]);
+        Assert.Equal("3,000 error(s)", printed[^1]);
+    }
+
     private static async Task<DataLoadResult> LoadWithinAsync(string path, string what)
     {
         try
