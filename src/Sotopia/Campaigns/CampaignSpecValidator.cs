@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Sotopia.Data;
 using L = SotopiaPi.Grains.Interfaces.CampaignSpecLimits;
 
 namespace SotopiaPi.Sotopia.Campaigns;
@@ -47,6 +48,11 @@ internal static partial class CampaignSpecValidator
         ValidateFilter(problems, spec.Filter);
         ValidateTrainer(problems, spec.Trainer);
         Text(problems, "evaluation_set", spec.EvaluationSet, L.MaxSetNameLength);
+        if (spec.EvaluationSet == SotopiaDataLoader.AllScenariosSet && !spec.SkipEvaluation && trainingRounds > sets.Length)
+        {
+            problems.Add(
+                $"evaluation_set: '{SotopiaDataLoader.AllScenariosSet}' holds every scenario, so {trainingRounds - sets.Length} training round(s) without a set in round_scenario_sets would have no fresh scenario to train on; use mode eval, name a set per training round, or evaluate on another set");
+        }
         Range(problems, "evaluation_pairs_per_scenario", spec.EvaluationPairsPerScenario, 1, L.MaxPairsPerScenario);
         var versions = spec.EvaluateVersions.IsDefault ? [] : spec.EvaluateVersions;
         if (versions.Length > L.MaxEvaluateVersions)

@@ -51,7 +51,8 @@ public static class DataCheck
         output.WriteLine(Count("named sets", dataset.NamedSets.Count));
         foreach (var (name, ids) in dataset.NamedSets.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            output.WriteLine($"  {name}: {ids.Length.ToString(CultureInfo.InvariantCulture)}");
+            var builtIn = name == SotopiaDataLoader.AllScenariosSet && ids.Length == dataset.Scenarios.Length ? " (every scenario)" : "";
+            output.WriteLine($"  {name}: {ids.Length.ToString(CultureInfo.InvariantCulture)}{builtIn}");
         }
 
         foreach (var problem in result.Problems.Take(MaxListedProblems))

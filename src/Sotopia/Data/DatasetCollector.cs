@@ -147,6 +147,11 @@ internal sealed class DatasetCollector(DataLimits limits)
             sets[set.Name] = [.. ids];
         }
 
+        if (scenarios.Count > 0 && !sets.ContainsKey(SotopiaDataLoader.AllScenariosSet))
+        {
+            sets[SotopiaDataLoader.AllScenariosSet] = [.. scenarios.Values.Select(s => s.Value.Id)];
+        }
+
         return sets.ToImmutable();
     }
 

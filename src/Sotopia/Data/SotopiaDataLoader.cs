@@ -25,6 +25,11 @@ public static class SotopiaDataLoader
     public const string ScenariosFile = "environment_profiles.jsonl";
     public const string TasksFile = "env_agent_combo_storages.jsonl";
 
+    /// <summary>The built-in named set holding every scenario of the dataset, in file order; present whenever the
+    /// dataset has scenarios, unless a set file defines its own set of that name. <c>--eval-set all</c> evaluates
+    /// on it, which makes datasets without named sets usable for evaluation.</summary>
+    public const string AllScenariosSet = "all";
+
     /// <summary>Named-set files read from a data folder, in this order.</summary>
     public static ImmutableArray<string> SetFileNames { get; } = ["used_env.json", "env_ids.json", "sets.json"];
 

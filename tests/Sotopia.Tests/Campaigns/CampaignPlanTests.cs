@@ -118,4 +118,17 @@ public sealed class CampaignPlanTests
 
         Assert.Equal(["round_scenario_sets: 3 sets for 2 training round(s) (one set per training round, BC first)"], problems);
     }
+
+    [Fact]
+    public void EvaluatingOnEveryScenarioLeavesNothingToTrainOnUnlessEachTrainingRoundNamesASet()
+    {
+        Assert.Empty(CampaignPlan.Validate(new CampaignSpec { Mode = CampaignMode.Eval, EvaluationSet = "all" }));
+        Assert.Empty(CampaignPlan.Validate(new CampaignSpec { Mode = CampaignMode.Bc, EvaluationSet = "all", RoundScenarioSets = ["train"] }));
+
+        var problems = CampaignPlan.Validate(new CampaignSpec { Mode = CampaignMode.BcSr, SrRounds = 2, EvaluationSet = "all", RoundScenarioSets = ["train"] });
+
+        Assert.Equal(
+            ["evaluation_set: 'all' holds every scenario, so 2 training round(s) without a set in round_scenario_sets would have no fresh scenario to train on; use mode eval, name a set per training round, or evaluate on another set"],
+            problems);
+    }
 }
