@@ -114,7 +114,7 @@ internal static class LlmBackendOptions
         }
         catch (LlmConfigException ex)
         {
-            throw new UserFacingException(ex.Message);
+            throw new UserFacingException(LlmConfigProblems.Describe(ex.Problems));
         }
     }
 
