@@ -60,7 +60,7 @@ public static class DataCheck
             output.WriteLine($"{(problem.IsError ? "error" : "warning")}: {problem}");
         }
 
-        if (MoreProblems(result) is { } more)
+        if (DescribeUnlisted(result, MaxListedProblems) is { } more)
         {
             output.WriteLine(more);
         }
@@ -70,10 +70,11 @@ public static class DataCheck
         return errors == 0 ? ExitValid : ExitInvalid;
     }
 
-    /// <summary>The line that stands for the problems not printed, or null when every problem was printed.</summary>
-    private static string? MoreProblems(DataLoadResult result)
+    /// <summary>The line that stands for the problems after the first <paramref name="listed"/>, or null when
+    /// there are none: <c>… and 2,950 more problems (2 kinds: agent_goals ×1,967, invalid JSON ×983)</c>.</summary>
+    internal static string? DescribeUnlisted(DataLoadResult result, int listed)
     {
-        var kinds = result.Problems.Skip(MaxListedProblems)
+        var kinds = result.Problems.Skip(listed)
             .Select(p => (p.Kind, Count: 1))
             .Concat(result.OmittedProblems.Select(c => (c.Kind, c.Count)))
             .GroupBy(k => k.Kind, StringComparer.Ordinal)

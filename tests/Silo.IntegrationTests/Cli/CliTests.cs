@@ -142,4 +142,22 @@ public sealed class CliTests
         Assert.Contains("sr_round", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DataImportOfBadDataPrintsPlainLabelsAndCreatesNoStore()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("bad"));
+        await File.WriteAllTextAsync(dir.Combine("bad", "environment_profiles.jsonl"),
+            "{\"env_id\": \"e1\", \"scenario\": \"s\", \"agent_goals\": [\"only one\"], \"relationship\": 3}\n");
+
+        var (exit, output) = await RunAsync("--home", dir.Combine("home"), "data", "import", dir.Combine("bad"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error: environment_profiles.jsonl:1: agent_goals: expected exactly 2 goals, found 1", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("[red]", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("[/]", output, StringComparison.Ordinal);
+        Assert.Contains("Nothing imported: 1 error(s)", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.Combine("home")), "a rejected import created the store folder");
+    }
 }
