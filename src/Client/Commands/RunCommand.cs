@@ -38,6 +38,21 @@ internal static class RunCommand
         command.SetAction((parse, ct) => CliContext.GuardAsync(async () =>
         {
             var home = parse.GetValue(output) ?? parse.GetValue(CliContext.Home)!;
+            // Everything that can be checked without a store is checked before the store folder is created.
+            CampaignSpec? newSpec = null;
+            if (parse.GetValue(resume))
+            {
+                if (!Directory.Exists(home))
+                {
+                    throw new UserFacingException($"There is no unfinished campaign in '{Path.GetFullPath(home)}' to resume.");
+                }
+            }
+            else
+            {
+                newSpec = BuildSpec(parse, specFile, mode, srRounds, dataset, evalSet, seed, invert);
+                CampaignPreflight.Check(newSpec, parse.GetValue(backend), parse.GetValue(config), parse.GetValue(budgetUsd), parse.GetValue(budgetTokens));
+            }
+            CampaignPreflight.CheckConcurrency(parse.GetValue(concurrency));
             await using var runtime = await EmbeddedRuntime.OpenAsync(home, ct);
             await runtime.ReclaimOrphanedLeasesAsync(ct);
             var campaigns = await runtime.Store.ListCampaignsAsync(ct);
@@ -65,9 +80,8 @@ internal static class RunCommand
                     throw new UserFacingException(
                         $"Campaign {unfinished.Id} in '{runtime.Home}' is unfinished. Continue it with 'sotopia run --resume --out {runtime.Home}', or start fresh with another --out folder.");
                 }
-                var spec = BuildSpec(parse, specFile, mode, srRounds, dataset, evalSet, seed, invert);
-                spec = await LlmBackendOptions.ConfigureNewAsync(
-                    runtime, spec, parse.GetValue(backend), parse.GetValue(config), parse.GetValue(budgetUsd), parse.GetValue(budgetTokens), ct);
+                var spec = await LlmBackendOptions.ConfigureNewAsync(
+                    runtime, newSpec!, parse.GetValue(backend), parse.GetValue(config), parse.GetValue(budgetUsd), parse.GetValue(budgetTokens), ct);
                 await using var services = runtime.BuildServices();
                 var campaign = await services.GetRequiredService<CampaignLauncher>().CreateAsync(spec, parse.GetValue(campaignIdOption), ct);
                 campaignId = campaign.Id;

@@ -160,4 +160,33 @@ public sealed class CliTests
         Assert.Contains("Nothing imported: 1 error(s)", output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(dir.Combine("home")), "a rejected import created the store folder");
     }
+
+    [Fact]
+    public async Task RejectedRunsAndCampaignStartsCreateNoStoreFolder()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("bad-spec.yaml"), "name: bad\ntrainer:\n  learning_rate: 1e308\nscenarios_per_round: 100000\n");
+        await File.WriteAllTextAsync(dir.Combine("bad-llm.yaml"), "defaults:\n  temperature: 9\n");
+        var cases = new (string Folder, string[] Args, string Expected)[]
+        {
+            ("mode", ["run", "--out", dir.Combine("mode"), "--mode", "bogus"], "--mode: 'bogus' is not one of bc, sr, bc+sr, eval."),
+            ("resume", ["run", "--out", dir.Combine("resume"), "--resume"], $"There is no unfinished campaign in '{dir.Combine("resume")}' to resume."),
+            ("set", ["run", "--out", dir.Combine("set"), "--mode", "eval", "--eval-set", "nope"], "evaluation_set: 'nope' is not a named set of the dataset (it has: all, hard, train)"),
+            ("spec", ["--home", dir.Combine("spec"), "campaign", "start", "--spec", dir.Combine("bad-spec.yaml")], "  - trainer.learning_rate: 1e+308 is not between 1e-6 and 10"),
+            ("llm", ["run", "--out", dir.Combine("llm"), "--backend", "llm", "--config", dir.Combine("bad-llm.yaml")], "defaults.temperature (every role): '9' must be a number from 0 to 2"),
+        };
+
+        var outputs = new Dictionary<string, string>();
+        foreach (var (folder, args, expected) in cases)
+        {
+            var (exit, output) = await RunAsync(args);
+            outputs[folder] = output;
+            Assert.True(exit == 2, $"sotopia {string.Join(' ', args)} exited {exit}, expected 2: {output}");
+            Assert.Contains(expected, output, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(dir.Combine(folder)), $"sotopia {string.Join(' ', args)} created {dir.Combine(folder)} although it was rejected");
+        }
+        Assert.Contains("  - scenarios_per_round: 100000 is outside 1..1000", outputs["spec"], StringComparison.Ordinal);
+        Assert.Single(outputs["llm"].Split('\n'), l => l.Contains("temperature", StringComparison.Ordinal));
+    }
 }
