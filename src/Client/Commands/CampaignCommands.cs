@@ -43,7 +43,7 @@ internal static class CampaignCommands
                 loaded = await LlmBackendOptions.ConfigureNewAsync(runtime, loaded, null, parse.GetValue(config), null, null, ct);
                 await using var services = runtime.BuildServices();
                 var created = await services.GetRequiredService<CampaignLauncher>().CreateAsync(loaded, cancellationToken: ct);
-                AnsiConsole.MarkupLineInterpolated($"Created campaign [bold]{created.Id}[/] ({loaded.Mode}).");
+                AnsiConsole.MarkupLineInterpolated($"Created campaign [bold]{created.Id}[/]: {CampaignText.Plan(loaded)}.");
                 if (parse.GetValue(detach))
                 {
                     return 0;

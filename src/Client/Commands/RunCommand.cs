@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using SotopiaPi.Client.Embedded;
+using SotopiaPi.Client.Output;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.Runtime;
 
@@ -20,7 +21,7 @@ internal static class RunCommand
         var mode = new Option<string?>("--mode") { Description = "bc, sr, bc+sr (default) or eval." };
         var srRounds = new Option<int?>("--sr-rounds") { Description = "Self-reinforcement rounds (default 2)." };
         var dataset = new Option<string?>("--dataset") { Description = "Dataset folder or file (default: the starter dataset)." };
-        var evalSet = new Option<string?>("--eval-set") { Description = "Named scenario set to evaluate on (default: hard)." };
+        var evalSet = new Option<string?>("--eval-set") { Description = "Named scenario set to evaluate on (default: hard); 'all' = every scenario of the dataset." };
         var seed = new Option<long?>("--seed") { Description = "Seed for everything random (default 42)." };
         var invert = new Option<bool>("--invert-filter") { Description = "Train on the WORST trajectories instead of the best (to see that the filter matters)." };
         var concurrency = new Option<int>("--concurrency") { Description = "Episodes played at once.", DefaultValueFactory = _ => 256 };
@@ -86,7 +87,7 @@ internal static class RunCommand
                 var campaign = await services.GetRequiredService<CampaignLauncher>().CreateAsync(spec, parse.GetValue(campaignIdOption), ct);
                 campaignId = campaign.Id;
                 AnsiConsole.MarkupLineInterpolated(
-                    $"Campaign [bold]{campaignId}[/]: {spec.Mode} on '{spec.Dataset}', {spec.SrRounds} SR round(s), evaluation on '{spec.EvaluationSet}', seed {spec.Seed}. Store: {runtime.Home}");
+                    $"Campaign [bold]{campaignId}[/]: {CampaignText.Plan(spec)}; dataset '{spec.Dataset}', seed {spec.Seed}. Store: {runtime.Home}");
             }
             return await CampaignRunner.RunToEndAsync(runtime, campaignId, parse.GetValue(concurrency), !parse.GetValue(noProgress), ct);
         }));

@@ -189,4 +189,34 @@ public sealed class CliTests
         Assert.Contains("  - scenarios_per_round: 100000 is outside 1..1000", outputs["spec"], StringComparison.Ordinal);
         Assert.Single(outputs["llm"].Split('\n'), l => l.Contains("temperature", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task AnEvalRunSaysWhatItRunsAndLabelsTheVersionOnce()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("eval.yaml"), "name: eval\nmode: eval\nevaluation_pairs_per_scenario: 1\n");
+
+        var (exit, output) = await RunAsync("run", "--out", dir.Combine("home"), "--spec", dir.Combine("eval.yaml"), "--no-progress");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains(": evaluation of the active policy version and the expert on 'hard'; dataset 'starter', seed 42.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("SR round", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("v0 (v0)", output, StringComparison.Ordinal);
+        Assert.Contains("│ v0 ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADatasetWithoutNamedSetsCanBeEvaluatedOnEveryScenarioWithEvalSetAll()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("eval.yaml"), "name: eval-all\nmode: eval\nevaluation_pairs_per_scenario: 1\nevaluate_expert: false\n");
+
+        var (exit, output) = await RunAsync(
+            "run", "--out", dir.Combine("home"), "--spec", dir.Combine("eval.yaml"), "--dataset", SharedOriginal(), "--eval-set", "all", "--no-progress");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("evaluation of the active policy version on 'all' (every scenario)", output, StringComparison.Ordinal);
+        Assert.Contains("Evaluation vs partner: 180/180", output, StringComparison.Ordinal);
+        Assert.Contains("│ 180 │", output, StringComparison.Ordinal);
+    }
 }
