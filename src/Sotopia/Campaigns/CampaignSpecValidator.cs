@@ -120,7 +120,11 @@ internal static partial class CampaignSpecValidator
         }
         foreach (var (key, value) in options.OrderBy(o => o.Key, StringComparer.Ordinal))
         {
-            if (Text(problems, "trainer.options key", key, L.MaxTrainerOptionKeyLength) && (value ?? "").Length > L.MaxTrainerOptionValueLength)
+            if (!Key(problems, "trainer.options", key, L.MaxTrainerOptionKeyLength))
+            {
+                continue;
+            }
+            if ((value ?? "").Length > L.MaxTrainerOptionValueLength)
             {
                 problems.Add($"trainer.options.{key}: the value has {value!.Length} characters, more than {L.MaxTrainerOptionValueLength}");
             }
@@ -150,7 +154,7 @@ internal static partial class CampaignSpecValidator
         }
         foreach (var (model, price) in prices.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (!Text(problems, "budget.prices model name", model, L.MaxModelNameLength))
+            if (!Key(problems, "budget.prices", model, L.MaxModelNameLength))
             {
                 continue;
             }
@@ -189,6 +193,18 @@ internal static partial class CampaignSpecValidator
         if (value.Any(char.IsControl))
         {
             problems.Add($"{field}: '{Shorten(value)}' contains control characters (line breaks, tabs, …)");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>A key of a map field: non-empty, at most <paramref name="maxLength"/> characters, no control
+    /// characters; problems are reported on the map field, since the key itself is what is wrong.</summary>
+    private static bool Key(List<string> problems, string field, string key, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(key) || key.Length > maxLength || key.Any(char.IsControl))
+        {
+            problems.Add($"{field}: the key '{Shorten(key)}' must be 1 to {maxLength} characters without control characters");
             return false;
         }
         return true;

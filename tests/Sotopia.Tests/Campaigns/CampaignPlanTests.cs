@@ -131,4 +131,21 @@ public sealed class CampaignPlanTests
             ["evaluation_set: 'all' holds every scenario, so 2 training round(s) without a set in round_scenario_sets would have no fresh scenario to train on; use mode eval, name a set per training round, or evaluate on another set"],
             problems);
     }
+
+    [Fact]
+    public void BadKeysOfMapFieldsAreReportedOnTheMap()
+    {
+        var spec = new CampaignSpec
+        {
+            Trainer = new TrainerSettings { Options = ImmutableDictionary<string, string>.Empty.Add("", "v").Add("long", new string('v', 5000)) },
+            Budget = new CampaignBudget { Prices = ImmutableDictionary<string, ModelPrice>.Empty.Add("bad\nmodel", new ModelPrice()) },
+        };
+
+        Assert.Equal(
+        [
+            "trainer.options: the key '' must be 1 to 100 characters without control characters",
+            "trainer.options.long: the value has 5000 characters, more than 4096",
+            "budget.prices: the key 'bad?model' must be 1 to 200 characters without control characters",
+        ], CampaignPlan.Validate(spec));
+    }
 }
