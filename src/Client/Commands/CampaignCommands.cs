@@ -31,19 +31,25 @@ internal static class CampaignCommands
         var noProgress = new Option<bool>("--no-progress") { Description = "Plain progress lines instead of live bars." };
         var config = LlmBackendOptions.CreateConfig();
         var command = new Command("start", "Create a campaign from a spec and run it to the end.") { spec, detach, concurrency, noProgress, config };
-        command.SetAction((parse, ct) => CliContext.GuardAsync(() => CliContext.WithRuntimeAsync(parse, ct, async runtime =>
+        command.SetAction((parse, ct) => CliContext.GuardAsync(() =>
         {
+            // The spec, its dataset and the options are checked before the store folder is created.
             var loaded = SpecFile.Load(parse.GetValue(spec)!);
-            loaded = await LlmBackendOptions.ConfigureNewAsync(runtime, loaded, null, parse.GetValue(config), null, null, ct);
-            await using var silo = await runtime.StartSiloAsync(parse.GetValue(concurrency), ct);
-            var created = await silo.Launcher.CreateAsync(loaded, cancellationToken: ct);
-            AnsiConsole.MarkupLineInterpolated($"Created campaign [bold]{created.Id}[/] ({loaded.Mode}).");
-            if (parse.GetValue(detach))
+            CampaignPreflight.Check(loaded, null, parse.GetValue(config), null, null);
+            CampaignPreflight.CheckConcurrency(parse.GetValue(concurrency));
+            return CliContext.WithRuntimeAsync(parse, ct, async runtime =>
             {
-                return 0;
-            }
-            return await CampaignRunner.RunToEndAsync(runtime, silo, created.Id, !parse.GetValue(noProgress), ct);
-        })));
+                loaded = await LlmBackendOptions.ConfigureNewAsync(runtime, loaded, null, parse.GetValue(config), null, null, ct);
+                await using var silo = await runtime.StartSiloAsync(parse.GetValue(concurrency), ct);
+                var created = await silo.Launcher.CreateAsync(loaded, cancellationToken: ct);
+                AnsiConsole.MarkupLineInterpolated($"Created campaign [bold]{created.Id}[/]: {CampaignText.Plan(loaded)}.");
+                if (parse.GetValue(detach))
+                {
+                    return 0;
+                }
+                return await CampaignRunner.RunToEndAsync(runtime, silo, created.Id, !parse.GetValue(noProgress), ct);
+            });
+        }));
         ClusterMode.Branch(command, (client, parse, ct) => ClusterCommands.StartCampaignAsync(client, parse.GetValue(spec)!, ct));
         return command;
     }

@@ -30,6 +30,27 @@ internal static class LlmBackendOptions
     public static async Task<CampaignSpec> ConfigureNewAsync(
         EmbeddedRuntime runtime, CampaignSpec spec, string? backend, string? configPath, decimal? budgetUsd, long? budgetTokens, CancellationToken ct)
     {
+        (spec, var loaded) = Apply(spec, backend, configPath, budgetUsd, budgetTokens);
+        if (loaded is not { } settings)
+        {
+            return spec;
+        }
+        await CheckPolicyAsync(runtime.Store, spec.PolicyName, ct);
+        Use(runtime, settings);
+        Spectre.Console.AnsiConsole.MarkupLineInterpolated($"LLM backend ({settings.Origin}): {string.Join(", ", LlmSettings.RoleNames.Select(r => $"{r} {settings.Role(r).Model}"))}.");
+        if (spec.Mode != CampaignMode.Eval)
+        {
+            Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[yellow]note:[/] {TrainerNote}");
+        }
+        return spec;
+    }
+
+    /// <summary>Applies <c>--backend</c> and, for an LLM campaign, the configuration and budget options to a new
+    /// campaign's spec (<see cref="Prepare"/>); needs nothing but the files named, so it can run before a store is
+    /// opened. Returns the LLM settings, or null for the simulator.</summary>
+    public static (CampaignSpec Spec, LlmSettings? Settings) Apply(
+        CampaignSpec spec, string? backend, string? configPath, decimal? budgetUsd, long? budgetTokens)
+    {
         if (backend is not null)
         {
             var name = backend.Trim().ToLowerInvariant();
@@ -45,18 +66,10 @@ internal static class LlmBackendOptions
             {
                 throw new UserFacingException("--config, --budget-usd and --budget-tokens need --backend llm.");
             }
-            return spec;
+            return (spec, null);
         }
         var settings = LoadSettings(configPath);
-        spec = Prepare(spec, settings, budgetUsd, budgetTokens);
-        await CheckPolicyAsync(runtime.Store, spec.PolicyName, ct);
-        Use(runtime, settings);
-        Spectre.Console.AnsiConsole.MarkupLineInterpolated($"LLM backend ({settings.Origin}): {string.Join(", ", LlmSettings.RoleNames.Select(r => $"{r} {settings.Role(r).Model}"))}.");
-        if (spec.Mode != CampaignMode.Eval)
-        {
-            Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[yellow]note:[/] {TrainerNote}");
-        }
-        return spec;
+        return (Prepare(spec, settings, budgetUsd, budgetTokens), settings);
     }
 
     /// <summary>For a resumed campaign: an LLM campaign gets the LLM backend again (before its silo starts).</summary>
@@ -103,7 +116,7 @@ internal static class LlmBackendOptions
         }
         catch (LlmConfigException ex)
         {
-            throw new UserFacingException(ex.Message);
+            throw new UserFacingException(LlmConfigProblems.Describe(ex.Problems));
         }
     }
 

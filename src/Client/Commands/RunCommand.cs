@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using SotopiaPi.Client.Embedded;
+using SotopiaPi.Client.Output;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.Runtime;
 
@@ -20,7 +21,7 @@ internal static class RunCommand
         var mode = new Option<string?>("--mode") { Description = "bc, sr, bc+sr (default) or eval." };
         var srRounds = new Option<int?>("--sr-rounds") { Description = "Self-reinforcement rounds (default 2)." };
         var dataset = new Option<string?>("--dataset") { Description = "Dataset folder or file (default: the starter dataset)." };
-        var evalSet = new Option<string?>("--eval-set") { Description = "Named scenario set to evaluate on (default: hard)." };
+        var evalSet = new Option<string?>("--eval-set") { Description = "Named scenario set to evaluate on (default: hard); 'all' = every scenario of the dataset." };
         var seed = new Option<long?>("--seed") { Description = "Seed for everything random (default 42)." };
         var invert = new Option<bool>("--invert-filter") { Description = "Train on the WORST trajectories instead of the best (to see that the filter matters)." };
         var concurrency = new Option<int>("--concurrency") { Description = "Episodes played at once.", DefaultValueFactory = _ => 256 };
@@ -38,6 +39,21 @@ internal static class RunCommand
         command.SetAction((parse, ct) => CliContext.GuardAsync(async () =>
         {
             var home = parse.GetValue(output) ?? parse.GetValue(CliContext.Home)!;
+            // Everything that can be checked without a store is checked before the store folder is created.
+            CampaignSpec? newSpec = null;
+            if (parse.GetValue(resume))
+            {
+                if (!Directory.Exists(home))
+                {
+                    throw new UserFacingException($"There is no unfinished campaign in '{Path.GetFullPath(home)}' to resume.");
+                }
+            }
+            else
+            {
+                newSpec = BuildSpec(parse, specFile, mode, srRounds, dataset, evalSet, seed, invert);
+                CampaignPreflight.Check(newSpec, parse.GetValue(backend), parse.GetValue(config), parse.GetValue(budgetUsd), parse.GetValue(budgetTokens));
+            }
+            CampaignPreflight.CheckConcurrency(parse.GetValue(concurrency));
             await using var runtime = await EmbeddedRuntime.OpenAsync(home, ct);
             var campaigns = await runtime.Store.ListCampaignsAsync(ct);
             var unfinished = campaigns.FirstOrDefault(c => c.Status is CampaignStatus.Running or CampaignStatus.Paused);
@@ -67,14 +83,13 @@ internal static class RunCommand
                     throw new UserFacingException(
                         $"Campaign {unfinished.Id} in '{runtime.Home}' is unfinished. Continue it with 'sotopia run --resume --out {runtime.Home}', or start fresh with another --out folder.");
                 }
-                var spec = BuildSpec(parse, specFile, mode, srRounds, dataset, evalSet, seed, invert);
-                spec = await LlmBackendOptions.ConfigureNewAsync(
-                    runtime, spec, parse.GetValue(backend), parse.GetValue(config), parse.GetValue(budgetUsd), parse.GetValue(budgetTokens), ct);
+                var spec = await LlmBackendOptions.ConfigureNewAsync(
+                    runtime, newSpec!, parse.GetValue(backend), parse.GetValue(config), parse.GetValue(budgetUsd), parse.GetValue(budgetTokens), ct);
                 await using var silo = await runtime.StartSiloAsync(parse.GetValue(concurrency), ct);
                 var campaign = await silo.Launcher.CreateAsync(spec, parse.GetValue(campaignIdOption), ct);
                 campaignId = campaign.Id;
                 AnsiConsole.MarkupLineInterpolated(
-                    $"Campaign [bold]{campaignId}[/]: {spec.Mode} on '{spec.Dataset}', {spec.SrRounds} SR round(s), evaluation on '{spec.EvaluationSet}', seed {spec.Seed}. Store: {runtime.Home}");
+                    $"Campaign [bold]{campaignId}[/]: {CampaignText.Plan(spec)}; dataset '{spec.Dataset}', seed {spec.Seed}. Store: {runtime.Home}");
                 return await CampaignRunner.RunToEndAsync(runtime, silo, campaignId, !parse.GetValue(noProgress), ct);
             }
         }));

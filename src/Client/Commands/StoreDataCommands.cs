@@ -13,24 +13,33 @@ internal static class StoreDataCommands
         var path = new Argument<string>("path") { Description = "Dataset folder (flattened JSONL) or Redis-OM JSON export." };
         var sets = new Option<string[]>("--sets") { Description = "Extra named-set files (e.g. used_env.json).", AllowMultipleArgumentsPerToken = true };
         var command = new Command("import", "Validate a dataset and import it into the store.") { path, sets };
-        command.SetAction((parse, ct) => CliContext.GuardAsync(() => CliContext.WithRuntimeAsync(parse, ct, async runtime =>
+        command.SetAction((parse, ct) => CliContext.GuardAsync(() =>
         {
+            // The data is read and checked before the store folder is created: a rejected import creates nothing.
             var loaded = SotopiaDataLoader.Load(parse.GetValue(path)!, parse.GetValue(sets) ?? []);
-            foreach (var problem in loaded.Problems)
+            foreach (var problem in loaded.Problems.Take(DataCheck.MaxListedProblems))
             {
-                AnsiConsole.MarkupLineInterpolated($"{(problem.Severity == DataProblemSeverity.Error ? "[red]error[/]" : "[yellow]warning[/]")}: {problem.ToString()}");
+                var label = problem.IsError ? "[red]error[/]" : "[yellow]warning[/]";
+                AnsiConsole.MarkupLine($"{label}: {Markup.Escape(problem.ToString())}");
+            }
+            if (DataCheck.DescribeUnlisted(loaded, DataCheck.MaxListedProblems) is { } more)
+            {
+                AnsiConsole.WriteLine(more);
             }
             if (!loaded.IsValid)
             {
-                AnsiConsole.MarkupLine("[red]Nothing imported:[/] fix the errors above first.");
-                return 1;
+                AnsiConsole.MarkupLineInterpolated($"[red]Nothing imported:[/] {loaded.ErrorCount:N0} error(s); fix them first ('sotopia data check' lists them).");
+                return Task.FromResult(1);
             }
-            await runtime.Store.ImportDatasetAsync(loaded.Dataset, ct);
-            var d = loaded.Dataset;
-            AnsiConsole.MarkupLineInterpolated(
-                $"Imported {d.Characters.Length} characters, {d.Relationships.Length} relationships, {d.Scenarios.Length} scenarios, {d.Tasks.Length} tasks, {d.NamedSets.Count} named sets into {runtime.Home}.");
-            return 0;
-        })));
+            return CliContext.WithRuntimeAsync(parse, ct, async runtime =>
+            {
+                await runtime.Store.ImportDatasetAsync(loaded.Dataset, ct);
+                var d = loaded.Dataset;
+                AnsiConsole.MarkupLineInterpolated(
+                    $"Imported {d.Characters.Length} characters, {d.Relationships.Length} relationships, {d.Scenarios.Length} scenarios, {d.Tasks.Length} tasks, {d.NamedSets.Count} named sets into {runtime.Home}.");
+                return 0;
+            });
+        }));
         ClusterMode.Branch(command, (client, parse, ct) => ClusterCommands.ImportDatasetAsync(client, parse.GetValue(path)!, parse.GetValue(sets) ?? [], ct));
         return command;
     }

@@ -189,7 +189,8 @@ internal static class CampaignReport
         return sb.ToString();
     }
 
-    private static string Label(PolicyEvaluationResult e) => e.Version is { } v ? $"{e.Label} (v{v})" : e.Label;
+    /// <summary>"bc (v1)", or just "v0" when the label already is the version (evaluation campaigns).</summary>
+    private static string Label(PolicyEvaluationResult e) => e.Version is { } v && e.Label != $"v{v}" ? $"{e.Label} (v{v})" : e.Label;
 
     private static string F(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
 

@@ -36,62 +36,7 @@ public static class CampaignPlan
         _ => stage.Kind,
     };
 
-    /// <summary>Checks a spec before a campaign is created; returns every problem found.</summary>
-    public static IReadOnlyList<string> Validate(CampaignSpec spec)
-    {
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(spec.Name))
-        {
-            problems.Add("name: must not be empty");
-        }
-        if (string.IsNullOrWhiteSpace(spec.PolicyName))
-        {
-            problems.Add("policy_name: must not be empty");
-        }
-        if (spec.SrRounds < 0 || spec.SrRounds > 100)
-        {
-            problems.Add($"sr_rounds: {spec.SrRounds} is outside 0..100");
-        }
-        if (spec.Mode is CampaignMode.Sr && spec.SrRounds == 0)
-        {
-            problems.Add("sr_rounds: an 'sr' campaign needs at least one round");
-        }
-        if (spec.ScenariosPerRound < 1)
-        {
-            problems.Add($"scenarios_per_round: {spec.ScenariosPerRound} must be at least 1");
-        }
-        if (spec.PairsPerScenario < 1 || spec.PairsPerScenario > 100)
-        {
-            problems.Add($"pairs_per_scenario: {spec.PairsPerScenario} is outside 1..100");
-        }
-        if (spec.EvaluationPairsPerScenario < 1 || spec.EvaluationPairsPerScenario > 100)
-        {
-            problems.Add($"evaluation_pairs_per_scenario: {spec.EvaluationPairsPerScenario} is outside 1..100");
-        }
-        if (spec.Filter.TopK < 1)
-        {
-            problems.Add($"filter.top_k: {spec.Filter.TopK} must be at least 1");
-        }
-        if (spec.Filter.TopFraction is { } f && (f <= 0 || f > 1))
-        {
-            problems.Add($"filter.top_fraction: {f} is outside (0, 1]");
-        }
-        if (spec.Trainer.Epochs < 1)
-        {
-            problems.Add($"trainer.epochs: {spec.Trainer.Epochs} must be at least 1");
-        }
-        if (spec.Trainer.LearningRate <= 0)
-        {
-            problems.Add($"trainer.learning_rate: {spec.Trainer.LearningRate} must be positive");
-        }
-        if (spec.Backend is not ("simulator" or "llm"))
-        {
-            problems.Add($"backend: '{spec.Backend}' is not one of simulator, llm");
-        }
-        if (spec.Mode == CampaignMode.Eval && spec.SkipEvaluation)
-        {
-            problems.Add("skip_evaluation: an 'eval' campaign cannot skip evaluation");
-        }
-        return problems;
-    }
+    /// <summary>Checks a spec before a campaign is created: every field against <see cref="CampaignSpecLimits"/>.
+    /// Returns every problem found, each as <c>field: what is wrong</c>.</summary>
+    public static IReadOnlyList<string> Validate(CampaignSpec spec) => CampaignSpecValidator.Validate(spec);
 }

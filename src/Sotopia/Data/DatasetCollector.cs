@@ -6,9 +6,11 @@ namespace SotopiaPi.Sotopia.Data;
 
 /// <summary>Gathers the records read from every source of one load, then checks what needs all of them
 /// (duplicate ids, references between records, named sets) and builds the dataset.</summary>
-internal sealed class DatasetCollector
+internal sealed class DatasetCollector(DataLimits limits)
 {
-    public List<DataProblem> Problems { get; } = [];
+    public DataLimits Limits { get; } = limits;
+
+    public DataProblemLog Problems { get; } = new(limits.MaxProblems);
 
     public List<ParsedRecord<Character>> Characters { get; } = [];
 
@@ -39,7 +41,7 @@ internal sealed class DatasetCollector
             Tasks = [.. validTasks.Select(t => t.Value)],
             NamedSets = BuildSets(scenarios),
         };
-        return new DataLoadResult(dataset, Problems.ToImmutableArray(), source);
+        return new DataLoadResult(dataset, Problems.Kept.ToImmutableArray(), source) { OmittedProblems = Problems.Omitted() };
     }
 
     /// <summary>First record per id wins; later ones are errors. Keeps file order.</summary>
@@ -143,6 +145,11 @@ internal sealed class DatasetCollector
             }
 
             sets[set.Name] = [.. ids];
+        }
+
+        if (scenarios.Count > 0 && !sets.ContainsKey(SotopiaDataLoader.AllScenariosSet))
+        {
+            sets[SotopiaDataLoader.AllScenariosSet] = [.. scenarios.Values.Select(s => s.Value.Id)];
         }
 
         return sets.ToImmutable();

@@ -10,9 +10,9 @@ namespace SotopiaPi.Sotopia.Data;
 internal sealed class FieldReader
 {
     private readonly JsonElement _record;
-    private readonly List<DataProblem> _problems;
+    private readonly DataProblemLog _problems;
 
-    public FieldReader(JsonElement record, RecordOrigin origin, List<DataProblem> problems)
+    public FieldReader(JsonElement record, RecordOrigin origin, DataProblemLog problems)
     {
         _record = record;
         Origin = origin;

@@ -8,7 +8,8 @@ namespace SotopiaPi.Sotopia.Data;
 /// ids as <c>agent_id</c>/<c>env_id</c>/<c>relationship_id</c>/<c>combo_id</c>, relationships as digit strings,
 /// null constraints and stories as the original null strings (<c>nan</c>, and <c>none</c> for agent
 /// constraints), plus <c>sets.json</c> with the named sets (always written, <c>{}</c> when there are none, so a
-/// stale file from an earlier export cannot come back). Empty <c>model_id</c>/<c>tag</c> are left out, like the
+/// stale file from an earlier export cannot come back; the built-in <see cref="SotopiaDataLoader.AllScenariosSet"/>
+/// is left out when it holds exactly every scenario, since loading the files makes it again). Empty <c>model_id</c>/<c>tag</c> are left out, like the
 /// original files.</summary>
 public static class SotopiaDataExporter
 {
@@ -151,6 +152,11 @@ public static class SotopiaDataExporter
             w.WriteStartObject();
             foreach (var (name, ids) in dataset.NamedSets.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
+                if (name == SotopiaDataLoader.AllScenariosSet && IsEveryScenario(ids, dataset))
+                {
+                    continue;
+                }
+
                 WriteList(w, name, ids);
             }
 
@@ -159,6 +165,9 @@ public static class SotopiaDataExporter
 
         stream.Write("\n"u8);
     }
+
+    private static bool IsEveryScenario(IReadOnlyCollection<string> ids, SotopiaDataset dataset) =>
+        ids.Count == dataset.Scenarios.Length && ids.SequenceEqual(dataset.Scenarios.Select(s => s.Id), StringComparer.Ordinal);
 
     private static void WriteList(Utf8JsonWriter w, string name, IEnumerable<string> items)
     {

@@ -14,13 +14,21 @@ namespace SotopiaPi.Sotopia.Data;
 /// <item>a named-set file: an object of set name → list of scenario ids.</item>
 /// </list>
 /// Bad content never throws: every problem is reported in <see cref="DataLoadResult.Problems"/> and only the bad
-/// record is skipped. Only an unreadable input (e.g. a missing path) throws <see cref="DataLoadException"/>.</summary>
+/// record is skipped. Only an unreadable input (e.g. a missing path) throws <see cref="DataLoadException"/>.
+/// Reading is bounded by <see cref="DataLimits"/>: files must be regular files of at most
+/// <see cref="DataLimits.MaxFileBytes"/> in strict UTF-8, and JSONL lines at most <see cref="DataLimits.MaxLineBytes"/>
+/// long; what passes a limit is reported as an error naming the file, the line and the limit.</summary>
 public static class SotopiaDataLoader
 {
     public const string CharactersFile = "agent_profiles.jsonl";
     public const string RelationshipsFile = "relationship_profiles.jsonl";
     public const string ScenariosFile = "environment_profiles.jsonl";
     public const string TasksFile = "env_agent_combo_storages.jsonl";
+
+    /// <summary>The built-in named set holding every scenario of the dataset, in file order; present whenever the
+    /// dataset has scenarios, unless a set file defines its own set of that name. <c>--eval-set all</c> evaluates
+    /// on it, which makes datasets without named sets usable for evaluation.</summary>
+    public const string AllScenariosSet = "all";
 
     /// <summary>Named-set files read from a data folder, in this order.</summary>
     public static ImmutableArray<string> SetFileNames { get; } = ["used_env.json", "env_ids.json", "sets.json"];
@@ -34,18 +42,24 @@ public static class SotopiaDataLoader
     public static DataLoadResult Load(string path) => Load(path, []);
 
     /// <summary>Loads <paramref name="path"/> and adds the named sets of every file in
-    /// <paramref name="extraSetFiles"/>.</summary>
+    /// <paramref name="extraSetFiles"/>, within <see cref="DataLimits.Default"/>.</summary>
     /// <exception cref="DataLoadException">A path does not exist or cannot be read.</exception>
-    public static DataLoadResult Load(string path, IEnumerable<string> extraSetFiles)
+    public static DataLoadResult Load(string path, IEnumerable<string> extraSetFiles) => Load(path, extraSetFiles, DataLimits.Default);
+
+    /// <summary>Loads <paramref name="path"/> and adds the named sets of every file in
+    /// <paramref name="extraSetFiles"/>, reading no more than <paramref name="limits"/> allow.</summary>
+    /// <exception cref="DataLoadException">A path does not exist or cannot be read.</exception>
+    public static DataLoadResult Load(string path, IEnumerable<string> extraSetFiles, DataLimits limits)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(extraSetFiles);
+        ArgumentNullException.ThrowIfNull(limits);
         if (string.IsNullOrWhiteSpace(path))
         {
             throw new DataLoadException("No data path was given.");
         }
 
-        var collector = new DatasetCollector();
+        var collector = new DatasetCollector(limits);
         string source;
         if (Directory.Exists(path))
         {
@@ -125,16 +139,20 @@ public static class SotopiaDataLoader
         }
 
         found.Add(name);
-        var lines = ReadAllLines(path);
-        for (var index = 0; index < lines.Length; index++)
+        using var stream = DataFileReader.Open(path, name, collector.Limits, collector.Problems);
+        if (stream is null)
         {
-            var text = lines[index];
+            return;
+        }
+
+        DataFileReader.ReadLines(stream, name, collector.Limits, collector.Problems, (line, text) =>
+        {
             if (string.IsNullOrWhiteSpace(text))
             {
-                continue;
+                return;
             }
 
-            var origin = new RecordOrigin(name, index + 1);
+            var origin = new RecordOrigin(name, line);
             JsonDocument document;
             try
             {
@@ -143,7 +161,7 @@ public static class SotopiaDataLoader
             catch (JsonException exception)
             {
                 collector.Problems.Add(origin.Error(null, DescribeJsonError(exception)));
-                continue;
+                return;
             }
 
             using (document)
@@ -151,7 +169,7 @@ public static class SotopiaDataLoader
                 if (document.RootElement.ValueKind != JsonValueKind.Object)
                 {
                     collector.Problems.Add(origin.Error(null, $"expected a JSON object, found {FieldReader.Describe(document.RootElement)}"));
-                    continue;
+                    return;
                 }
 
                 var record = parse(new FieldReader(document.RootElement, origin, collector.Problems), null);
@@ -160,7 +178,7 @@ public static class SotopiaDataLoader
                     target.Add(record);
                 }
             }
-        }
+        });
     }
 
     /// <summary>Reads a single JSON file: a Redis-OM export, or named sets. Returns the source description.</summary>
@@ -172,12 +190,18 @@ public static class SotopiaDataLoader
                 $"'{path}' is a JSONL file; pass the folder that holds {CharactersFile}, {RelationshipsFile}, {ScenariosFile} and {TasksFile} instead.");
         }
 
-        var bytes = ReadAllBytes(path);
-        ReadOnlyMemory<byte> json = bytes;
-        if (json.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        byte[]? bytes;
+        using (var stream = DataFileReader.Open(path, display, collector.Limits, collector.Problems))
         {
-            json = json[3..];
+            bytes = stream is null ? null : DataFileReader.ReadJson(stream, display, collector.Limits, collector.Problems);
         }
+
+        if (bytes is null)
+        {
+            return $"JSON file {path} (not read)";
+        }
+
+        ReadOnlyMemory<byte> json = bytes;
 
         JsonDocument document;
         try
@@ -341,29 +365,5 @@ public static class SotopiaDataLoader
             ? $" at column {(position + 1).ToString(CultureInfo.InvariantCulture)}"
             : "";
         return $"invalid JSON{column}: {message.TrimEnd('.')}";
-    }
-
-    private static string[] ReadAllLines(string path)
-    {
-        try
-        {
-            return File.ReadAllLines(path);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new DataLoadException($"Cannot read '{path}': {exception.Message}", exception);
-        }
-    }
-
-    private static byte[] ReadAllBytes(string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new DataLoadException($"Cannot read '{path}': {exception.Message}", exception);
-        }
     }
 }

@@ -30,6 +30,8 @@ public sealed class PostgresRestartTests(PostgresServerFixture server, ITestOutp
         await using var run = await ClusterTestRun.StartAsync(server, silos: 3, scenarioCopies: 2, new Dictionary<string, string>
         {
             ["Silo__MaxConcurrentEpisodes"] = "48",
+            // Episodes last a couple of seconds (0.1 s per simulated decision), so the restarts cut them mid-way.
+            ["Simulator__DecisionLatency"] = "00:00:00.100",
         });
         await run.StartCampaignAsync(CampaignId, Spec.Replace("DATASET", run.DatasetPath.Replace("\\", "/", StringComparison.Ordinal), StringComparison.Ordinal));
 

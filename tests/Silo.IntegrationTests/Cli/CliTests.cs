@@ -142,4 +142,81 @@ public sealed class CliTests
         Assert.Contains("sr_round", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DataImportOfBadDataPrintsPlainLabelsAndCreatesNoStore()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("bad"));
+        await File.WriteAllTextAsync(dir.Combine("bad", "environment_profiles.jsonl"),
+            "{\"env_id\": \"e1\", \"scenario\": \"s\", \"agent_goals\": [\"only one\"], \"relationship\": 3}\n");
+
+        var (exit, output) = await RunAsync("--home", dir.Combine("home"), "data", "import", dir.Combine("bad"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error: environment_profiles.jsonl:1: agent_goals: expected exactly 2 goals, found 1", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("[red]", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("[/]", output, StringComparison.Ordinal);
+        Assert.Contains("Nothing imported: 1 error(s)", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir.Combine("home")), "a rejected import created the store folder");
+    }
+
+    [Fact]
+    public async Task RejectedRunsAndCampaignStartsCreateNoStoreFolder()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("bad-spec.yaml"), "name: bad\ntrainer:\n  learning_rate: 1e308\nscenarios_per_round: 100000\n");
+        await File.WriteAllTextAsync(dir.Combine("bad-llm.yaml"), "defaults:\n  temperature: 9\n");
+        var cases = new (string Folder, string[] Args, string Expected)[]
+        {
+            ("mode", ["run", "--out", dir.Combine("mode"), "--mode", "bogus"], "--mode: 'bogus' is not one of bc, sr, bc+sr, eval."),
+            ("resume", ["run", "--out", dir.Combine("resume"), "--resume"], $"There is no unfinished campaign in '{dir.Combine("resume")}' to resume."),
+            ("set", ["run", "--out", dir.Combine("set"), "--mode", "eval", "--eval-set", "nope"], "evaluation_set: 'nope' is not a named set of the dataset (it has: all, hard, train)"),
+            ("spec", ["--home", dir.Combine("spec"), "campaign", "start", "--spec", dir.Combine("bad-spec.yaml")], "  - trainer.learning_rate: 1e+308 is not between 1e-6 and 10"),
+            ("llm", ["run", "--out", dir.Combine("llm"), "--backend", "llm", "--config", dir.Combine("bad-llm.yaml")], "defaults.temperature (every role): '9' must be a number from 0 to 2"),
+        };
+
+        var outputs = new Dictionary<string, string>();
+        foreach (var (folder, args, expected) in cases)
+        {
+            var (exit, output) = await RunAsync(args);
+            outputs[folder] = output;
+            Assert.True(exit == 2, $"sotopia {string.Join(' ', args)} exited {exit}, expected 2: {output}");
+            Assert.Contains(expected, output, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(dir.Combine(folder)), $"sotopia {string.Join(' ', args)} created {dir.Combine(folder)} although it was rejected");
+        }
+        Assert.Contains("  - scenarios_per_round: 100000 is outside 1..1000", outputs["spec"], StringComparison.Ordinal);
+        Assert.Single(outputs["llm"].Split('\n'), l => l.Contains("temperature", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnEvalRunSaysWhatItRunsAndLabelsTheVersionOnce()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("eval.yaml"), "name: eval\nmode: eval\nevaluation_pairs_per_scenario: 1\n");
+
+        var (exit, output) = await RunAsync("run", "--out", dir.Combine("home"), "--spec", dir.Combine("eval.yaml"), "--no-progress");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains(": evaluation of the active policy version and the expert on 'hard'; dataset 'starter', seed 42.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("SR round", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("v0 (v0)", output, StringComparison.Ordinal);
+        Assert.Contains("│ v0 ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADatasetWithoutNamedSetsCanBeEvaluatedOnEveryScenarioWithEvalSetAll()
+    {
+        using var dir = new TempDirectory();
+        await File.WriteAllTextAsync(dir.Combine("eval.yaml"), "name: eval-all\nmode: eval\nevaluation_pairs_per_scenario: 1\nevaluate_expert: false\n");
+
+        var (exit, output) = await RunAsync(
+            "run", "--out", dir.Combine("home"), "--spec", dir.Combine("eval.yaml"), "--dataset", SharedOriginal(), "--eval-set", "all", "--no-progress");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("evaluation of the active policy version on 'all' (every scenario)", output, StringComparison.Ordinal);
+        Assert.Contains("Evaluation vs partner: 180/180", output, StringComparison.Ordinal);
+        Assert.Contains("│ 180 │", output, StringComparison.Ordinal);
+    }
 }

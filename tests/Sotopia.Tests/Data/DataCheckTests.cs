@@ -17,7 +17,8 @@ public sealed class DataCheckTests
         Assert.Contains("relationships: 120", lines);
         Assert.Contains("scenarios: 90", lines);
         Assert.Contains("tasks: 450", lines);
-        Assert.Contains("named sets: 7", lines);
+        Assert.Contains("named sets: 8", lines);
+        Assert.Contains("  all: 90 (every scenario)", lines);
         Assert.Contains("  sotopia_env: 90", lines);
         Assert.Contains("  sotopia_hard_env: 14", lines);
         Assert.Contains("  SFT-round-1: 0", lines);

@@ -17,7 +17,7 @@ public sealed class ExporterTests
         var reloaded = SotopiaDataLoader.Load(dir.Path);
 
         Assert.Empty(reloaded.Problems);
-        Assert.Equal(7, reloaded.Dataset.NamedSets.Count);
+        Assert.Equal(8, reloaded.Dataset.NamedSets.Count); // used_env.json's 7 and the built-in "all"
         DatasetAssert.Equal(original.Dataset, reloaded.Dataset);
     }
 
@@ -75,7 +75,7 @@ public sealed class ExporterTests
 
         var reloaded = SotopiaDataLoader.Load(dir.Path);
         Assert.Empty(reloaded.Problems);
-        DatasetAssert.Equal(dataset, reloaded.Dataset);
+        DatasetAssert.Equal(dataset with { NamedSets = dataset.NamedSets.Add(SotopiaDataLoader.AllScenariosSet, ["e1"]) }, reloaded.Dataset);
     }
 
     [Fact]
@@ -91,8 +91,9 @@ public sealed class ExporterTests
         SotopiaDataExporter.Write(dataset, dir.Path);
 
         Assert.Contains("\"agent_constraint\":\"none\"", File.ReadAllText(dir.File(SampleData.Scenarios)));
+        Assert.Equal("{}\n", File.ReadAllText(dir.File(SotopiaDataExporter.SetsFile)));
         var reloaded = SotopiaDataLoader.Load(dir.Path);
-        Assert.Empty(reloaded.Dataset.NamedSets);
+        Assert.Equal([SotopiaDataLoader.AllScenariosSet], reloaded.Dataset.NamedSets.Keys);
         Assert.Empty(reloaded.Problems);
     }
 

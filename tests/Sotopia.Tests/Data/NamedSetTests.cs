@@ -51,7 +51,7 @@ public sealed class NamedSetTests
             ["sets.json:3: bad", "sets.json:4: worse"],
             result.Problems.Select(p => $"{p.File}:{p.Line}: {p.Field}"));
         Assert.All(result.Problems, p => Assert.True(p.IsError));
-        Assert.Equal(["good"], result.Dataset.NamedSets.Keys);
+        Assert.Equal(["all", "good"], result.Dataset.NamedSets.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["e1"], result.Dataset.NamedSets["good"].ToArray());
     }
 
@@ -81,5 +81,38 @@ public sealed class NamedSetTests
         var sets = result.Dataset.NamedSets;
         Assert.Equal(sets["sotopia_hard_env"].Order(StringComparer.Ordinal), sets["sotopia_hard_env_id"].Order(StringComparer.Ordinal));
         Assert.Equal(sets["sotopia_env"].Order(StringComparer.Ordinal), result.Dataset.Scenarios.Select(s => s.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void EveryDatasetHasTheBuiltInSetAllHoldingEveryScenarioUnlessASetFileDefinesIt()
+    {
+        using var dir = new TempDirectory();
+        SampleData.Write(dir.Path, SampleData.Baseline());
+
+        var builtIn = SotopiaDataLoader.Load(dir.Path);
+        File.WriteAllText(dir.File("sets.json"), "{\"all\": [\"e2\"]}");
+        var ownAll = SotopiaDataLoader.Load(dir.Path);
+
+        Assert.Equal(["e1", "e2"], builtIn.Dataset.NamedSets[SotopiaDataLoader.AllScenariosSet].ToArray());
+        Assert.Equal(["e2"], ownAll.Dataset.NamedSets[SotopiaDataLoader.AllScenariosSet].ToArray());
+        Assert.Empty(ownAll.Problems);
+    }
+
+    [Fact]
+    public void ExportLeavesOutTheBuiltInSetAllButKeepsADefinedOne()
+    {
+        using var dir = new TempDirectory();
+        SampleData.Write(dir.Path, SampleData.Baseline());
+        var builtIn = SotopiaDataLoader.Load(dir.Path).Dataset;
+        using var exported = new TempDirectory();
+
+        SotopiaDataExporter.Write(builtIn, exported.Path);
+        var builtInSets = File.ReadAllText(exported.File(SotopiaDataExporter.SetsFile));
+        SotopiaDataExporter.Write(builtIn with { NamedSets = builtIn.NamedSets.SetItem("all", ["e2"]) }, exported.Path);
+        var definedSets = File.ReadAllText(exported.File(SotopiaDataExporter.SetsFile));
+
+        Assert.Equal("{}\n", builtInSets);
+        Assert.Contains("\"all\": [", definedSets, StringComparison.Ordinal);
+        Assert.Equal(["e2"], SotopiaDataLoader.Load(exported.Path).Dataset.NamedSets["all"].ToArray());
     }
 }

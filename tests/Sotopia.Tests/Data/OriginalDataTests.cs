@@ -17,7 +17,8 @@ public sealed class OriginalDataTests
         Assert.Equal(120, result.Dataset.Relationships.Length);
         Assert.Equal(90, result.Dataset.Scenarios.Length);
         Assert.Equal(450, result.Dataset.Tasks.Length);
-        Assert.Empty(result.Dataset.NamedSets);
+        Assert.Equal([SotopiaDataLoader.AllScenariosSet], result.Dataset.NamedSets.Keys);
+        Assert.Equal(result.Dataset.Scenarios.Select(s => s.Id), result.Dataset.NamedSets[SotopiaDataLoader.AllScenariosSet]);
         Assert.StartsWith("folder ", result.Source);
     }
 
@@ -82,7 +83,7 @@ public sealed class OriginalDataTests
 
         Assert.True(result.IsValid);
         var sets = result.Dataset.NamedSets;
-        Assert.Equal(7, sets.Count);
+        Assert.Equal(8, sets.Count); // used_env.json's 7 and the built-in "all"
         Assert.Equal(90, sets["sotopia_env"].Length);
         Assert.Equal(14, sets["sotopia_hard_env"].Length);
         Assert.Empty(sets["SFT-round-1"]);
