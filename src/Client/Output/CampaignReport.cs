@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using SotopiaPi.Sotopia.Campaigns;
+using SotopiaPi.Sotopia.Reports;
 using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Client.Output;
@@ -121,26 +122,28 @@ internal static class CampaignReport
         };
     }
 
-    private static string Csv(CampaignRecord campaign)
+    /// <summary>One row per evaluated policy. The GOAL dimension is the <c>goal</c> column; the other six
+    /// dimensions follow it by their keys (so no column name repeats).</summary>
+    private static string Csv(CampaignRecord campaign) => CsvTable.Write(campaign.Evaluations.Select(e => new
     {
-        var sb = new StringBuilder();
-        sb.Append("policy,role,version,n,goal,goal_ci95,overall,overall_ci95");
-        foreach (var info in DimensionInfo.All)
-        {
-            sb.Append(',').Append(info.Key);
-        }
-        sb.AppendLine();
-        foreach (var e in campaign.Evaluations)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"{e.Label},{e.Role},{e.Version},{e.Scores.N},{F(e.Scores.Goal)},{F(e.Scores.GoalCi95)},{F(e.Scores.Overall)},{F(e.Scores.OverallCi95)}");
-            foreach (var mean in e.Scores.DimensionMeans)
-            {
-                sb.Append(',').Append(F(mean));
-            }
-            sb.AppendLine();
-        }
-        return sb.ToString();
-    }
+        policy = e.Label,
+        role = e.Role,
+        version = e.Version,
+        n = e.Scores.N,
+        goal = e.Scores.Goal,
+        goal_ci95 = e.Scores.GoalCi95,
+        overall = e.Scores.Overall,
+        overall_ci95 = e.Scores.OverallCi95,
+        believability = Dimension(e, SotopiaDimension.Believability),
+        relationship = Dimension(e, SotopiaDimension.Relationship),
+        knowledge = Dimension(e, SotopiaDimension.Knowledge),
+        secret = Dimension(e, SotopiaDimension.Secret),
+        social_rules = Dimension(e, SotopiaDimension.SocialRules),
+        financial_and_material_benefits = Dimension(e, SotopiaDimension.FinancialAndMaterialBenefits),
+    }));
+
+    private static double? Dimension(PolicyEvaluationResult e, SotopiaDimension dimension) =>
+        e.Scores.DimensionMeans.IsDefaultOrEmpty ? null : e.Scores.DimensionMeans[(int)dimension];
 
     private static string Markdown(CampaignRecord campaign)
     {

@@ -292,47 +292,5 @@ public sealed class ReportTests(ReportCampaignFixture fixture) : IClassFixture<R
 
     private static double D(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 
-    /// <summary>Reads a CSV written by the report (quoted fields may hold commas) into one dictionary per row.</summary>
-    private static List<Dictionary<string, string>> ReadCsv(string path)
-    {
-        var lines = File.ReadAllLines(path);
-        var header = Split(lines[0]);
-        return [.. lines.Skip(1).Where(l => l.Length > 0).Select(l =>
-        {
-            var fields = Split(l);
-            Assert.Equal(header.Count, fields.Count);
-            return header.Zip(fields).ToDictionary(p => p.First, p => p.Second);
-        })];
-
-        static List<string> Split(string line)
-        {
-            var fields = new List<string>();
-            var current = new StringBuilder();
-            var quoted = false;
-            for (var i = 0; i < line.Length; i++)
-            {
-                var c = line[i];
-                if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    current.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = !quoted;
-                }
-                else if (c == ',' && !quoted)
-                {
-                    fields.Add(current.ToString());
-                    current.Clear();
-                }
-                else
-                {
-                    current.Append(c);
-                }
-            }
-            fields.Add(current.ToString());
-            return fields;
-        }
-    }
+    private static List<Dictionary<string, string>> ReadCsv(string path) => ReportCsv.Read(path);
 }
