@@ -42,14 +42,16 @@ public static class CampaignReportBuilder
             foreach (var set in sets)
             {
                 var rows = byPolicy[policy].Where(inSet[set.Name]).ToList();
+                var breakdown = ScoreBreakdown.From(ScoredSeats(rows).Select(s => s.Evaluation).ToList());
                 scores.Add(new PolicySetScores(
                     policy,
                     set.Name,
                     rows.Count,
                     rows.Count(e => e.Status == EpisodeStatus.EvaluationFailed),
                     rows.Count(e => e.Status == EpisodeStatus.Failed),
-                    ScoreBreakdown.From(ScoredSeats(rows).Select(s => s.Evaluation).ToList()),
-                    set.Name == ReportSets.All ? ReportUsage.ForEvaluation(campaign, stored) : UsageTotals.Unknown));
+                    breakdown,
+                    set.Name == ReportSets.All ? ReportUsage.ForEvaluation(campaign, stored) : UsageTotals.Unknown,
+                    breakdown.N == 0 ? UnscoredReason.Describe(rows) : null));
             }
         }
 
@@ -188,7 +190,8 @@ public static class CampaignReportBuilder
                 filtered ? round.FilteredGoal : null,
                 round.TrainingExamples,
                 round.ProducedVersion,
-                ReportUsage.ForRound(campaign, round)));
+                ReportUsage.ForRound(campaign, round),
+                breakdown.N == 0 ? UnscoredReason.Describe(played) : null));
         }
         return rounds.ToImmutable();
     }

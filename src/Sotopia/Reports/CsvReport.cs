@@ -30,6 +30,7 @@ internal static class CsvReport
                 evaluation_failed = s.EvaluationFailed,
                 tokens = s.Usage.TotalTokens,
                 cost_usd = s.Usage.CostUsd,
+                no_score_reason = s.Unscored,
             }))),
             (Dimensions, CsvTable.Write(report.Scores.SelectMany(s => DimensionInfo.All.Select(d => new
             {
@@ -63,6 +64,7 @@ internal static class CsvReport
                 produced_version = r.ProducedVersion,
                 tokens = r.Usage.TotalTokens,
                 cost_usd = r.Usage.CostUsd,
+                no_score_reason = r.Unscored,
             }))),
             (Paired, CsvTable.Write(report.Paired.Select(p => new
             {

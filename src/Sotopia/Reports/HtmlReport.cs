@@ -115,13 +115,32 @@ internal static class HtmlReport
                 all ??= row;
                 var goalClass = row.Scores.N > 0 && row.Scores.Goal.Mean == best[set.Name].Goal ? " class=\"best\"" : "";
                 var overallClass = row.Scores.N > 0 && row.Scores.Overall.Mean == best[set.Name].Overall ? " class=\"best\"" : "";
+                var why = row.Unscored is { } reason ? $" title=\"{Html.E(reason)}\"" : "";
                 sb.Append(CultureInfo.InvariantCulture,
-                    $"<td data-set=\"{set.Name}\" data-metric=\"goal\"{goalClass}>{ReportFormat.MeanCi(row.Scores.Goal)}</td><td data-set=\"{set.Name}\" data-metric=\"overall\"{overallClass}>{ReportFormat.MeanCi(row.Scores.Overall)}</td><td>{row.Scores.N}</td>");
+                    $"<td data-set=\"{set.Name}\" data-metric=\"goal\"{goalClass}{why}>{ReportFormat.MeanCi(row.Scores.Goal)}</td><td data-set=\"{set.Name}\" data-metric=\"overall\"{overallClass}{why}>{ReportFormat.MeanCi(row.Scores.Overall)}</td><td>{row.Scores.N}</td>");
             }
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"<td>{all!.EvaluationFailed}</td><td>{ReportFormat.Tokens(all.Usage.TotalTokens)}</td><td>{ReportFormat.Cost(all.Usage.CostUsd)}</td></tr>");
         }
-        sb.AppendLine("</tbody></table></div></section>");
+        sb.AppendLine("</tbody></table></div>");
+        Unscored(sb, "unscored-results", report.Scores.Where(r => r.Unscored is not null).Select(ReportText.Unscored));
+        sb.AppendLine("</section>");
+    }
+
+    /// <summary>Why each n/a above is n/a, one item per row with nothing scored.</summary>
+    private static void Unscored(StringBuilder sb, string id, IEnumerable<string> lines)
+    {
+        var items = lines.ToList();
+        if (items.Count == 0)
+        {
+            return;
+        }
+        sb.AppendLine(CultureInfo.InvariantCulture, $"<ul class=\"unscored\" id=\"{id}\">");
+        foreach (var item in items)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"<li>{Html.E(item)}</li>");
+        }
+        sb.AppendLine("</ul>");
     }
 
     private static double Best(CampaignReportData report, string set, Func<PolicySetScores, double> value)
@@ -233,6 +252,7 @@ internal static class HtmlReport
                 $"<tr data-round=\"{r.Round}\"><td class=\"l\">{Html.E(r.Label)}</td><td class=\"l\">{Html.E(r.PlayedBy)}</td><td>{r.Scenarios}</td><td>{r.Episodes}</td><td>{r.Judged}</td><td>{r.EvaluationFailed} / {r.Failed}</td><td>{ReportFormat.MeanCi(r.Scores.Goal)}</td><td>{ReportFormat.MeanCi(r.Scores.Overall)}</td><td>{(r.Kept is { } k ? ReportFormat.Int(k) : ReportFormat.Missing)}</td><td>{ReportFormat.Percent(r.KeptShare)}</td><td>{ReportFormat.F(r.KeptGoal)}</td><td>{r.TrainingExamples}</td><td>{(r.ProducedVersion is { } v ? $"v{v}" : ReportFormat.Missing)}</td><td>{ReportFormat.Tokens(r.Usage.TotalTokens)}</td><td>{ReportFormat.Cost(r.Usage.CostUsd)}</td></tr>");
         }
         sb.AppendLine("</tbody></table></div>");
+        Unscored(sb, "unscored-rounds", report.Rounds.Where(r => r.Unscored is not null).Select(ReportText.Unscored));
         var labels = report.Rounds.Select(r => r.Label).ToList();
         sb.AppendLine("<div class=\"charts\">");
         sb.AppendLine(SvgCharts.PointChart("chart-rounds", "GOAL of played and kept trajectories per round", "GOAL", labels,
@@ -352,6 +372,7 @@ internal static class HtmlReport
         .note { margin: 2px 0 10px; color: var(--muted); }
         .empty { color: var(--muted); font-style: italic; }
         .error { color: #b91c1c; font-weight: 600; }
+        .unscored { color: #92400e; margin: 6px 0 0; }
         table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
         th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
         th { background: #f8fafc; font-weight: 600; white-space: normal; vertical-align: bottom; }

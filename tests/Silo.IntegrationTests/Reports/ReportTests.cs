@@ -103,7 +103,7 @@ public sealed class ReportTests(ReportCampaignFixture fixture) : IClassFixture<R
 
         var paper = ReadCsv(Path.Combine(folder, "paper_table.csv"));
         Assert.Equal(Policies * Sets, paper.Count);
-        Assert.Equal(["policy", "set", "n", "goal", "goal_ci95", "overall", "overall_ci95", "episodes", "evaluation_failed", "tokens", "cost_usd"], paper[0].Keys);
+        Assert.Equal(["policy", "set", "n", "goal", "goal_ci95", "overall", "overall_ci95", "episodes", "evaluation_failed", "tokens", "cost_usd", "no_score_reason"], paper[0].Keys);
         var evaluation = episodes.Where(e => e.Phase == "eval").ToList();
         var evaluatedSeats = evaluation.Select(e => (e.TaskId, e.ScoredSeats[0])).Distinct().Count();
         var hardSeats = evaluation.Where(e => fixture.HardScenarios.Contains(e.ScenarioId)).Select(e => (e.TaskId, e.ScoredSeats[0])).Distinct().Count();

@@ -51,7 +51,8 @@
   }
   const dash = '—';
   const fmt = (x, d = 2) => (x === null || x === undefined || Number.isNaN(x)) ? dash : Number(x).toFixed(d);
-  const pm = (e, d = 2) => !e || !e.n ? dash : `${fmt(e.mean, d)} ± ${fmt(e.ci95, d)}`;
+  // A score over no scored seat is "n/a" (the report says why), never 0.00 ± 0.00.
+  const pm = (e, d = 2) => !e || !e.n ? 'n/a' : `${fmt(e.mean, d)} ± ${fmt(e.ci95, d)}`;
   const int = x => (x === null || x === undefined) ? dash : Number(x).toLocaleString('en-US');
   const cost = x => (x === null || x === undefined) ? dash : `$${Number(x).toFixed(2)}`;
   const date = x => x ? new Date(x).toISOString().replace('T', ' ').slice(0, 19) + 'Z' : dash;
@@ -281,12 +282,13 @@
 
   function paperTable(report) {
     return h('table', { id: 'paper-table' },
-      h('thead', {}, h('tr', {}, ['Policy', 'Set', 'n', 'GOAL', 'Overall', 'Episodes', 'Judge failed', 'Tokens', 'Cost'].map(t => h('th', {}, t)))),
-      h('tbody', {}, report.scores.map(r => h('tr', {},
+      h('thead', {}, h('tr', {}, ['Policy', 'Set', 'n', 'GOAL', 'Overall', 'Episodes', 'Judge failed', 'Tokens', 'Cost', 'Not scored because'].map(t => h('th', {}, t)))),
+      h('tbody', {}, report.scores.map(r => h('tr', { 'data-policy': r.policy.label, 'data-set': r.set },
         h('td', {}, r.policy.display), h('td', {}, r.set), h('td', { class: 'num' }, r.scores.n),
-        h('td', { class: 'num' }, pm(r.scores.goal)), h('td', { class: 'num' }, pm(r.scores.overall)),
+        h('td', { class: 'num', title: r.unscored }, pm(r.scores.goal)), h('td', { class: 'num', title: r.unscored }, pm(r.scores.overall)),
         h('td', { class: 'num' }, r.episodes), h('td', { class: 'num' }, r.evaluation_failed),
-        h('td', { class: 'num' }, int(r.usage.total_tokens)), h('td', { class: 'num' }, cost(r.usage.cost_usd))))));
+        h('td', { class: 'num' }, int(r.usage.total_tokens)), h('td', { class: 'num cost' }, cost(r.usage.cost_usd)),
+        h('td', { class: 'muted unscored' }, r.unscored || '')))));
   }
 
   const DIMENSIONS = ['BEL', 'REL', 'KNO', 'SEC', 'SOC', 'FIN', 'GOAL'];
