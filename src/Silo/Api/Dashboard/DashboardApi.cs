@@ -14,8 +14,9 @@ namespace SotopiaPi.Silo.Api.Dashboard;
 
 /// <summary>Read endpoints the dashboard needs beyond the console's: a campaign's report data
 /// (<c>GET /api/campaigns/{id}/report</c>), the silos working on it (<c>/workers</c>), campaigns with episode
-/// counts (<c>GET /api/dashboard/campaigns</c>), a filtered episode browser (<c>GET /api/dashboard/episodes</c>)
-/// and an episode's characters as the judge saw them (<c>GET /api/episodes/{id}/characters</c>).</summary>
+/// counts (<c>GET /api/dashboard/campaigns</c>), a filtered episode browser (<c>GET /api/dashboard/episodes</c>),
+/// an episode's characters as the judge saw them (<c>GET /api/episodes/{id}/characters</c>) and the report's charts
+/// (<see cref="DashboardCharts"/>).</summary>
 internal static class DashboardApi
 {
     private const int PageSize = 5_000;
@@ -28,6 +29,7 @@ internal static class DashboardApi
         app.MapGet("api/dashboard/campaigns", ListCampaignsAsync);
         app.MapGet("api/dashboard/episodes", ListEpisodesAsync);
         app.MapGet("api/episodes/{id}/characters", GetCharactersAsync);
+        app.MapGet(DashboardCharts.Route, DashboardCharts.GetChartAsync);
         return app;
     }
 
