@@ -59,7 +59,7 @@ internal static class HtmlReport
             ("Evaluation", spec.SkipEvaluation ? "skipped" : $"set '{spec.EvaluationSet}', {spec.EvaluationPairsPerScenario} pair(s) per scenario, each from both seats, against the partner"),
             ("Sets", string.Join("; ", report.Sets.Select(ReportText.SetTitle))),
             ("Episodes", ReportText.Episodes(report.Episodes)),
-            ("Token use", ReportFormat.Tokens(report.Usage.TotalTokens)),
+            ("Token use", ReportFormat.Tokens(report.Usage.TotalTokens) + (report.Usage.Note is { } note ? $" ({note})" : "")),
             ("Cost", ReportFormat.Cost(report.Usage.CostUsd)),
             ("Created", c.CreatedAt.ToString("u", CultureInfo.InvariantCulture)),
             ("Last update", c.UpdatedAt.ToString("u", CultureInfo.InvariantCulture)),

@@ -27,7 +27,7 @@ internal static class MarkdownReport
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"- {Cell(ReportText.SetTitle(set))}");
         }
-        sb.AppendLine(CultureInfo.InvariantCulture, $"- Token use: {ReportFormat.Tokens(report.Usage.TotalTokens)}; cost: {ReportFormat.Cost(report.Usage.CostUsd)}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- Token use: {ReportFormat.Tokens(report.Usage.TotalTokens)}; cost: {ReportFormat.Cost(report.Usage.CostUsd)}{(report.Usage.Note is { } usageNote ? $" ({Cell(usageNote)})" : "")}");
         sb.AppendLine();
 
         sb.AppendLine("## Results against the partner");

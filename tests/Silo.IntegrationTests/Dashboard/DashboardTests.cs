@@ -19,7 +19,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
     static DashboardTests() => SetDefaultExpectTimeout(30_000);
 
     [Fact]
-    public async Task CampaignListShowsStatusProgressAndUnknownCost()
+    public async Task CampaignListShowsStatusProgressAndTheSimulatorsZeroCost()
     {
         await using var session = await fixture.OpenAsync();
         await session.GotoAsync("#/campaigns");
@@ -28,7 +28,8 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         var episodes = fixture.Completed.Episodes;
         await Expect(row).ToContainTextAsync("completed");
         await Expect(row).ToContainTextAsync($"{episodes.Finished} / {episodes.Total}");
-        await Expect(row.Locator("td.cost")).ToHaveTextAsync("—");
+        // The simulator calls no model: its tokens and cost are known to be zero, not unknown.
+        await Expect(row.Locator("td.cost")).ToHaveTextAsync("$0.00");
         await session.ScreenshotAsync("campaigns");
         session.AssertClean();
     }
@@ -80,6 +81,7 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         await Expect(page.Locator("#rounds td.filtered-share").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9]+%$"));
         await Expect(page.Locator("#silos tbody tr")).ToHaveCountAsync(1);
         await Expect(page.Locator("#silos")).ToContainTextAsync("dashboard-silo");
+        await Expect(page.Locator("#usage-note")).ToHaveTextAsync("Tokens and cost: simulator backend: no model calls.");
         Assert.Contains(session.Requests, u => u.EndsWith($"/api/dashboard/campaigns/{DashboardFixture.CampaignId}/charts/learning-curve-goal.svg", StringComparison.Ordinal));
         await session.ScreenshotAsync("campaign");
         await page.ScreenshotAsync(new PageScreenshotOptions

@@ -129,7 +129,8 @@ public sealed partial class ReportTests(ReportCampaignFixture fixture) : IClassF
             Assert.Equal(e.Scores.GoalCi95, D(all["goal_ci95"]), 4);
             Assert.Equal(e.Scores.Overall, D(all["overall"]), 4);
             Assert.Equal(e.Scores.OverallCi95, D(all["overall_ci95"]), 4);
-            Assert.Equal("", all["tokens"]);
+            // A simulator campaign calls no model: zero tokens at zero cost, not an unknown.
+            Assert.Equal(("0", "0.0000"), (all["tokens"], all["cost_usd"]));
             // The hard row counts the policy's own judged seats on the hard scenarios, recounted here from the store:
             // every (task, seat) of the hard scenarios was played by the policy once, minus what the judge failed on.
             var hard = paper.Single(r => r["policy"] == e.Label && r["set"] == ReportSets.Hard);

@@ -120,7 +120,9 @@ public sealed class CampaignReportBuilderTests
         var bcAll = report.ScoresFor(policies["bc"], ReportSets.All)!;
         Assert.Equal((4, 5, 1), (bcAll.Scores.N, bcAll.Episodes, bcAll.EvaluationFailed));
         Assert.Equal(6.5, bcAll.Scores.Goal.Mean, 12);
-        Assert.All(report.Scores, s => Assert.False(s.Usage.IsKnown));
+        // A simulator campaign calls no model: zero tokens and zero cost, known without reading its turns.
+        Assert.All(report.Scores, s => Assert.Equal(UsageTotals.Simulator, s.Usage));
+        Assert.Equal((0L, 0m), (report.Usage.TotalTokens, report.Usage.CostUsd));
     }
 
     [Fact]

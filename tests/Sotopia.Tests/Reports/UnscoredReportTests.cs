@@ -88,7 +88,7 @@ public sealed class UnscoredReportTests
     {
         var doc = XDocument.Parse(HtmlReport.Render(Report()));
         Assert.All(doc.Descendants("tr").Where(tr => (string?)tr.Attribute("data-policy") is "v1" or "expert"),
-            tr => Assert.DoesNotContain("0.00", tr.Value, StringComparison.Ordinal));
+            tr => Assert.DoesNotContain("±", tr.Value, StringComparison.Ordinal));
         var table = doc.Descendants("table").Single(t => (string?)t.Attribute("id") == "paper-table");
         var v1 = table.Descendants("tr").Single(tr => (string?)tr.Attribute("data-policy") == "v1");
         var goal = v1.Elements("td").Single(td => (string?)td.Attribute("data-metric") == "goal");
@@ -105,8 +105,8 @@ public sealed class UnscoredReportTests
     {
         var markdown = MarkdownReport.Render(Report());
         Assert.All(markdown.Split('\n').Where(l => l.StartsWith("| v1 |", StringComparison.Ordinal) || l.StartsWith("| expert |", StringComparison.Ordinal)),
-            line => Assert.DoesNotContain("0.00", line, StringComparison.Ordinal));
-        Assert.Contains("| v1 | n/a | n/a | 0 | 0 | — | — |", markdown, StringComparison.Ordinal);
+            line => Assert.DoesNotContain("±", line, StringComparison.Ordinal));
+        Assert.Contains("| v1 | n/a | n/a | 0 | 0 | 0 | $0.00 |", markdown, StringComparison.Ordinal);
         Assert.Contains($"- v1 · all: n/a — all 4 episodes failed: {Refused}\n", markdown.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("- expert · all: n/a — all 3 evaluations failed: the judge's answer is not JSON", markdown, StringComparison.Ordinal);
     }

@@ -33,8 +33,9 @@ internal static class DashboardApi
         return app;
     }
 
-    /// <summary>The campaign's report (<see cref="CampaignReportBuilder"/>): paper table for all/hard, per-dimension
-    /// scores, paired comparisons, histograms and rounds, computed from the episodes stored so far.</summary>
+    /// <summary>The campaign's report (<see cref="CampaignReportBuilder"/>, loaded as <c>sotopia report</c> loads it):
+    /// paper table for all/hard, per-dimension scores, paired comparisons, histograms, rounds, tokens and cost,
+    /// computed from the episodes stored so far.</summary>
     public static async Task<Results<Ok<CampaignReportData>, ProblemHttpResult>> GetReportAsync(
         string id, ISotopiaStore store, CancellationToken cancellationToken)
     {
@@ -43,9 +44,7 @@ internal static class DashboardApi
         {
             return ApiProblems.NotFound($"Campaign '{id}' does not exist.");
         }
-        var episodes = await AllEpisodesAsync(store, new EpisodeQuery { CampaignId = id }, cancellationToken);
-        var dataset = await store.LoadDatasetAsync(cancellationToken);
-        return TypedResults.Ok(CampaignReportBuilder.Build(campaign, episodes, dataset.NamedSets));
+        return TypedResults.Ok(await ReportSource.LoadAsync(store, campaign, null, cancellationToken));
     }
 
     public static async Task<Results<Ok<CampaignWorkersResponse>, ProblemHttpResult>> GetWorkersAsync(

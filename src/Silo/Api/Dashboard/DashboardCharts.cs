@@ -24,7 +24,7 @@ internal static class DashboardCharts
         {
             return ApiProblems.NotFound($"Campaign '{id}' does not exist.");
         }
-        var report = await ReportSource.LoadAsync(store, campaign, null, cancellationToken);
+        var report = await ReportSource.LoadAsync(store, campaign, null, cancellationToken, withUsage: false);
         // Opened on its own, the image may not run or load anything (it has neither script nor link).
         response.Headers.ContentSecurityPolicy = "default-src 'none'";
         response.Headers.XContentTypeOptions = "nosniff";

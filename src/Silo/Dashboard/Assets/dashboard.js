@@ -205,6 +205,7 @@
         stat('Episodes', `${e.finished} / ${e.total}`), stat('Completed', e.completed), stat('Running', e.running), stat('Pending', e.pending),
         stat('Failed', e.failed), stat('Judge failed', e.evaluation_failed),
         stat('Tokens', int(report.usage.total_tokens)), stat('Cost', cost(report.usage.cost_usd))),
+      report.usage.note ? h('p', { class: 'muted', id: 'usage-note' }, `Tokens and cost: ${report.usage.note}.`) : null,
       h('p', {}, h('a', { href: `#/episodes?campaign=${enc(status.id)}` }, 'Browse this campaign\'s episodes →')),
       h('h2', {}, 'Progress per round'), stagesTable(status),
       h('h2', {}, 'Learning curve'),
