@@ -4,15 +4,20 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using SotopiaPi.Sotopia.Campaigns;
+using SotopiaPi.Sotopia.Reports;
 using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Client.Output;
 
 /// <summary>The results of a campaign as the paper shows them — GOAL and overall per policy against the
 /// partner with 95% confidence intervals — plus the per-round training table; on the console and as
-/// <c>summary.json</c>, <c>results.csv</c> and <c>results.md</c>.</summary>
+/// <c>summary.json</c>, <c>results.csv</c> and <c>results.md</c>. A policy with nothing scored (n = 0) is "n/a"
+/// (null / an empty cell in the files), never 0.00 ± 0.00, with the reason its stored counts give
+/// (<see cref="UnscoredReason.FromCounts"/>; <c>sotopia report</c> names the episodes' recorded failures).</summary>
 internal static class CampaignReport
 {
+    private const string NotAvailable = "n/a";
+
     public static void Render(CampaignRecord campaign, IAnsiConsole console)
     {
         if (campaign.Rounds.Length > 0)
@@ -30,8 +35,8 @@ internal static class CampaignReport
                     r.PlayedVersion is { } v ? $"policy v{v}" : "expert",
                     r.Episodes.ToString(CultureInfo.InvariantCulture),
                     r.Completed.ToString(CultureInfo.InvariantCulture),
-                    r.Scores is { } s ? F(s.Goal) : "-",
-                    r.Scores is { } o ? F(o.Overall) : "-",
+                    r.Scores is { } s ? Mean(s, s.Goal) : "-",
+                    r.Scores is { } o ? Mean(o, o.Overall) : "-",
                     r.FilteredTrajectories.ToString(CultureInfo.InvariantCulture),
                     r.FilteredGoal is { } g ? F(g) : "-",
                     r.TrainingExamples.ToString(CultureInfo.InvariantCulture),
@@ -47,7 +52,7 @@ internal static class CampaignReport
             table.AddColumn("policy");
             table.AddColumn(new TableColumn("GOAL").RightAligned());
             table.AddColumn(new TableColumn("overall").RightAligned());
-            foreach (var info in DimensionInfo.All.Where(d => d.Dimension != SotopiaDimension.Goal))
+            foreach (var info in OtherDimensions)
             {
                 table.AddColumn(new TableColumn(info.Abbreviation).RightAligned());
             }
@@ -57,14 +62,18 @@ internal static class CampaignReport
                 var cells = new List<string>
                 {
                     Markup.Escape(Label(e)),
-                    $"{F(e.Scores.Goal)} ± {F(e.Scores.GoalCi95)}",
-                    $"{F(e.Scores.Overall)} ± {F(e.Scores.OverallCi95)}",
+                    MeanCi(e.Scores.N, e.Scores.Goal, e.Scores.GoalCi95),
+                    MeanCi(e.Scores.N, e.Scores.Overall, e.Scores.OverallCi95),
                 };
-                cells.AddRange(e.Scores.DimensionMeans.Where((_, i) => i != (int)SotopiaDimension.Goal).Select(F));
+                cells.AddRange(OtherDimensions.Select(d => Dimension(e, d.Dimension) is { } mean ? F(mean) : NotAvailable));
                 cells.Add(e.Scores.N.ToString(CultureInfo.InvariantCulture));
                 table.AddRow(cells.ToArray());
             }
             console.Write(table);
+            foreach (var e in campaign.Evaluations.Where(e => e.Scores.N == 0))
+            {
+                console.MarkupLineInterpolated($"[yellow]{NotAvailable}[/] {Label(e)}: {UnscoredReason.FromCounts(e)}");
+            }
         }
         if (campaign.Error is not null)
         {
@@ -84,15 +93,18 @@ internal static class CampaignReport
         return [summaryPath, csvPath, mdPath];
     }
 
+    /// <summary>The campaign's spec, rounds and per-policy results; a policy with n = 0 has null scores and a
+    /// <c>no_score_reason</c>.</summary>
     public static JsonObject Summary(CampaignRecord campaign)
     {
         var policies = new JsonArray();
         foreach (var e in campaign.Evaluations)
         {
+            var scored = e.Scores.N > 0;
             var dims = new JsonObject();
-            for (var i = 0; i < DimensionInfo.Count; i++)
+            foreach (var info in DimensionInfo.All)
             {
-                dims[DimensionInfo.All[i].Key] = Round(e.Scores.DimensionMeans.IsDefaultOrEmpty ? 0 : e.Scores.DimensionMeans[i]);
+                dims[info.Key] = Round(Dimension(e, info.Dimension));
             }
             policies.Add(new JsonObject
             {
@@ -102,11 +114,12 @@ internal static class CampaignReport
                 ["episodes"] = e.Episodes,
                 ["evaluation_failed"] = e.EvaluationFailed,
                 ["n"] = e.Scores.N,
-                ["goal"] = Round(e.Scores.Goal),
-                ["goal_ci95"] = Round(e.Scores.GoalCi95),
-                ["overall"] = Round(e.Scores.Overall),
-                ["overall_ci95"] = Round(e.Scores.OverallCi95),
-                ["dimensions"] = dims,
+                ["goal"] = Round(scored ? e.Scores.Goal : null),
+                ["goal_ci95"] = Round(scored ? e.Scores.GoalCi95 : null),
+                ["overall"] = Round(scored ? e.Scores.Overall : null),
+                ["overall_ci95"] = Round(scored ? e.Scores.OverallCi95 : null),
+                ["dimensions"] = scored ? dims : null,
+                ["no_score_reason"] = scored ? null : UnscoredReason.FromCounts(e),
             });
         }
         return new JsonObject
@@ -121,26 +134,26 @@ internal static class CampaignReport
         };
     }
 
-    private static string Csv(CampaignRecord campaign)
+    /// <summary>One row per evaluated policy. The GOAL dimension is the <c>goal</c> column; the other six
+    /// dimensions follow it by their keys (so no column name repeats). Scores of a policy with n = 0 are empty.</summary>
+    private static string Csv(CampaignRecord campaign) => CsvTable.Write(campaign.Evaluations.Select(e => new
     {
-        var sb = new StringBuilder();
-        sb.Append("policy,role,version,n,goal,goal_ci95,overall,overall_ci95");
-        foreach (var info in DimensionInfo.All)
-        {
-            sb.Append(',').Append(info.Key);
-        }
-        sb.AppendLine();
-        foreach (var e in campaign.Evaluations)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"{e.Label},{e.Role},{e.Version},{e.Scores.N},{F(e.Scores.Goal)},{F(e.Scores.GoalCi95)},{F(e.Scores.Overall)},{F(e.Scores.OverallCi95)}");
-            foreach (var mean in e.Scores.DimensionMeans)
-            {
-                sb.Append(',').Append(F(mean));
-            }
-            sb.AppendLine();
-        }
-        return sb.ToString();
-    }
+        policy = e.Label,
+        role = e.Role,
+        version = e.Version,
+        n = e.Scores.N,
+        goal = e.Scores.N > 0 ? e.Scores.Goal : (double?)null,
+        goal_ci95 = e.Scores.N > 0 ? e.Scores.GoalCi95 : (double?)null,
+        overall = e.Scores.N > 0 ? e.Scores.Overall : (double?)null,
+        overall_ci95 = e.Scores.N > 0 ? e.Scores.OverallCi95 : (double?)null,
+        believability = Dimension(e, SotopiaDimension.Believability),
+        relationship = Dimension(e, SotopiaDimension.Relationship),
+        knowledge = Dimension(e, SotopiaDimension.Knowledge),
+        secret = Dimension(e, SotopiaDimension.Secret),
+        social_rules = Dimension(e, SotopiaDimension.SocialRules),
+        financial_and_material_benefits = Dimension(e, SotopiaDimension.FinancialAndMaterialBenefits),
+        no_score_reason = e.Scores.N > 0 ? null : UnscoredReason.FromCounts(e),
+    }));
 
     private static string Markdown(CampaignRecord campaign)
     {
@@ -154,24 +167,32 @@ internal static class CampaignReport
             sb.AppendLine(CultureInfo.InvariantCulture, $"## Evaluation vs partner on `{campaign.Spec.EvaluationSet}` (own seat only, mean ± 95% CI)");
             sb.AppendLine();
             sb.Append("| policy | GOAL | overall |");
-            foreach (var info in DimensionInfo.All.Where(d => d.Dimension != SotopiaDimension.Goal))
+            foreach (var info in OtherDimensions)
             {
                 sb.Append(' ').Append(info.Abbreviation).Append(" |");
             }
             sb.AppendLine(" n |");
             sb.Append("|---|---|---|");
-            sb.Append(string.Concat(Enumerable.Repeat("---|", DimensionInfo.Count - 1)));
+            sb.Append(string.Concat(Enumerable.Repeat("---|", OtherDimensions.Count)));
             sb.AppendLine("---|");
             foreach (var e in campaign.Evaluations)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"| {Label(e)} | {F(e.Scores.Goal)} ± {F(e.Scores.GoalCi95)} | {F(e.Scores.Overall)} ± {F(e.Scores.OverallCi95)} |");
-                foreach (var mean in e.Scores.DimensionMeans.Where((_, i) => i != (int)SotopiaDimension.Goal))
+                sb.Append(CultureInfo.InvariantCulture, $"| {Label(e)} | {MeanCi(e.Scores.N, e.Scores.Goal, e.Scores.GoalCi95)} | {MeanCi(e.Scores.N, e.Scores.Overall, e.Scores.OverallCi95)} |");
+                foreach (var info in OtherDimensions)
                 {
-                    sb.Append(' ').Append(F(mean)).Append(" |");
+                    sb.Append(' ').Append(Dimension(e, info.Dimension) is { } mean ? F(mean) : NotAvailable).Append(" |");
                 }
                 sb.AppendLine(CultureInfo.InvariantCulture, $" {e.Scores.N} |");
             }
             sb.AppendLine();
+            foreach (var e in campaign.Evaluations.Where(e => e.Scores.N == 0))
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- {Label(e)}: {NotAvailable} — {UnscoredReason.FromCounts(e)}");
+            }
+            if (campaign.Evaluations.Any(e => e.Scores.N == 0))
+            {
+                sb.AppendLine();
+            }
         }
         if (campaign.Rounds.Length > 0)
         {
@@ -183,16 +204,26 @@ internal static class CampaignReport
             foreach (var r in campaign.Rounds)
             {
                 sb.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {CampaignPlan.LabelFor(campaign.Spec, plan[r.Round])} | {(r.PlayedVersion is { } v ? $"policy v{v}" : "expert")} | {r.Episodes} | {r.Completed} | {(r.Scores is { } s ? F(s.Goal) : "-")} | {(r.Scores is { } o ? F(o.Overall) : "-")} | {r.FilteredTrajectories} | {(r.FilteredGoal is { } g ? F(g) : "-")} | {r.TrainingExamples} | {(r.ProducedVersion is { } p ? $"v{p}" : "-")} |");
+                    $"| {CampaignPlan.LabelFor(campaign.Spec, plan[r.Round])} | {(r.PlayedVersion is { } v ? $"policy v{v}" : "expert")} | {r.Episodes} | {r.Completed} | {(r.Scores is { } s ? Mean(s, s.Goal) : "-")} | {(r.Scores is { } o ? Mean(o, o.Overall) : "-")} | {r.FilteredTrajectories} | {(r.FilteredGoal is { } g ? F(g) : "-")} | {r.TrainingExamples} | {(r.ProducedVersion is { } p ? $"v{p}" : "-")} |");
             }
         }
         return sb.ToString();
     }
 
+    private static IReadOnlyList<DimensionInfo> OtherDimensions { get; } = [.. DimensionInfo.All.Where(d => d.Dimension != SotopiaDimension.Goal)];
+
     /// <summary>"bc (v1)", or just "v0" when the label already is the version (evaluation campaigns).</summary>
     private static string Label(PolicyEvaluationResult e) => e.Version is { } v && e.Label != $"v{v}" ? $"{e.Label} (v{v})" : e.Label;
 
+    /// <summary>The dimension's mean, or null when nothing was scored.</summary>
+    private static double? Dimension(PolicyEvaluationResult e, SotopiaDimension dimension) =>
+        e.Scores.N == 0 || e.Scores.DimensionMeans.IsDefaultOrEmpty ? null : e.Scores.DimensionMeans[(int)dimension];
+
+    private static string MeanCi(int n, double mean, double ci95) => n == 0 ? NotAvailable : $"{F(mean)} ± {F(ci95)}";
+
+    private static string Mean(ScoreSummary scores, double mean) => scores.N == 0 ? NotAvailable : F(mean);
+
     private static string F(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
 
-    private static double Round(double value) => Math.Round(value, 3);
+    private static double? Round(double? value) => value is { } v ? Math.Round(v, 3) : null;
 }

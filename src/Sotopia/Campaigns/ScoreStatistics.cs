@@ -1,9 +1,11 @@
+using MathNet.Numerics.Distributions;
 using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Sotopia.Campaigns;
 
-/// <summary>Means and 95% confidence intervals over scored seats (normal approximation with Student's t for
-/// small samples). Failed evaluations never reach this: callers pass only successful seat evaluations.</summary>
+/// <summary>Means and 95% confidence intervals over scored seats: <c>t(0.975; n − 1) · s / √n</c> with the exact
+/// Student-t quantile (MathNet.Numerics) for every n. Failed evaluations never reach this: callers pass only
+/// successful seat evaluations.</summary>
 public static class ScoreStatistics
 {
     public static ScoreSummary Summarize(IReadOnlyCollection<SeatEvaluation> evaluations)
@@ -51,26 +53,11 @@ public static class ScoreStatistics
         return TCritical95(n - 1) * Math.Sqrt(variance / n);
     }
 
-    /// <summary>Two-sided 95% critical value of Student's t for the given degrees of freedom.</summary>
+    /// <summary>Two-sided 95% critical value of Student's t for the given degrees of freedom: the 0.975 quantile
+    /// of the t distribution (12.7062 for 1, 2.0452 for 29, 1.9842 for 99; it tends to 1.95996 and never reaches it).</summary>
     public static double TCritical95(int degreesOfFreedom)
     {
-        ReadOnlySpan<double> table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-            2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-            2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042];
-        if (degreesOfFreedom < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(degreesOfFreedom));
-        }
-        if (degreesOfFreedom <= table.Length)
-        {
-            return table[degreesOfFreedom - 1];
-        }
-        return degreesOfFreedom switch
-        {
-            <= 40 => 2.021,
-            <= 60 => 2.000,
-            <= 120 => 1.980,
-            _ => 1.960,
-        };
+        ArgumentOutOfRangeException.ThrowIfLessThan(degreesOfFreedom, 1);
+        return StudentT.InvCDF(location: 0, scale: 1, freedom: degreesOfFreedom, p: 0.975);
     }
 }

@@ -7,14 +7,15 @@ namespace SotopiaPi.Sotopia.Reports;
 /// <summary>Computes a campaign report from the stored record, the campaign's episodes and the dataset's named
 /// sets. Pure: no store, no clock; the same inputs give the same report. Scores are recomputed from the
 /// episodes (so a running campaign's partial results show too); counts of kept trajectories and examples come
-/// from the record.</summary>
+/// from the record; token use and cost from the turns' usage when given (<see cref="ReportUsage"/>).</summary>
 public static class CampaignReportBuilder
 {
     public static CampaignReportData Build(
         CampaignRecord campaign,
         IReadOnlyList<EpisodeRecord> episodes,
         IReadOnlyDictionary<string, ImmutableArray<string>> namedSets,
-        HumanRatingImport? human = null)
+        HumanRatingImport? human = null,
+        IReadOnlyDictionary<string, ImmutableArray<CallUsage>>? turnUsage = null)
     {
         ArgumentNullException.ThrowIfNull(campaign);
         ArgumentNullException.ThrowIfNull(episodes);
@@ -25,6 +26,9 @@ public static class CampaignReportBuilder
         }
 
         var mine = episodes.Where(e => e.CampaignId == campaign.Id).ToList();
+        Func<IEnumerable<EpisodeRecord>, UsageTotals> usageOf = turnUsage is null
+            ? _ => ReportUsage.ForCampaign(campaign)
+            : group => ReportUsage.Of(group.SelectMany(e => Calls(e, turnUsage)), campaign.Spec.Budget);
         var evaluation = mine.Where(e => e.Phase == "eval" && e.ScoredSeats.Length > 0).ToList();
         var policies = Policies(campaign, evaluation);
         var (sets, hardScenarios) = Sets(campaign, evaluation, namedSets);
@@ -38,22 +42,23 @@ public static class CampaignReportBuilder
         var scores = ImmutableArray.CreateBuilder<PolicySetScores>();
         foreach (var policy in policies)
         {
-            var stored = campaign.Evaluations.FirstOrDefault(r => r.Label == policy.Label);
             foreach (var set in sets)
             {
                 var rows = byPolicy[policy].Where(inSet[set.Name]).ToList();
+                var breakdown = ScoreBreakdown.From(ScoredSeats(rows).Select(s => s.Evaluation).ToList());
                 scores.Add(new PolicySetScores(
                     policy,
                     set.Name,
                     rows.Count,
                     rows.Count(e => e.Status == EpisodeStatus.EvaluationFailed),
                     rows.Count(e => e.Status == EpisodeStatus.Failed),
-                    ScoreBreakdown.From(ScoredSeats(rows).Select(s => s.Evaluation).ToList()),
-                    set.Name == ReportSets.All ? ReportUsage.ForEvaluation(campaign, stored) : UsageTotals.Unknown));
+                    breakdown,
+                    usageOf(rows),
+                    breakdown.N == 0 ? UnscoredReason.Describe(rows) : null));
             }
         }
 
-        var rounds = Rounds(campaign, mine);
+        var rounds = Rounds(campaign, mine, usageOf);
         var histograms = ImmutableArray.CreateBuilder<ScoreHistogram>();
         foreach (var round in rounds)
         {
@@ -74,7 +79,7 @@ public static class CampaignReportBuilder
             Rounds = rounds,
             Histograms = histograms.ToImmutable(),
             Paired = Paired(policies, byPolicy, sets, inSet),
-            Usage = ReportUsage.ForCampaign(campaign),
+            Usage = usageOf(mine),
             Human = human is null ? null : Human(human, mine, policies),
         };
     }
@@ -163,7 +168,23 @@ public static class CampaignReportBuilder
         return (sets.ToImmutable(), []);
     }
 
-    private static ImmutableArray<RoundReport> Rounds(CampaignRecord campaign, List<EpisodeRecord> episodes)
+    /// <summary>Every model call of an episode: its turns' and its judgement's.</summary>
+    private static IEnumerable<CallUsage> Calls(EpisodeRecord episode, IReadOnlyDictionary<string, ImmutableArray<CallUsage>> turnUsage)
+    {
+        if (turnUsage.TryGetValue(episode.Id, out var turns))
+        {
+            foreach (var call in turns)
+            {
+                yield return call;
+            }
+        }
+        if (episode.Outcome?.Usage is { } judge)
+        {
+            yield return judge;
+        }
+    }
+
+    private static ImmutableArray<RoundReport> Rounds(CampaignRecord campaign, List<EpisodeRecord> episodes, Func<IEnumerable<EpisodeRecord>, UsageTotals> usageOf)
     {
         var plan = CampaignPlan.Build(campaign.Spec);
         var rounds = ImmutableArray.CreateBuilder<RoundReport>();
@@ -188,7 +209,8 @@ public static class CampaignReportBuilder
                 filtered ? round.FilteredGoal : null,
                 round.TrainingExamples,
                 round.ProducedVersion,
-                ReportUsage.ForRound(campaign, round)));
+                usageOf(played),
+                breakdown.N == 0 ? UnscoredReason.Describe(played) : null));
         }
         return rounds.ToImmutable();
     }

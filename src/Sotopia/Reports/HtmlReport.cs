@@ -6,14 +6,11 @@ using SotopiaPi.Sotopia.Reports;
 
 namespace SotopiaPi.Sotopia.Reports;
 
-/// <summary>The report as one self-contained HTML file: inline CSS, inline SVG charts, no script and no
-/// external resource. The markup is also well-formed XML, so tools (and tests) can parse it.</summary>
+/// <summary>The report as one self-contained HTML file: inline CSS, inline SVG charts (<see cref="ReportCharts"/>,
+/// the same images the dashboard shows), no script and no external resource. The markup is also well-formed XML,
+/// so tools (and tests) can parse it.</summary>
 internal static class HtmlReport
 {
-    private const string AllColor = "#2563eb";
-    private const string HardColor = "#ea580c";
-    private const string KeptColor = "#16a34a";
-
     public static string Render(CampaignReportData report)
     {
         var c = report.Campaign;
@@ -62,7 +59,7 @@ internal static class HtmlReport
             ("Evaluation", spec.SkipEvaluation ? "skipped" : $"set '{spec.EvaluationSet}', {spec.EvaluationPairsPerScenario} pair(s) per scenario, each from both seats, against the partner"),
             ("Sets", string.Join("; ", report.Sets.Select(ReportText.SetTitle))),
             ("Episodes", ReportText.Episodes(report.Episodes)),
-            ("Token use", ReportFormat.Tokens(report.Usage.TotalTokens)),
+            ("Token use", ReportFormat.Tokens(report.Usage.TotalTokens) + (report.Usage.Note is { } note ? $" ({note})" : "")),
             ("Cost", ReportFormat.Cost(report.Usage.CostUsd)),
             ("Created", c.CreatedAt.ToString("u", CultureInfo.InvariantCulture)),
             ("Last update", c.UpdatedAt.ToString("u", CultureInfo.InvariantCulture)),
@@ -115,13 +112,32 @@ internal static class HtmlReport
                 all ??= row;
                 var goalClass = row.Scores.N > 0 && row.Scores.Goal.Mean == best[set.Name].Goal ? " class=\"best\"" : "";
                 var overallClass = row.Scores.N > 0 && row.Scores.Overall.Mean == best[set.Name].Overall ? " class=\"best\"" : "";
+                var why = row.Unscored is { } reason ? $" title=\"{Html.E(reason)}\"" : "";
                 sb.Append(CultureInfo.InvariantCulture,
-                    $"<td data-set=\"{set.Name}\" data-metric=\"goal\"{goalClass}>{ReportFormat.MeanCi(row.Scores.Goal)}</td><td data-set=\"{set.Name}\" data-metric=\"overall\"{overallClass}>{ReportFormat.MeanCi(row.Scores.Overall)}</td><td>{row.Scores.N}</td>");
+                    $"<td data-set=\"{set.Name}\" data-metric=\"goal\"{goalClass}{why}>{ReportFormat.MeanCi(row.Scores.Goal)}</td><td data-set=\"{set.Name}\" data-metric=\"overall\"{overallClass}{why}>{ReportFormat.MeanCi(row.Scores.Overall)}</td><td>{row.Scores.N}</td>");
             }
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"<td>{all!.EvaluationFailed}</td><td>{ReportFormat.Tokens(all.Usage.TotalTokens)}</td><td>{ReportFormat.Cost(all.Usage.CostUsd)}</td></tr>");
         }
-        sb.AppendLine("</tbody></table></div></section>");
+        sb.AppendLine("</tbody></table></div>");
+        Unscored(sb, "unscored-results", report.Scores.Where(r => r.Unscored is not null).Select(ReportText.Unscored));
+        sb.AppendLine("</section>");
+    }
+
+    /// <summary>Why each n/a above is n/a, one item per row with nothing scored.</summary>
+    private static void Unscored(StringBuilder sb, string id, IEnumerable<string> lines)
+    {
+        var items = lines.ToList();
+        if (items.Count == 0)
+        {
+            return;
+        }
+        sb.AppendLine(CultureInfo.InvariantCulture, $"<ul class=\"unscored\" id=\"{id}\">");
+        foreach (var item in items)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"<li>{Html.E(item)}</li>");
+        }
+        sb.AppendLine("</ul>");
     }
 
     private static double Best(CampaignReportData report, string set, Func<PolicySetScores, double> value)
@@ -139,26 +155,9 @@ internal static class HtmlReport
             return;
         }
         sb.AppendLine("<p class=\"note\">GOAL and overall of each policy version against the partner, with 95% CI error bars; trained versions are joined in order, the expert (hollow marker) is drawn as a dashed reference line.</p>");
-        var categories = report.Policies.Select(p => p.Display).ToList();
         sb.AppendLine("<div class=\"charts\">");
-        foreach (var (id, metric, title, select) in new (string, string, string, Func<ScoreBreakdown, Estimate>)[]
-        {
-            ("chart-goal", "GOAL", "GOAL per policy (0..10)", s => s.Goal),
-            ("chart-overall", "overall", "Overall per policy (mean of the 7 dimensions)", s => s.Overall),
-        })
-        {
-            var series = report.Sets.Select(set => new ChartSeries(
-                set.Name,
-                set.Name == ReportSets.All ? AllColor : HardColor,
-                report.Policies.Select(p =>
-                {
-                    var row = report.ScoresFor(p, set.Name);
-                    return row is null || row.Scores.N == 0
-                        ? null
-                        : new ChartPoint(select(row.Scores).Mean, select(row.Scores).Ci95, p.IsTrainedPolicy, ReportText.Tooltip(p, set.Name, select(row.Scores), metric));
-                }).ToList())).ToList();
-            sb.AppendLine(SvgCharts.PointChart(id, title, metric, categories, series));
-        }
+        sb.AppendLine(ReportCharts.Render(report, ReportCharts.LearningCurveGoal));
+        sb.AppendLine(ReportCharts.Render(report, ReportCharts.LearningCurveOverall));
         sb.AppendLine("</div></section>");
     }
 
@@ -233,19 +232,10 @@ internal static class HtmlReport
                 $"<tr data-round=\"{r.Round}\"><td class=\"l\">{Html.E(r.Label)}</td><td class=\"l\">{Html.E(r.PlayedBy)}</td><td>{r.Scenarios}</td><td>{r.Episodes}</td><td>{r.Judged}</td><td>{r.EvaluationFailed} / {r.Failed}</td><td>{ReportFormat.MeanCi(r.Scores.Goal)}</td><td>{ReportFormat.MeanCi(r.Scores.Overall)}</td><td>{(r.Kept is { } k ? ReportFormat.Int(k) : ReportFormat.Missing)}</td><td>{ReportFormat.Percent(r.KeptShare)}</td><td>{ReportFormat.F(r.KeptGoal)}</td><td>{r.TrainingExamples}</td><td>{(r.ProducedVersion is { } v ? $"v{v}" : ReportFormat.Missing)}</td><td>{ReportFormat.Tokens(r.Usage.TotalTokens)}</td><td>{ReportFormat.Cost(r.Usage.CostUsd)}</td></tr>");
         }
         sb.AppendLine("</tbody></table></div>");
-        var labels = report.Rounds.Select(r => r.Label).ToList();
+        Unscored(sb, "unscored-rounds", report.Rounds.Where(r => r.Unscored is not null).Select(ReportText.Unscored));
         sb.AppendLine("<div class=\"charts\">");
-        sb.AppendLine(SvgCharts.PointChart("chart-rounds", "GOAL of played and kept trajectories per round", "GOAL", labels,
-        [
-            new ChartSeries("played (both seats)", AllColor, report.Rounds.Select(r => r.Scores.N == 0
-                ? null
-                : new ChartPoint(r.Scores.Goal.Mean, r.Scores.Goal.Ci95, true, $"{r.Label} · played GOAL: {ReportFormat.MeanCi(r.Scores.Goal)} (n = {r.Scores.N})")).ToList()),
-            new ChartSeries("kept by the filter", KeptColor, report.Rounds.Select(r => r.KeptGoal is { } g
-                ? new ChartPoint(g, null, true, $"{r.Label} · kept GOAL: {ReportFormat.F(g)} ({r.Kept} kept)")
-                : null).ToList()),
-        ]));
-        sb.AppendLine(SvgCharts.BarChart("chart-filtered-share", "Filtered share per round", "kept / scored seats", labels,
-            report.Rounds.Select(r => r.KeptShare).ToList(), v => ReportFormat.Percent(v), KeptColor));
+        sb.AppendLine(ReportCharts.Render(report, ReportCharts.Rounds));
+        sb.AppendLine(ReportCharts.Render(report, ReportCharts.FilteredShare));
         sb.AppendLine("</div></section>");
     }
 
@@ -258,24 +248,10 @@ internal static class HtmlReport
             sb.AppendLine("<p class=\"empty\">No judged episodes yet.</p></section>");
             return;
         }
-        sb.AppendLine("<p class=\"note\">Share of scored seats at each integer score, per dimension: each training round (both seats), then each policy's evaluation seats. The red line and the number below mark the mean; hover a bar for its count.</p>");
-        sb.Append("<div class=\"scroll\"><table id=\"distributions-table\" class=\"dist\"><thead><tr><th class=\"l\">round / policy</th><th>n</th>");
-        foreach (var info in DimensionInfo.All)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"<th title=\"{info.Key} ({info.Min}..{info.Max})\">{info.Abbreviation} <span class=\"range\">{info.Min}..{info.Max}</span></th>");
-        }
-        sb.AppendLine("</tr></thead><tbody>");
-        foreach (var group in groups)
-        {
-            var row = report.Histograms.Where(h => h.Group == group).ToList();
-            sb.Append(CultureInfo.InvariantCulture, $"<tr data-group=\"{Html.E(group)}\"><td class=\"l\">{Html.E(group)}</td><td>{row[0].N}</td>");
-            foreach (var histogram in row)
-            {
-                sb.Append("<td>").Append(SvgCharts.Histogram(histogram)).Append("</td>");
-            }
-            sb.AppendLine("</tr>");
-        }
-        sb.AppendLine("</tbody></table></div></section>");
+        sb.AppendLine("<p class=\"note\">How many scored seats got each integer score, per dimension: each training round (both seats), then each policy's evaluation seats. The red line marks the mean; hover a bar for its count and share.</p>");
+        sb.AppendLine("<div class=\"scroll\">");
+        sb.AppendLine(ReportCharts.Render(report, ReportCharts.Histograms));
+        sb.AppendLine("</div></section>");
     }
 
     private static void Human(StringBuilder sb, CampaignReportData report)
@@ -352,6 +328,7 @@ internal static class HtmlReport
         .note { margin: 2px 0 10px; color: var(--muted); }
         .empty { color: var(--muted); font-style: italic; }
         .error { color: #b91c1c; font-weight: 600; }
+        .unscored { color: #92400e; margin: 6px 0 0; }
         table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
         th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
         th { background: #f8fafc; font-weight: 600; white-space: normal; vertical-align: bottom; }
@@ -366,15 +343,7 @@ internal static class HtmlReport
         table.dist td { padding: 2px 4px; }
         .range { color: var(--muted); font-weight: 400; font-size: 11px; }
         .charts { display: flex; flex-wrap: wrap; gap: 12px 24px; margin-top: 10px; }
-        svg text { font-size: 11px; fill: #334155; }
-        svg .chart-title { font-size: 13px; font-weight: 600; fill: var(--fg); }
-        svg .axis-title { fill: var(--muted); }
-        svg .grid { stroke: #e2e8f0; }
-        svg .grid.zero { stroke: #94a3b8; }
-        svg .axis { stroke: #94a3b8; }
-        svg .bar-label { font-size: 10px; }
-        svg.histogram text { font-size: 9px; fill: var(--muted); }
-        svg.histogram .mean-label { fill: #dc2626; }
+        svg.chart { max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; }
         code { font-size: 12px; background: #f1f5f9; padding: 1px 4px; border-radius: 3px; }
         footer { color: var(--muted); font-size: 12px; margin-top: 8px; }
         """;

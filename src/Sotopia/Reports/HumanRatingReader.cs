@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using CsvHelper;
+using CsvHelper.Configuration;
 using SotopiaPi.Sotopia.Data;
 using SotopiaPi.Grains.Interfaces;
 
@@ -41,7 +43,7 @@ public static class HumanRatingReader
         var problems = new List<DataProblem>();
         var ratings = new List<HumanRating>();
         string[]? header = null;
-        foreach (var (line, fields, error) in CsvRows.Read(text))
+        foreach (var (line, fields, error) in CsvRecords(text))
         {
             if (error is not null)
             {
@@ -78,6 +80,40 @@ public static class HumanRatingReader
             problems.Add(Error(file, null, null, $"is empty; expected a header row ({string.Join(",", HumanRatingFields.Required)},<dimension keys>…) and one rating per row"));
         }
         return Finish(file, ratings, problems);
+    }
+
+    /// <summary>The CSV records (CsvHelper's RFC 4180 parser) with the 1-based line each starts on; a record with
+    /// a quote CsvHelper calls bad data carries an error instead of being read as something else.</summary>
+    private static IEnumerable<(int Line, IReadOnlyList<string> Fields, string? Error)> CsvRecords(string text)
+    {
+        string? badField = null;
+        var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            Mode = CsvMode.RFC4180,
+            // Blank lines come back as one empty field, so every record starts on the line after the previous one.
+            IgnoreBlankLines = false,
+            TrimOptions = TrimOptions.Trim,
+            BadDataFound = args => badField ??= args.Field,
+        };
+        using var parser = new CsvParser(new StringReader(text), configuration);
+        var nextLine = 1;
+        while (parser.Read())
+        {
+            var line = nextLine;
+            nextLine = parser.RawRow + 1;
+            // CsvHelper parses the fields (and reports bad data) when the record is read.
+            var fields = parser.Record ?? [];
+            string? error = null;
+            if (badField is { } bad)
+            {
+                var unclosed = bad.TrimStart().StartsWith('"') && bad.Count(c => c == '"') % 2 == 1;
+                error = unclosed
+                    ? "a quoted field is not closed before the end of the file"
+                    : $"a field has a quote that is not RFC 4180 (quote the whole field and double the quotes in it): {bad.Trim()}";
+                badField = null;
+            }
+            yield return (line, fields, error);
+        }
     }
 
     public static HumanRatingImport ParseJsonl(string file, string text)

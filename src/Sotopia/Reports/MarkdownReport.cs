@@ -27,7 +27,7 @@ internal static class MarkdownReport
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"- {Cell(ReportText.SetTitle(set))}");
         }
-        sb.AppendLine(CultureInfo.InvariantCulture, $"- Token use: {ReportFormat.Tokens(report.Usage.TotalTokens)}; cost: {ReportFormat.Cost(report.Usage.CostUsd)}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- Token use: {ReportFormat.Tokens(report.Usage.TotalTokens)}; cost: {ReportFormat.Cost(report.Usage.CostUsd)}{(report.Usage.Note is { } usageNote ? $" ({Cell(usageNote)})" : "")}");
         sb.AppendLine();
 
         sb.AppendLine("## Results against the partner");
@@ -61,6 +61,7 @@ internal static class MarkdownReport
                 return cells;
             });
             Table(sb, header, rows);
+            Unscored(sb, report.Scores.Where(r => r.Unscored is not null).Select(ReportText.Unscored));
 
             sb.AppendLine("## Per-dimension scores");
             sb.AppendLine();
@@ -114,6 +115,7 @@ internal static class MarkdownReport
                     ReportFormat.Tokens(r.Usage.TotalTokens), ReportFormat.Cost(r.Usage.CostUsd),
                 ]),
                 textColumns: 2);
+            Unscored(sb, report.Rounds.Where(r => r.Unscored is not null).Select(ReportText.Unscored));
         }
 
         sb.AppendLine("## Human ratings versus the judge");
@@ -151,6 +153,21 @@ internal static class MarkdownReport
             sb.Append("| ").AppendJoin(" | ", row).AppendLine(" |");
         }
         sb.AppendLine();
+    }
+
+    /// <summary>Why each n/a in the table above is n/a.</summary>
+    private static void Unscored(StringBuilder sb, IEnumerable<string> lines)
+    {
+        var any = false;
+        foreach (var line in lines)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- {Cell(line)}");
+            any = true;
+        }
+        if (any)
+        {
+            sb.AppendLine();
+        }
     }
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);

@@ -5,7 +5,7 @@ namespace SotopiaPi.Sotopia.Reports;
 /// <summary>Paired comparisons: the same items (for example the same task and seat) measured twice.</summary>
 public static class PairedStatistics
 {
-    /// <summary>Mean of <c>after[i] − before[i]</c> with a t-based 95% CI (critical values from
+    /// <summary>Mean of <c>after[i] − before[i]</c> with a t-based 95% CI (the Student-t quantile from
     /// <see cref="ScoreStatistics.TCritical95"/>).</summary>
     public static PairedDifference Difference(IReadOnlyList<double> before, IReadOnlyList<double> after)
     {

@@ -8,6 +8,8 @@ namespace SotopiaPi.Sotopia.Reports;
 /// <param name="Failed">Of those, how many could not be played.</param>
 /// <param name="Scores">Scores of the policy's seat in the judged episodes.</param>
 /// <param name="Usage">Token use and cost of the policy's evaluation, when recorded.</param>
+/// <param name="Unscored">Why <see cref="Scores"/> is empty (n = 0), from the episodes' recorded failures
+/// (<see cref="UnscoredReason"/>); null when something was scored.</param>
 public sealed record PolicySetScores(
     ReportPolicy Policy,
     string Set,
@@ -15,4 +17,5 @@ public sealed record PolicySetScores(
     int EvaluationFailed,
     int Failed,
     ScoreBreakdown Scores,
-    UsageTotals Usage);
+    UsageTotals Usage,
+    string? Unscored);

@@ -3,11 +3,14 @@ using SotopiaPi.Sotopia.Reports;
 
 namespace SotopiaPi.Sotopia.Reports;
 
-/// <summary>How report numbers are written: two decimals for people (HTML, Markdown), four for CSV, and "—"
-/// (or an empty CSV cell) for what is not known.</summary>
+/// <summary>How report numbers are written for people (HTML, Markdown): two decimals, "n/a" for a score over no
+/// scored seat, and "—" for what is not known. CSV files are written by <see cref="CsvTable"/>.</summary>
 internal static class ReportFormat
 {
     public const string Missing = "—";
+
+    /// <summary>A score over no scored seat (n = 0): not a number, and never 0.00 ± 0.00.</summary>
+    public const string NotAvailable = "n/a";
 
     public static string F(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
 
@@ -18,7 +21,7 @@ internal static class ReportFormat
     public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static string MeanCi(Estimate estimate) =>
-        estimate.HasValue ? $"{F(estimate.Mean)} ± {F(estimate.Ci95)}" : Missing;
+        estimate.HasValue ? $"{F(estimate.Mean)} ± {F(estimate.Ci95)}" : NotAvailable;
 
     public static string Difference(PairedDifference difference) => difference switch
     {
@@ -33,18 +36,4 @@ internal static class ReportFormat
     public static string Tokens(long? tokens) => tokens is { } t ? t.ToString("N0", CultureInfo.InvariantCulture) : Missing;
 
     public static string Cost(decimal? usd) => usd is { } c ? "$" + c.ToString("0.00", CultureInfo.InvariantCulture) : Missing;
-
-    public static string Csv(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
-
-    public static string Csv(double? value) => value is { } v ? Csv(v) : "";
-
-    public static string Csv(int? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "";
-
-    public static string Csv(long? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) : "";
-
-    public static string Csv(decimal? value) => value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "";
-
-    /// <summary>Quotes a CSV field when it holds a comma, quote or line break.</summary>
-    public static string CsvText(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 }

@@ -38,6 +38,14 @@ internal static class ReportText
         ? $"All: {set.Description} ({set.Scenarios} scenarios)"
         : $"Hard: {set.Description} ({set.Scenarios} scenarios)";
 
+    /// <summary>"bc (v1) · all: n/a — all 100 episodes failed: endpoint refused".</summary>
+    public static string Unscored(PolicySetScores row) =>
+        $"{row.Policy.Display} · {row.Set}: {ReportFormat.NotAvailable} — {row.Unscored}";
+
+    /// <summary>"bc+sr1: n/a — all 36 evaluations failed: …".</summary>
+    public static string Unscored(RoundReport round) =>
+        $"{round.Label}: {ReportFormat.NotAvailable} — {round.Unscored}";
+
     public static string Comparison(PairedComparison c) => $"{c.From.Display} → {c.To.Display}";
 
     public static string Tooltip(ReportPolicy policy, string set, Estimate estimate, string metric) =>

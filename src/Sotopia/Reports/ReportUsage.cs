@@ -1,31 +1,38 @@
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Sotopia.Llm;
 
 namespace SotopiaPi.Sotopia.Reports;
 
-/// <summary>Where a report's token and cost figures come from. Today the campaign record carries no usage
-/// totals, so everything is <see cref="UsageTotals.Unknown"/> and reports show "—"; when
-/// <see cref="CampaignRecord"/>, <see cref="RoundResult"/> or <see cref="PolicyEvaluationResult"/> gain usage
-/// fields, map them here and every table (HTML, Markdown, CSV) picks them up.</summary>
+/// <summary>Maps model usage into a report's <see cref="UsageTotals"/>: the calls stored on the episodes' turns and
+/// judgements, summed and priced by <see cref="CampaignUsageCalculator"/> with the campaign's price table. A simulator
+/// campaign calls no model and is known to cost nothing (<see cref="UsageTotals.Simulator"/>: 0 tokens, $0.00, with
+/// that reason) without reading its turns; for any other campaign the figures need the turns' usage, and are "—"
+/// where it was not loaded.</summary>
 public static class ReportUsage
 {
+    public const string SimulatorBackend = "simulator";
+
+    /// <summary>What the campaign record alone tells: zero for a simulator campaign, else unknown (the turns hold
+    /// the usage; see <see cref="Of"/>).</summary>
     public static UsageTotals ForCampaign(CampaignRecord campaign)
     {
         ArgumentNullException.ThrowIfNull(campaign);
-        return UsageTotals.Unknown;
+        return IsSimulator(campaign) ? UsageTotals.Simulator : UsageTotals.Unknown;
     }
 
-    public static UsageTotals ForRound(CampaignRecord campaign, RoundResult round)
-    {
-        ArgumentNullException.ThrowIfNull(campaign);
-        ArgumentNullException.ThrowIfNull(round);
-        return UsageTotals.Unknown;
-    }
+    public static bool IsSimulator(CampaignRecord campaign) =>
+        string.Equals(campaign.Spec.Backend, SimulatorBackend, StringComparison.Ordinal);
 
-    /// <summary>Usage of a policy's evaluation episodes; <paramref name="evaluation"/> is null when the record
-    /// has no stored result for it (for example while the evaluation is still running).</summary>
-    public static UsageTotals ForEvaluation(CampaignRecord campaign, PolicyEvaluationResult? evaluation)
+    /// <summary>The usage of <paramref name="calls"/> priced with <paramref name="budget"/>'s table. The cost is null
+    /// (unknown) when a model without a price used tokens; a model without a price that used none costs nothing.</summary>
+    public static UsageTotals Of(IEnumerable<CallUsage> calls, CampaignBudget budget)
     {
-        ArgumentNullException.ThrowIfNull(campaign);
-        return UsageTotals.Unknown;
+        var usage = CampaignUsageCalculator.Summarize(calls, budget);
+        var unpriced = usage.ByModel.Where(m => m.CostUsd is null && m.TotalTokens > 0).ToList();
+        return new UsageTotals(
+            usage.PromptTokens,
+            usage.CompletionTokens,
+            unpriced.Count == 0 ? usage.CostUsd : null,
+            unpriced.Count == 0 ? null : "no price for " + string.Join(", ", unpriced.Select(m => $"{(m.Model.Length == 0 ? "(unnamed model)" : m.Model)} ({m.TotalTokens:N0} tokens)")));
     }
 }

@@ -17,6 +17,7 @@ namespace SotopiaPi.Sotopia.Reports;
 /// <param name="TrainingExamples">SFT examples exported from the kept trajectories.</param>
 /// <param name="ProducedVersion">The policy version trained on the round, once published.</param>
 /// <param name="Usage">Token use and cost of the round, when recorded.</param>
+/// <param name="Unscored">Why <see cref="Scores"/> is empty (n = 0); null when something was scored.</param>
 public sealed record RoundReport(
     int Round,
     string Label,
@@ -33,4 +34,5 @@ public sealed record RoundReport(
     double? KeptGoal,
     int TrainingExamples,
     int? ProducedVersion,
-    UsageTotals Usage);
+    UsageTotals Usage,
+    string? Unscored);

@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using Microsoft.Playwright;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.Api.Dashboard;
@@ -7,17 +8,18 @@ using static Microsoft.Playwright.Assertions;
 namespace SotopiaPi.Silo.IntegrationTests.Dashboard;
 
 /// <summary>The dashboard in Debian's Chromium against a real silo with a finished campaign: every page loads
-/// without console errors or requests to other hosts, charts have the right points, transcripts every turn,
+/// without console errors or requests to other hosts, charts are the silo's SVG images with the right points, transcripts every turn,
 /// filters narrow the list as the API does, and the token prompt works.</summary>
 [Collection(ApiCollection.Name)]
 public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<DashboardFixture>
 {
     private static readonly LocatorAssertionsToHaveCountOptions Wait = new() { Timeout = 30_000 };
+    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 
     static DashboardTests() => SetDefaultExpectTimeout(30_000);
 
     [Fact]
-    public async Task CampaignListShowsStatusProgressAndUnknownCost()
+    public async Task CampaignListShowsStatusProgressAndTheSimulatorsZeroCost()
     {
         await using var session = await fixture.OpenAsync();
         await session.GotoAsync("#/campaigns");
@@ -26,38 +28,61 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         var episodes = fixture.Completed.Episodes;
         await Expect(row).ToContainTextAsync("completed");
         await Expect(row).ToContainTextAsync($"{episodes.Finished} / {episodes.Total}");
-        await Expect(row.Locator("td.cost")).ToHaveTextAsync("—");
+        // The simulator calls no model: its tokens and cost are known to be zero, not unknown.
+        await Expect(row.Locator("td.cost")).ToHaveTextAsync("$0.00");
         await session.ScreenshotAsync("campaigns");
         session.AssertClean();
     }
 
     [Fact]
-    public async Task CampaignPageDrawsOneLearningCurvePointPerEvaluatedPolicy()
+    public async Task CampaignPageShowsTheServedChartsWithOneLearningCurvePointPerEvaluatedPolicy()
     {
         var report = await fixture.Silo.GetAsync<ReportShape>($"api/campaigns/{DashboardFixture.CampaignId}/report");
         // base, bc, bc+sr1 and the expert.
         Assert.Equal(4, fixture.Completed.Evaluations.Length);
         Assert.Equal(fixture.Completed.Evaluations.Length, report.Policies.Length);
+        var bins = report.Histograms.Sum(h => h.GetProperty("counts").GetArrayLength());
 
+        // The silo serves each chart as an SVG image: one marker per evaluated policy and set, one bar per score.
+        var served = new Dictionary<string, XElement>(StringComparer.Ordinal);
+        foreach (var name in new[] { "learning-curve-goal", "learning-curve-overall", "histograms" })
+        {
+            using var response = await fixture.Silo.Http.GetAsync($"api/dashboard/campaigns/{DashboardFixture.CampaignId}/charts/{name}.svg");
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("image/svg+xml", response.Content.Headers.ContentType?.MediaType);
+            served[name] = XElement.Parse(await response.Content.ReadAsStringAsync());
+        }
+        foreach (var metric in new[] { "goal", "overall" })
+        {
+            var points = served[$"learning-curve-{metric}"].Descendants(Svg + "ellipse").Where(e => (string?)e.Attribute("class") == "point" && (string?)e.Attribute("data-series") == "all");
+            Assert.Equal(report.Policies.Select(p => p.Label), points.Select(p => (string)p.Attribute("data-policy")!));
+        }
+        Assert.Equal(bins, served["histograms"].Descendants(Svg + "rect").Count(r => (string?)r.Attribute("class") == "bin"));
+
+        // The page shows those images, not charts of its own.
         await using var session = await fixture.OpenAsync();
         await session.GotoAsync($"#/campaigns/{DashboardFixture.CampaignId}");
         var page = session.Page;
         foreach (var metric in new[] { "goal", "overall" })
         {
-            var points = page.Locator($"svg.learning-curve[data-metric='{metric}'] circle.point[data-set='all']");
+            var chart = page.Locator($"#learning-curve svg#chart-learning-curve-{metric}");
+            var points = chart.Locator("ellipse.point[data-series='all']");
             await Expect(points).ToHaveCountAsync(report.Policies.Length, Wait);
-            for (var i = 0; i < report.Policies.Length; i++)
-            {
-                Assert.Equal(report.Policies[i].Label, await points.Nth(i).GetAttributeAsync("data-policy"));
-            }
+            Assert.Equal(report.Policies.Select(p => p.Label), await points.EvaluateAllAsync<string[]>("ps => ps.map(p => p.dataset.policy)"));
+            var means = served[$"learning-curve-{metric}"].Descendants(Svg + "ellipse").Where(e => (string?)e.Attribute("class") == "point").Select(e => (string)e.Attribute("data-mean")!);
+            Assert.Equal(means, await chart.Locator("ellipse.point").EvaluateAllAsync<string[]>("ps => ps.map(p => p.dataset.mean)"));
         }
+        await Expect(page.Locator("#histograms svg#chart-histograms rect.bin")).ToHaveCountAsync(bins);
+        var groups = await page.Locator("#histograms rect.bin").EvaluateAllAsync<string[]>("bs => [...new Set(bs.map(b => b.dataset.group + '|' + b.dataset.dimension))]");
+        Assert.Equal(report.Histograms.Length, groups.Length);
         await Expect(page.Locator("#stages tbody tr")).ToHaveCountAsync(fixture.Completed.Stages.Length);
         await Expect(page.Locator("#paper-table tbody tr")).ToHaveCountAsync(report.Scores.Length);
         await Expect(page.Locator("#rounds tbody tr")).ToHaveCountAsync(2);
-        await Expect(page.Locator("svg.histogram")).ToHaveCountAsync(report.Histograms.Length);
         await Expect(page.Locator("#rounds td.filtered-share").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9]+%$"));
         await Expect(page.Locator("#silos tbody tr")).ToHaveCountAsync(1);
         await Expect(page.Locator("#silos")).ToContainTextAsync("dashboard-silo");
+        await Expect(page.Locator("#usage-note")).ToHaveTextAsync("Tokens and cost: simulator backend: no model calls.");
+        Assert.Contains(session.Requests, u => u.EndsWith($"/api/dashboard/campaigns/{DashboardFixture.CampaignId}/charts/learning-curve-goal.svg", StringComparison.Ordinal));
         await session.ScreenshotAsync("campaign");
         await page.ScreenshotAsync(new PageScreenshotOptions
         {
@@ -65,6 +90,19 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
             Clip = new Clip { X = 0, Y = 0, Width = 1280, Height = 1100 },
         });
         session.AssertClean();
+    }
+
+    [Fact]
+    public async Task AChartThatDoesNotExistIsNotFoundAndChartsNeedTheToken()
+    {
+        using var unknown = await fixture.Silo.Http.GetAsync($"api/dashboard/campaigns/{DashboardFixture.CampaignId}/charts/pie.svg");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("learning-curve-goal.svg", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var noCampaign = await fixture.Silo.Http.GetAsync("api/dashboard/campaigns/no-such-campaign/charts/histograms.svg");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, noCampaign.StatusCode);
+        using var anonymous = new HttpClient { BaseAddress = fixture.Silo.BaseAddress };
+        using var refused = await anonymous.GetAsync($"api/dashboard/campaigns/{DashboardFixture.CampaignId}/charts/histograms.svg");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 
     [Fact]

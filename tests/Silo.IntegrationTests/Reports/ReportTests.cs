@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
 using SotopiaPi.Sotopia.Reports;
@@ -12,8 +13,9 @@ namespace SotopiaPi.Silo.IntegrationTests.Reports;
 /// <summary><c>sotopia report</c> on a real campaign played in-process: the HTML is well-formed and
 /// self-contained with one chart point per policy, the CSVs agree with the campaign's own results and with
 /// the stored episodes, and human ratings give the judge-vs-human gap.</summary>
-public sealed class ReportTests(ReportCampaignFixture fixture) : IClassFixture<ReportCampaignFixture>
+public sealed partial class ReportTests(ReportCampaignFixture fixture) : IClassFixture<ReportCampaignFixture>
 {
+    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
     private const int Sets = 2;
     private const int Rounds = 3;
 
@@ -46,46 +48,56 @@ public sealed class ReportTests(ReportCampaignFixture fixture) : IClassFixture<R
 
         foreach (var id in new[]
         {
-            "summary", "results", "paper-table", "learning-curve", "chart-goal", "chart-overall", "dimensions", "dimensions-all",
-            "dimensions-hard", "paired", "paired-table", "rounds", "rounds-table", "chart-rounds", "chart-filtered-share",
-            "distributions", "distributions-table", "human",
+            "summary", "results", "paper-table", "learning-curve", "chart-learning-curve-goal", "chart-learning-curve-overall", "dimensions",
+            "dimensions-all", "dimensions-hard", "paired", "paired-table", "rounds", "rounds-table", "chart-rounds", "chart-filtered-share",
+            "distributions", "chart-histograms", "human",
         })
         {
             Assert.True(byId.ContainsKey(id), $"element #{id} is missing");
         }
         Assert.False(byId.ContainsKey("human-gap"), "no human ratings were given");
 
-        // Nothing is fetched: no http(s) anywhere, no script, stylesheet link, image or external reference.
-        Assert.DoesNotContain("http://", html, StringComparison.OrdinalIgnoreCase);
+        // Nothing is fetched: no http(s) anywhere but the SVG namespace names, no script, stylesheet link, image or
+        // external reference; the charts' clip paths refer to ids inside the page, each id once.
+        Assert.DoesNotContain("http://", NamespaceDeclarations().Replace(html, ""), StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("https://", html, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain(doc.Descendants(), e => e.Name.LocalName is "script" or "link" or "img" or "iframe" or "object");
+        Assert.DoesNotContain(doc.Descendants(), e => e.Name.LocalName is "script" or "link" or "img" or "iframe" or "object" or "image" or "use");
         Assert.DoesNotContain(doc.Descendants().Attributes(), a => a.Name.LocalName == "src");
         Assert.All(doc.Descendants().Attributes().Where(a => a.Name.LocalName == "href"), a => Assert.StartsWith("#", a.Value, StringComparison.Ordinal));
-        Assert.DoesNotContain("url(", html, StringComparison.Ordinal);
+        Assert.All(UrlReferences().Matches(html), m => Assert.True(byId.ContainsKey(m.Groups[1].Value), $"{m.Value} refers to no element of the page"));
         Assert.DoesNotContain("@import", html, StringComparison.Ordinal);
 
         var labels = Campaign.Evaluations.Select(e => e.Label).ToList();
         Assert.Equal(labels, byId["paper-table"].Descendants("tbody").Single().Elements("tr").Select(tr => (string)tr.Attribute("data-policy")!));
-        foreach (var chart in new[] { "chart-goal", "chart-overall" })
+        foreach (var (chart, metric) in new[] { ("chart-learning-curve-goal", "goal"), ("chart-learning-curve-overall", "overall") })
         {
-            var points = byId[chart].Descendants("circle").Where(c => (string?)c.Attribute("class") == "point").ToList();
+            Assert.Equal(metric, (string?)byId[chart].Attribute("data-metric"));
+            var points = byId[chart].Descendants(Svg + "ellipse").Where(c => (string?)c.Attribute("class") == "point").ToList();
             Assert.Equal(Policies * Sets, points.Count);
             foreach (var set in new[] { ReportSets.All, ReportSets.Hard })
             {
-                Assert.Equal(Policies, points.Count(p => (string)p.Attribute("data-series")! == set));
+                var mine = points.Where(p => (string)p.Attribute("data-series")! == set).ToList();
+                Assert.Equal(labels.Order(StringComparer.Ordinal), mine.Select(p => (string)p.Attribute("data-policy")!).Order(StringComparer.Ordinal));
+                // Each annotated marker is where ScottPlot drew the mean: a higher mean is higher up (smaller y).
+                foreach (var (low, high) in mine.SelectMany(a => mine.Select(b => (a, b))).Where(p => D(p.a, "data-mean") < D(p.b, "data-mean") - 1e-9))
+                {
+                    Assert.True(D(low, "cy") > D(high, "cy"), $"{chart}: {(string?)low.Attribute("data-policy")} is drawn above {(string?)high.Attribute("data-policy")}");
+                }
             }
         }
-        var goalPoints = byId["chart-goal"].Descendants("circle").Where(c => (string?)c.Attribute("data-series") == ReportSets.All).ToList();
-        for (var i = 0; i < Policies; i++)
+        foreach (var e in Campaign.Evaluations)
         {
-            Assert.Equal(Campaign.Evaluations[i].Scores.Goal, double.Parse((string)goalPoints[i].Attribute("data-mean")!, CultureInfo.InvariantCulture), 4);
+            var point = byId["chart-learning-curve-goal"].Descendants(Svg + "ellipse")
+                .Single(c => (string?)c.Attribute("data-series") == ReportSets.All && (string?)c.Attribute("data-policy") == e.Label);
+            Assert.Equal(e.Scores.Goal, D(point, "data-mean"), 4);
         }
-        Assert.Equal(Rounds, byId["chart-filtered-share"].Descendants("rect").Count(r => (string?)r.Attribute("class") == "bar"));
-        var histograms = doc.Descendants("svg").Where(s => (string?)s.Attribute("class") == "histogram").ToList();
-        Assert.Equal((Rounds + Policies) * DimensionInfo.Count, histograms.Count);
-        var bcGoal = histograms.Single(h => (string)h.Attribute("data-group")! == "bc" && (string)h.Attribute("data-dimension")! == "goal");
-        Assert.Equal(Campaign.Rounds[0].Scores!.N, int.Parse((string)bcGoal.Attribute("data-n")!, CultureInfo.InvariantCulture));
-        Assert.Equal(11, bcGoal.Elements("rect").Count());
+        Assert.Equal(Rounds, byId["chart-filtered-share"].Descendants(Svg + "rect").Count(r => (string?)r.Attribute("class") == "bar"));
+        var bins = byId["chart-histograms"].Descendants(Svg + "rect").Where(r => (string?)r.Attribute("class") == "bin").ToList();
+        Assert.Equal((Rounds + Policies) * DimensionInfo.Count, bins.Select(b => ((string?)b.Attribute("data-group"), (string?)b.Attribute("data-dimension"))).Distinct().Count());
+        var bcGoal = bins.Where(b => (string)b.Attribute("data-group")! == "bc" && (string)b.Attribute("data-dimension")! == "goal").ToList();
+        Assert.Equal(11, bcGoal.Count);
+        Assert.Equal(Enumerable.Range(0, 11).Select(i => i.ToString(CultureInfo.InvariantCulture)), bcGoal.Select(b => (string)b.Attribute("data-score")!));
+        Assert.Equal(Campaign.Rounds[0].Scores!.N, bcGoal.Sum(b => int.Parse((string)b.Attribute("data-count")!, CultureInfo.InvariantCulture)));
 
         var markdown = await File.ReadAllTextAsync(Path.Combine(folder, "summary.md"));
         Assert.Contains("## Results against the partner", markdown, StringComparison.Ordinal);
@@ -103,7 +115,7 @@ public sealed class ReportTests(ReportCampaignFixture fixture) : IClassFixture<R
 
         var paper = ReadCsv(Path.Combine(folder, "paper_table.csv"));
         Assert.Equal(Policies * Sets, paper.Count);
-        Assert.Equal(["policy", "set", "n", "goal", "goal_ci95", "overall", "overall_ci95", "episodes", "evaluation_failed", "tokens", "cost_usd"], paper[0].Keys);
+        Assert.Equal(["policy", "set", "n", "goal", "goal_ci95", "overall", "overall_ci95", "episodes", "evaluation_failed", "tokens", "cost_usd", "no_score_reason"], paper[0].Keys);
         var evaluation = episodes.Where(e => e.Phase == "eval").ToList();
         var evaluatedSeats = evaluation.Select(e => (e.TaskId, e.ScoredSeats[0])).Distinct().Count();
         var hardSeats = evaluation.Where(e => fixture.HardScenarios.Contains(e.ScenarioId)).Select(e => (e.TaskId, e.ScoredSeats[0])).Distinct().Count();
@@ -117,9 +129,19 @@ public sealed class ReportTests(ReportCampaignFixture fixture) : IClassFixture<R
             Assert.Equal(e.Scores.GoalCi95, D(all["goal_ci95"]), 4);
             Assert.Equal(e.Scores.Overall, D(all["overall"]), 4);
             Assert.Equal(e.Scores.OverallCi95, D(all["overall_ci95"]), 4);
-            Assert.Equal("", all["tokens"]);
+            // A simulator campaign calls no model: zero tokens at zero cost, not an unknown.
+            Assert.Equal(("0", "0.0000"), (all["tokens"], all["cost_usd"]));
+            // The hard row counts the policy's own judged seats on the hard scenarios, recounted here from the store:
+            // every (task, seat) of the hard scenarios was played by the policy once, minus what the judge failed on.
             var hard = paper.Single(r => r["policy"] == e.Label && r["set"] == ReportSets.Hard);
-            Assert.Equal(e.EvaluationFailed == 0 ? hardSeats : int.Parse(hard["n"], CultureInfo.InvariantCulture), int.Parse(hard["n"], CultureInfo.InvariantCulture));
+            var playedHard = evaluation
+                .Where(ep => fixture.HardScenarios.Contains(ep.ScenarioId))
+                .Where(ep => ep.Seats[ep.ScoredSeats[0]] is var seat && seat.Role == e.Role && (e.Role != AgentRoles.Policy || seat.Version == e.Version))
+                .ToList();
+            Assert.Equal(hardSeats, playedHard.Count);
+            var judgedHard = playedHard.Count(ep => ep.Status == EpisodeStatus.Completed && ep.Outcome is { Succeeded: true });
+            Assert.Equal(judgedHard, int.Parse(hard["n"], CultureInfo.InvariantCulture));
+            Assert.Equal(playedHard.Count(ep => ep.Status == EpisodeStatus.EvaluationFailed), int.Parse(hard["evaluation_failed"], CultureInfo.InvariantCulture));
         }
 
         var dimensions = ReadCsv(Path.Combine(folder, "dimensions.csv"));
@@ -271,11 +293,13 @@ public sealed class ReportTests(ReportCampaignFixture fixture) : IClassFixture<R
         var doc = XDocument.Load(reader);
         var results = doc.Descendants("section").Single(s => (string?)s.Attribute("id") == "results");
         Assert.Equal("No evaluation episodes yet.", results.Elements("p").Last().Value);
-        Assert.DoesNotContain(doc.Descendants(), e => (string?)e.Attribute("id") is "paper-table" or "chart-goal");
+        Assert.DoesNotContain(doc.Descendants(), e => (string?)e.Attribute("id") is "paper-table" or "chart-learning-curve-goal");
         var rows = doc.Descendants("table").Single(t => (string?)t.Attribute("id") == "rounds-table").Descendants("tbody").Single().Elements("tr").ToList();
         Assert.Equal(2, rows.Count);
         Assert.Equal("—", rows[1].Elements("td").ElementAt(8).Value); // kept: not filtered yet
-        Assert.Equal(2 * DimensionInfo.Count, doc.Descendants("svg").Count(s => (string?)s.Attribute("class") == "histogram"));
+        Assert.Equal(2 * DimensionInfo.Count, doc.Descendants(Svg + "rect")
+            .Where(r => (string?)r.Attribute("class") == "bin")
+            .Select(b => ((string?)b.Attribute("data-group"), (string?)b.Attribute("data-dimension"))).Distinct().Count());
         Assert.Empty(ReadCsv(Path.Combine(folder, "paper_table.csv")));
         Assert.Empty(ReadCsv(Path.Combine(folder, "paired.csv")));
         Assert.Contains("_No evaluation episodes yet._", await File.ReadAllTextAsync(Path.Combine(folder, "summary.md")), StringComparison.Ordinal);
@@ -292,47 +316,13 @@ public sealed class ReportTests(ReportCampaignFixture fixture) : IClassFixture<R
 
     private static double D(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 
-    /// <summary>Reads a CSV written by the report (quoted fields may hold commas) into one dictionary per row.</summary>
-    private static List<Dictionary<string, string>> ReadCsv(string path)
-    {
-        var lines = File.ReadAllLines(path);
-        var header = Split(lines[0]);
-        return [.. lines.Skip(1).Where(l => l.Length > 0).Select(l =>
-        {
-            var fields = Split(l);
-            Assert.Equal(header.Count, fields.Count);
-            return header.Zip(fields).ToDictionary(p => p.First, p => p.Second);
-        })];
+    private static double D(XElement element, string attribute) => D((string)element.Attribute(attribute)!);
 
-        static List<string> Split(string line)
-        {
-            var fields = new List<string>();
-            var current = new StringBuilder();
-            var quoted = false;
-            for (var i = 0; i < line.Length; i++)
-            {
-                var c = line[i];
-                if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    current.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = !quoted;
-                }
-                else if (c == ',' && !quoted)
-                {
-                    fields.Add(current.ToString());
-                    current.Clear();
-                }
-                else
-                {
-                    current.Append(c);
-                }
-            }
-            fields.Add(current.ToString());
-            return fields;
-        }
-    }
+    [GeneratedRegex("xmlns(:[a-z]+)?=\"http://www\\.w3\\.org/(2000/svg|1999/xlink)\"")]
+    private static partial Regex NamespaceDeclarations();
+
+    [GeneratedRegex("url\\(#([^)]*)\\)")]
+    private static partial Regex UrlReferences();
+
+    private static List<Dictionary<string, string>> ReadCsv(string path) => ReportCsv.Read(path);
 }

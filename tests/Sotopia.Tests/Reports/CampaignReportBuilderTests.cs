@@ -108,19 +108,21 @@ public sealed class CampaignReportBuilderTests
         var baseAll = report.ScoresFor(policies["base"], ReportSets.All)!;
         Assert.Equal((4, 4, 0), (baseAll.Scores.N, baseAll.Episodes, baseAll.EvaluationFailed));
         Assert.Equal(5.0, baseAll.Scores.Goal.Mean, 12);
-        Assert.Equal(3.182 * Math.Sqrt(20.0 / 3) / 2, baseAll.Scores.Goal.Ci95, 12);
+        Assert.Equal(3.182446 * Math.Sqrt(20.0 / 3) / 2, baseAll.Scores.Goal.Ci95, 5);
         Assert.Equal((5.0 + 7) / 7, baseAll.Scores.Overall.Mean, 12);
-        Assert.Equal(3.182 * (Math.Sqrt(20.0 / 3) / 7) / 2, baseAll.Scores.Overall.Ci95, 12);
+        Assert.Equal(3.182446 * (Math.Sqrt(20.0 / 3) / 7) / 2, baseAll.Scores.Overall.Ci95, 5);
 
         var baseHard = report.ScoresFor(policies["base"], ReportSets.Hard)!;
         Assert.Equal(2, baseHard.Scores.N);
         Assert.Equal(3.0, baseHard.Scores.Goal.Mean, 12);
-        Assert.Equal(12.706, baseHard.Scores.Goal.Ci95, 12); // goals 2, 4: sd √2, n 2 → t(1)·√2/√2
+        Assert.Equal(12.706205, baseHard.Scores.Goal.Ci95, 5); // goals 2, 4: sd √2, n 2 → t(1)·√2/√2
 
         var bcAll = report.ScoresFor(policies["bc"], ReportSets.All)!;
         Assert.Equal((4, 5, 1), (bcAll.Scores.N, bcAll.Episodes, bcAll.EvaluationFailed));
         Assert.Equal(6.5, bcAll.Scores.Goal.Mean, 12);
-        Assert.All(report.Scores, s => Assert.False(s.Usage.IsKnown));
+        // A simulator campaign calls no model: zero tokens and zero cost, known without reading its turns.
+        Assert.All(report.Scores, s => Assert.Equal(UsageTotals.Simulator, s.Usage));
+        Assert.Equal((0L, 0m), (report.Usage.TotalTokens, report.Usage.CostUsd));
     }
 
     [Fact]
@@ -146,18 +148,18 @@ public sealed class CampaignReportBuilderTests
             [("base", "bc", "consecutive, vs base"), ("bc", "v2", "consecutive"), ("base", "v2", "vs base"), ("expert", "v2", "vs expert")],
             all.Select(p => (p.From.Label, p.To.Label, p.Kind)));
 
-        // base → bc: goal differences 1, 1, 3, 1 → mean 1.5, sd 1, t(3) = 3.182
+        // base → bc: goal differences 1, 1, 3, 1 → mean 1.5, sd 1, t(0.975; 3) = 3.182446
         var first = all[0];
         Assert.Equal(4, first.N);
         Assert.Equal(1.5, first.Goal.Mean, 12);
-        Assert.Equal(3.182 / 2, first.Goal.Ci95!.Value, 12);
+        Assert.Equal(3.182446 / 2, first.Goal.Ci95!.Value, 5);
         Assert.Equal(1.5 / 7, first.Overall.Mean, 12);
-        Assert.Equal(3.182 / 7 / 2, first.Overall.Ci95!.Value, 12);
+        Assert.Equal(3.182446 / 7 / 2, first.Overall.Ci95!.Value, 5);
 
         // expert → v2: differences −2, −2, 2, 2 → mean 0, sd √(16/3)
         var expert = all[3];
         Assert.Equal(0.0, expert.Goal.Mean, 12);
-        Assert.Equal(3.182 * Math.Sqrt(16.0 / 3) / 2, expert.Goal.Ci95!.Value, 12);
+        Assert.Equal(3.182446 * Math.Sqrt(16.0 / 3) / 2, expert.Goal.Ci95!.Value, 5);
 
         // hard: only h1's two seats: base → bc differences 1, 1 → CI 0
         var hard = report.Paired.First(p => p.Set == ReportSets.Hard);
@@ -212,9 +214,9 @@ public sealed class CampaignReportBuilderTests
         Assert.Equal((2, 3, 2), (baseGoal.N, baseGoal.Ratings, baseGoal.Annotators));
         Assert.Equal(5.0, baseGoal.JudgeMean, 12);
         Assert.Equal(3.75, baseGoal.HumanMean, 12);
-        // per-seat gaps 0.5 and 2: mean 1.25, sd √1.125, t(1) = 12.706
+        // per-seat gaps 0.5 and 2: mean 1.25, sd √1.125, t(0.975; 1) = 12.706205
         Assert.Equal(1.25, baseGoal.Gap.Mean, 12);
-        Assert.Equal(12.706 * Math.Sqrt(1.125) / Math.Sqrt(2), baseGoal.Gap.Ci95!.Value, 12);
+        Assert.Equal(12.706205 * Math.Sqrt(1.125) / Math.Sqrt(2), baseGoal.Gap.Ci95!.Value, 5);
 
         var bcGoal = human.Gaps.Single(g => g.Policy.Label == "bc" && g.Metric == "goal");
         Assert.Equal((1, 0.0), (bcGoal.N, bcGoal.Gap.Mean));

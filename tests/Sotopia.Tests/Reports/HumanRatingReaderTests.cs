@@ -64,6 +64,15 @@ public sealed class HumanRatingReaderTests
     }
 
     [Fact]
+    public void AStrayQuoteIsReportedOnItsLineAndTheRecordIsNotRead()
+    {
+        var import = HumanRatingReader.ParseCsv("s.csv", "episode_id,seat,annotator,goal\r\nep,1,a\"b,3\r\n\"ep\",2,\"b\",4\r\n");
+        Assert.Equal(["s.csv:2: a field has a quote that is not RFC 4180 (quote the whole field and double the quotes in it): a\"b"],
+            import.Problems.Select(p => p.ToString()));
+        Assert.Equal(("ep", 1, "b", 3), (import.Ratings.Single().EpisodeId, import.Ratings.Single().Seat, import.Ratings.Single().Annotator, import.Ratings.Single().Line));
+    }
+
+    [Fact]
     public void ABadCsvHeaderIsReportedOnLineOne()
     {
         var problems = HumanRatingReader.ParseCsv("h.csv", "episode_id,goals,goal,goal\nx,1,2,3\n").Problems.Select(p => p.ToString()).ToList();

@@ -9,13 +9,13 @@ public sealed class PairedStatisticsTests
     [Fact]
     public void ThePairedDifferenceUsesStudentsTOnTheDifferences()
     {
-        // differences 1, 2, 0, 3: mean 1.5, sample variance 5/3, t(3) = 3.182
+        // differences 1, 2, 0, 3: mean 1.5, sample variance 5/3, t(0.975; 3) = 3.182446
         var d = PairedStatistics.Difference([1, 2, 3, 4], [2, 4, 3, 7]);
         Assert.Equal(4, d.N);
         Assert.Equal(1.5, d.Mean, 12);
         Assert.Equal(Math.Sqrt(5.0 / 3), d.StandardDeviation!.Value, 12);
-        Assert.Equal(3.182 * Math.Sqrt(5.0 / 3) / 2, d.Ci95!.Value, 12);
-        Assert.Equal(1.5 - (3.182 * Math.Sqrt(5.0 / 3) / 2), d.Lower!.Value, 12);
+        Assert.Equal(3.182446 * Math.Sqrt(5.0 / 3) / 2, d.Ci95!.Value, 5);
+        Assert.Equal(1.5 - (3.182446 * Math.Sqrt(5.0 / 3) / 2), d.Lower!.Value, 5);
         Assert.False(d.ExcludesZero);
     }
 
@@ -34,7 +34,7 @@ public sealed class PairedStatisticsTests
     }
 
     [Fact]
-    public void LargeSamplesUseTheNormalQuantile()
+    public void LargeSamplesUseTheStudentTQuantileNotTheNormalOne()
     {
         var before = Enumerable.Repeat(5.0, 200).ToArray();
         var after = Enumerable.Range(0, 200).Select(i => i % 2 == 0 ? 5.0 : 7.0).ToArray();
@@ -42,7 +42,8 @@ public sealed class PairedStatisticsTests
         Assert.Equal(1.0, d.Mean, 12);
         var sd = Math.Sqrt(200.0 / 199);
         Assert.Equal(sd, d.StandardDeviation!.Value, 12);
-        Assert.Equal(1.96 * sd / Math.Sqrt(200), d.Ci95!.Value, 12);
+        // t(0.975; 199) = 1.971957, not the normal 1.959964 the old table used above 120 degrees of freedom.
+        Assert.Equal(1.971957 * sd / Math.Sqrt(200), d.Ci95!.Value, 5);
         Assert.True(d.ExcludesZero);
         Assert.True(d.Mean > 0);
     }
@@ -65,10 +66,10 @@ public sealed class PairedStatisticsTests
         var before = new Dictionary<string, double> { ["a"] = 1, ["b"] = 2, ["only-before"] = 100 };
         var after = new Dictionary<string, double> { ["b"] = 5, ["a"] = 2, ["only-after"] = -100 };
         var d = PairedStatistics.Compare(before, after);
-        // differences a: 1, b: 3 → mean 2, sd √2, t(1) = 12.706
+        // differences a: 1, b: 3 → mean 2, sd √2, t(0.975; 1) = 12.7062
         Assert.Equal(2, d.N);
         Assert.Equal(2.0, d.Mean, 12);
-        Assert.Equal(12.706 * Math.Sqrt(2) / Math.Sqrt(2), d.Ci95!.Value, 12);
+        Assert.Equal(12.7062 * Math.Sqrt(2) / Math.Sqrt(2), d.Ci95!.Value, 4);
     }
 
     [Fact]
@@ -78,8 +79,8 @@ public sealed class PairedStatisticsTests
         var b = ScoreBreakdown.From([Seat(8, 1, 2, 0, -2, 0, 2), Seat(6, 3, 2, -4, 0, 0, 4), Seat(10, 2, 2, -2, -1, 0, 9)]);
         Assert.Equal(3, b.N);
         Assert.Equal(8.0, b[SotopiaDimension.Believability].Mean, 12);
-        // believability 8, 6, 10: sd 2, t(2) = 4.303
-        Assert.Equal(4.303 * 2 / Math.Sqrt(3), b[SotopiaDimension.Believability].Ci95, 12);
+        // believability 8, 6, 10: sd 2, t(0.975; 2) = 4.302653
+        Assert.Equal(4.302653 * 2 / Math.Sqrt(3), b[SotopiaDimension.Believability].Ci95, 5);
         Assert.Equal(0.0, b[SotopiaDimension.Knowledge].Ci95, 12);
         Assert.Equal(0.0, b[SotopiaDimension.FinancialAndMaterialBenefits].Ci95, 12);
         Assert.Equal(5.0, b.Goal.Mean, 12);

@@ -15,8 +15,9 @@ namespace SotopiaPi.Silo.Api.Dashboard;
 
 /// <summary>Read endpoints the dashboard needs beyond the console's: a campaign's report data
 /// (<c>GET /api/campaigns/{id}/report</c>), the silos working on it (<c>/workers</c>), campaigns with episode
-/// counts (<c>GET /api/dashboard/campaigns</c>), a filtered episode browser (<c>GET /api/dashboard/episodes</c>)
-/// and an episode's characters as the judge saw them (<c>GET /api/episodes/{id}/characters</c>).</summary>
+/// counts (<c>GET /api/dashboard/campaigns</c>), a filtered episode browser (<c>GET /api/dashboard/episodes</c>),
+/// an episode's characters as the judge saw them (<c>GET /api/episodes/{id}/characters</c>) and the report's charts
+/// (<see cref="DashboardCharts"/>).</summary>
 internal static class DashboardApi
 {
     private const int PageSize = 5_000;
@@ -29,11 +30,13 @@ internal static class DashboardApi
         app.MapGet("api/dashboard/campaigns", ListCampaignsAsync);
         app.MapGet("api/dashboard/episodes", ListEpisodesAsync);
         app.MapGet("api/episodes/{id}/characters", GetCharactersAsync);
+        app.MapGet(DashboardCharts.Route, DashboardCharts.GetChartAsync);
         return app;
     }
 
-    /// <summary>The campaign's report (<see cref="CampaignReportBuilder"/>): paper table for all/hard, per-dimension
-    /// scores, paired comparisons, histograms and rounds, computed from the episodes stored so far.</summary>
+    /// <summary>The campaign's report (<see cref="CampaignReportBuilder"/>, loaded as <c>sotopia report</c> loads it):
+    /// paper table for all/hard, per-dimension scores, paired comparisons, histograms, rounds, tokens and cost,
+    /// computed from the episodes stored so far.</summary>
     public static async Task<Results<Ok<CampaignReportData>, ProblemHttpResult>> GetReportAsync(
         string id, ISotopiaStore store, CancellationToken cancellationToken)
     {
@@ -42,9 +45,7 @@ internal static class DashboardApi
         {
             return ApiProblems.NotFound($"Campaign '{id}' does not exist.");
         }
-        var episodes = await AllEpisodesAsync(store, new EpisodeQuery { CampaignId = id }, cancellationToken);
-        var dataset = await store.LoadDatasetAsync(cancellationToken);
-        return TypedResults.Ok(CampaignReportBuilder.Build(campaign, episodes, dataset.NamedSets));
+        return TypedResults.Ok(await ReportSource.LoadAsync(store, campaign, null, cancellationToken));
     }
 
     public static async Task<Results<Ok<CampaignWorkersResponse>, ProblemHttpResult>> GetWorkersAsync(

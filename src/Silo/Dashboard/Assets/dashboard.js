@@ -1,10 +1,10 @@
-// SotopiaPi dashboard: vanilla JS, served by the silo; talks only to this silo's /api (same origin).
+// SotopiaPi dashboard: vanilla JS, served by the silo; talks only to this silo's /api (same origin). It draws no
+// chart: charts are the SVG images the silo renders for the HTML report too (/api/dashboard/campaigns/{id}/charts).
 'use strict';
 
 (() => {
   const TOKEN_KEY = 'sotopia-api-token';
   const POLL_MS = 2000;
-  const SVG_NS = 'http://www.w3.org/2000/svg';
   const view = document.getElementById('view');
   let generation = 0;      // bumps on every navigation; a stale poll or fetch stops when it changed
   let pollTimer = null;
@@ -21,12 +21,6 @@
   // ---------- DOM helpers (text only: data never becomes markup) ----------
   function h(tag, attrs, ...children) {
     const el = document.createElement(tag);
-    setAttrs(el, attrs);
-    append(el, children);
-    return el;
-  }
-  function s(tag, attrs, ...children) {
-    const el = document.createElementNS(SVG_NS, tag);
     setAttrs(el, attrs);
     append(el, children);
     return el;
@@ -51,7 +45,8 @@
   }
   const dash = '—';
   const fmt = (x, d = 2) => (x === null || x === undefined || Number.isNaN(x)) ? dash : Number(x).toFixed(d);
-  const pm = (e, d = 2) => !e || !e.n ? dash : `${fmt(e.mean, d)} ± ${fmt(e.ci95, d)}`;
+  // A score over no scored seat is "n/a" (the report says why), never 0.00 ± 0.00.
+  const pm = (e, d = 2) => !e || !e.n ? 'n/a' : `${fmt(e.mean, d)} ± ${fmt(e.ci95, d)}`;
   const int = x => (x === null || x === undefined) ? dash : Number(x).toLocaleString('en-US');
   const cost = x => (x === null || x === undefined) ? dash : `$${Number(x).toFixed(2)}`;
   const date = x => x ? new Date(x).toISOString().replace('T', ' ').slice(0, 19) + 'Z' : dash;
@@ -60,16 +55,34 @@
   const seatLabel = seat => seat.role === 'policy' ? `policy v${seat.version}` : seat.role;
 
   // ---------- API ----------
-  async function api(path) {
-    const headers = { Accept: 'application/json' };
+  async function request(path, accept) {
+    const headers = { Accept: accept };
     const token = sessionStorage.getItem(TOKEN_KEY);
     if (token) headers.Authorization = `Bearer ${token}`;
     const response = await fetch(path, { headers, cache: 'no-store' });
     if (response.status === 401) throw new AuthError(token ? 'refused' : 'missing');
-    let body = null;
-    try { body = await response.json(); } catch { body = null; }
-    if (!response.ok) throw new ApiError(response.status, body);
-    return body;
+    if (!response.ok) {
+      let problem = null;
+      try { problem = await response.json(); } catch { problem = null; }
+      throw new ApiError(response.status, problem);
+    }
+    return response;
+  }
+
+  async function api(path) {
+    const response = await request(path, 'application/json');
+    try { return await response.json(); } catch { return null; }
+  }
+
+  // A report chart: the silo's SVG image (the one the HTML report embeds), parsed as XML — never as HTML — and
+  // placed inline so its points keep their tooltips and data-* attributes.
+  async function chart(campaignId, name) {
+    const response = await request(`/api/dashboard/campaigns/${enc(campaignId)}/charts/${name}.svg`, 'image/svg+xml');
+    const image = new DOMParser().parseFromString(await response.text(), 'image/svg+xml').documentElement;
+    if (image.namespaceURI !== 'http://www.w3.org/2000/svg' || image.localName !== 'svg') {
+      throw new ApiError(502, { detail: `The chart ${name}.svg is not an SVG image.` });
+    }
+    return document.importNode(image, true);
   }
 
   function showTokenPrompt(reason) {
@@ -178,8 +191,9 @@
   }
 
   async function campaignPage(id, mine) {
-    const [status, report, silos, workers] = await Promise.all([
-      api(`/api/campaigns/${enc(id)}`), api(`/api/campaigns/${enc(id)}/report`), api('/api/silos'), api(`/api/campaigns/${enc(id)}/workers`)]);
+    const [status, report, silos, workers, goalCurve, overallCurve, histogramChart] = await Promise.all([
+      api(`/api/campaigns/${enc(id)}`), api(`/api/campaigns/${enc(id)}/report`), api('/api/silos'), api(`/api/campaigns/${enc(id)}/workers`),
+      chart(id, 'learning-curve-goal'), chart(id, 'learning-curve-overall'), chart(id, 'histograms')]);
     if (mine !== generation) return;
     const scrollY = window.scrollY;
     const e = status.episodes;
@@ -191,14 +205,16 @@
         stat('Episodes', `${e.finished} / ${e.total}`), stat('Completed', e.completed), stat('Running', e.running), stat('Pending', e.pending),
         stat('Failed', e.failed), stat('Judge failed', e.evaluation_failed),
         stat('Tokens', int(report.usage.total_tokens)), stat('Cost', cost(report.usage.cost_usd))),
+      report.usage.note ? h('p', { class: 'muted', id: 'usage-note' }, `Tokens and cost: ${report.usage.note}.`) : null,
       h('p', {}, h('a', { href: `#/episodes?campaign=${enc(status.id)}` }, 'Browse this campaign\'s episodes →')),
       h('h2', {}, 'Progress per round'), stagesTable(status),
-      h('h2', {}, 'Learning curve'), learningCurve(report),
+      h('h2', {}, 'Learning curve'),
+      h('div', { id: 'learning-curve', class: 'grid' }, h('div', { class: 'chart-box' }, goalCurve), h('div', { class: 'chart-box' }, overallCurve)),
       h('h2', {}, 'Results against the partner'), paperTable(report),
       h('h2', {}, 'Per-dimension scores (all)'), dimensionTable(report),
       report.paired.length ? [h('h2', {}, 'Paired comparisons'), pairedTable(report)] : null,
       h('h2', {}, 'Training rounds and filtering'), roundsTable(report),
-      h('h2', {}, 'Score distributions per dimension'), histograms(report),
+      h('h2', {}, 'Score distributions per dimension'), h('div', { id: 'histograms', class: 'chart-box scroll' }, histogramChart),
       h('h2', {}, 'Silos'), silosTable(silos, workers));
     window.scrollTo(0, scrollY);
     if (status.status === 'running' || status.status === 'paused') schedule(mine, () => campaignPage(id, mine));
@@ -218,75 +234,15 @@
           (st.training.error ? ` · ${st.training.error}` : '') : dash)))));
   }
 
-  // One SVG per metric; x = evaluated policies in report order, one series per set, CI error bars.
-  function learningCurve(report) {
-    const sets = report.sets.map(x => x.name);
-    const policies = report.policies;
-    if (policies.length === 0) return h('p', { class: 'muted', id: 'learning-curve-empty' }, 'No policy evaluated yet.');
-    const charts = ['goal', 'overall'].map(metric => curveChart(report, policies, sets, metric));
-    return h('div', { id: 'learning-curve' },
-      h('div', { class: 'legend' }, sets.map(x => h('span', {}, h('i', { style: `background:var(--${x === 'hard' ? 'hard' : 'all'})` }), `${x} evaluation set`)),
-        h('span', {}, '○ expert (reference) · bars: 95% CI')),
-      h('div', { class: 'grid' }, charts));
-  }
-
-  function curveChart(report, policies, sets, metric) {
-    const W = 560, H = 260, L = 46, R = 14, T = 26, B = 42;
-    const rows = [];
-    for (const set of sets) {
-      policies.forEach((p, i) => {
-        const row = report.scores.find(r => r.policy.label === p.label && r.set === set);
-        const e = row && row.scores[metric];
-        if (e && e.n > 0) rows.push({ set, i, policy: p, mean: e.mean, ci: e.ci95 || 0, n: e.n });
-      });
-    }
-    const values = rows.flatMap(r => [r.mean - r.ci, r.mean + r.ci]);
-    let lo = Math.min(0, ...values), hi = Math.max(metric === 'goal' ? 10 : 5, ...values);
-    if (metric === 'overall') { lo = Math.min(-1, ...values); hi = Math.max(5, ...values); }
-    const pad = 40;
-    const x = i => L + pad + (policies.length === 1 ? (W - L - R - 2 * pad) / 2 : i * (W - L - R - 2 * pad) / (policies.length - 1));
-    const y = v => T + (hi - v) * (H - T - B) / (hi - lo);
-    const svg = s('svg', { class: 'chart learning-curve', 'data-metric': metric, viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img',
-      'aria-label': `${metric} per policy version` });
-    svg.append(s('text', { x: L, y: 16, 'font-weight': 600 }, metric === 'goal' ? 'GOAL (0–10)' : 'Overall (mean of 7 dimensions)'));
-    const step = (hi - lo) > 8 ? 2 : 1;
-    for (let v = Math.ceil(lo); v <= hi; v += step) {
-      svg.append(s('line', { class: 'gridline', x1: L, x2: W - R, y1: y(v), y2: y(v) }), s('text', { x: L - 6, y: y(v) + 4, 'text-anchor': 'end' }, v));
-    }
-    svg.append(s('line', { class: 'axis', x1: L, x2: L, y1: T, y2: H - B }), s('line', { class: 'axis', x1: L, x2: W - R, y1: H - B, y2: H - B }));
-    policies.forEach((p, i) => svg.append(s('text', { x: x(i), y: H - B + 16, 'text-anchor': 'middle' }, p.display)));
-    sets.forEach((set, k) => {
-      const cls = `series-${set === 'hard' ? 'hard' : 'all'}`;
-      const own = rows.filter(r => r.set === set);
-      const dx = (k - (sets.length - 1) / 2) * 6;
-      const trained = own.filter(r => r.policy.is_trained_policy);
-      if (trained.length > 1) {
-        svg.append(s('polyline', { class: `curve ${cls}`, points: trained.map(r => `${x(r.i) + dx},${y(r.mean)}`).join(' ') }));
-      }
-      for (const r of own.filter(r => !r.policy.is_trained_policy)) {
-        svg.append(s('line', { class: `ref ${cls}`, x1: L, x2: W - R, y1: y(r.mean), y2: y(r.mean) }));
-      }
-      for (const r of own) {
-        const cx = x(r.i) + dx;
-        if (r.ci > 0) {
-          svg.append(s('path', { class: `errbar ${cls}`, d: `M${cx},${y(r.mean - r.ci)}V${y(r.mean + r.ci)}M${cx - 4},${y(r.mean - r.ci)}h8M${cx - 4},${y(r.mean + r.ci)}h8` }));
-        }
-        svg.append(s('circle', { class: `point ${cls}${r.policy.is_trained_policy ? '' : ' expert'}`, cx, cy: y(r.mean), r: 4.5,
-          'data-set': set, 'data-policy': r.policy.label },
-          s('title', {}, `${r.policy.display} · ${set}: ${metric} ${fmt(r.mean)} ± ${fmt(r.ci)} (n=${r.n})`)));
-      }
-    });
-    return svg;
-  }
-
   function paperTable(report) {
     return h('table', { id: 'paper-table' },
-      h('thead', {}, h('tr', {}, ['Policy', 'Set', 'n', 'GOAL', 'Overall', 'Episodes', 'Judge failed', 'Tokens', 'Cost'].map(t => h('th', {}, t)))),
-      h('tbody', {}, report.scores.map(r => h('tr', {},
+      h('thead', {}, h('tr', {}, ['Policy', 'Set', 'n', 'GOAL', 'Overall', 'Episodes', 'Judge failed', 'Tokens', 'Cost', 'Not scored because'].map(t => h('th', {}, t)))),
+      h('tbody', {}, report.scores.map(r => h('tr', { 'data-policy': r.policy.label, 'data-set': r.set },
         h('td', {}, r.policy.display), h('td', {}, r.set), h('td', { class: 'num' }, r.scores.n),
-        h('td', { class: 'num' }, pm(r.scores.goal)), h('td', { class: 'num' }, pm(r.scores.overall)),
+        h('td', { class: 'num', title: r.unscored }, pm(r.scores.goal)), h('td', { class: 'num', title: r.unscored }, pm(r.scores.overall)),
         h('td', { class: 'num' }, r.episodes), h('td', { class: 'num' }, r.evaluation_failed),
-        h('td', { class: 'num' }, int(r.usage.total_tokens)), h('td', { class: 'num' }, cost(r.usage.cost_usd))))));
+        h('td', { class: 'num' }, int(r.usage.total_tokens)), h('td', { class: 'num cost' }, cost(r.usage.cost_usd)),
+        h('td', { class: 'muted unscored' }, r.unscored || '')))));
   }
 
   const DIMENSIONS = ['BEL', 'REL', 'KNO', 'SEC', 'SOC', 'FIN', 'GOAL'];
@@ -321,29 +277,6 @@
         h('td', { class: 'num' }, fmt(r.kept_goal)), h('td', { class: 'num' }, r.training_examples),
         h('td', {}, r.produced_version === null || r.produced_version === undefined ? dash : `v${r.produced_version}`),
         h('td', { class: 'num' }, int(r.usage.total_tokens)), h('td', { class: 'num' }, cost(r.usage.cost_usd))))));
-  }
-
-  function histograms(report) {
-    const groups = [...new Set(report.histograms.map(x => x.group))];
-    if (groups.length === 0) return h('p', { class: 'muted' }, 'No judged episode yet.');
-    const grid = h('div', { class: 'hist-grid', id: 'histograms' }, h('span', {}), DIMENSIONS.map(d => h('b', {}, d)));
-    for (const group of groups) {
-      grid.append(h('span', { class: 'group' }, group));
-      for (const hist of report.histograms.filter(x => x.group === group)) grid.append(histogram(hist));
-    }
-    return grid;
-  }
-
-  function histogram(hist) {
-    const W = 110, H = 60, max = Math.max(1, ...hist.counts), bw = W / hist.counts.length;
-    const svg = s('svg', { class: 'histogram', viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', 'data-group': hist.group, 'data-dimension': hist.dimension.key });
-    svg.append(s('title', {}, `${hist.group} · ${hist.dimension.abbreviation}: n=${hist.n}, mean ${fmt(hist.mean)} (range ${hist.dimension.min}..${hist.dimension.max})`));
-    hist.counts.forEach((c, i) => {
-      const bh = (H - 4) * c / max;
-      svg.append(s('rect', { x: i * bw + 0.5, y: H - bh, width: Math.max(bw - 1, 0.5), height: bh },
-        s('title', {}, `${hist.dimension.abbreviation} = ${hist.dimension.min + i}: ${c}`)));
-    });
-    return svg;
   }
 
   function silosTable(silos, workers) {
