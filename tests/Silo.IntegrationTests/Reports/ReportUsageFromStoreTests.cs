@@ -36,18 +36,17 @@ public sealed class ReportUsageFromStoreTests : IAsyncLifetime
             Rounds = [new RoundResult { Round = 0, Phase = "bc", Scenarios = 1, Episodes = 1 }],
             Evaluations = [new PolicyEvaluationResult { Label = "expert", Role = AgentRoles.Expert, Scores = new ScoreSummary() }],
         };
-        await _store.CreateCampaignAsync(_campaign);
-        var lease = await _store.TryAcquireAsync(LeaseKinds.Campaign, Id, "report-test", TimeSpan.FromMinutes(5));
-        await _store.CreateEpisodesAsync(lease!,
+        await _store.SaveCampaignAsync(_campaign);
+        await _store.CreateEpisodesAsync(
         [
             Episode("bc-1", 0, "bc", [0, 1]),
             Episode("ev-1", 1, "eval", [0]),
             Episode("ev-2", 1, "eval", [0]),
         ]);
-        var claimed = await _store.ClaimEpisodesAsync("report-test", 10, TimeSpan.FromMinutes(5));
-        Assert.Equal(3, claimed.Count);
-        foreach (var (episode, episodeLease) in claimed)
+        foreach (var id in new[] { "bc-1", "ev-1", "ev-2" })
         {
+            var begun = (await _store.BeginEpisodeAsync(id))!;
+            var (episode, episodeLease) = (begun.Episode, begun.Fence!);
             // Two turns (expert, partner) and a judgement per episode, each with its model's usage.
             await _store.AppendTurnAsync(episodeLease, new Turn(episode.Id, 0, 0, AgentAction.Speak("hello"), null, new CallUsage("gpt-4o", 1_000, 100, 200, TimeSpan.FromSeconds(1))));
             await _store.AppendTurnAsync(episodeLease, new Turn(episode.Id, 1, 1, AgentAction.Leave, null, new CallUsage("gpt-4o-mini", 2_000, 50, 0, TimeSpan.FromSeconds(1))));
