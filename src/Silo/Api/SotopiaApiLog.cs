@@ -24,6 +24,9 @@ internal static partial class SotopiaApiLog
     [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Silo {SiloId} starting — {Settings}")]
     public static partial void Starting(ILogger logger, string siloId, string settings);
 
-    [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Silo {SiloId} stopping: no more claims; in-flight turns are cancelled and leases handed back")]
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Silo {SiloId} stopping: its episodes stop after their last stored turn and resume on the other silos")]
     public static partial void Stopping(ILogger logger, string siloId);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Silo {SiloId} stopped: it left the cluster")]
+    public static partial void Stopped(ILogger logger, string siloId);
 }

@@ -84,6 +84,7 @@ public static class SiloHost
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SiloHost));
             SotopiaApiLog.Starting(logger, siloId, settings.ToString());
             app.Lifetime.ApplicationStopping.Register(() => SotopiaApiLog.Stopping(logger, siloId));
+            app.Lifetime.ApplicationStopped.Register(() => SotopiaApiLog.Stopped(logger, siloId));
             return new SiloApplication(app, store, settings);
         }
         catch

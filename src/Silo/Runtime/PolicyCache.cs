@@ -22,6 +22,7 @@ internal sealed partial class PolicyCache(IGrainFactory grains, TimeProvider tim
     private readonly CancellationTokenSource _stopping = new();
     private IPolicyObserver? _reference;
     private Task _renewals = Task.CompletedTask;
+    private int _disposed;
 
     /// <summary>Raised when a registry pushes a change of a policy's active version.</summary>
     public event Action<PolicyVersion>? ActiveVersionChanged;
@@ -60,8 +61,14 @@ internal sealed partial class PolicyCache(IGrainFactory grains, TimeProvider tim
         return Task.CompletedTask;
     }
 
+    /// <summary>Stops the renewals. Safe to call more than once (the container disposes this instance once per
+    /// registration it is known under).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         await _stopping.CancelAsync();
         await _renewals;
         _stopping.Dispose();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -13,14 +12,12 @@ namespace SotopiaPi.Trainer.Hosting;
 /// silo answers the trainer keeps trying, so it may start before the silos.</summary>
 public static class TrainerCluster
 {
-    public const string DefaultClusterId = "sotopia";
-    public const int DefaultGatewayPort = 30000;
-
     public static void Configure(IClientBuilder client, string store, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(configuration);
-        var clusterId = configuration["Silo:ClusterId"] is { Length: > 0 } id ? id : DefaultClusterId;
+        var cluster = configuration.GetSection(TrainerClusterOptions.SectionName).Get<TrainerClusterOptions>() ?? new TrainerClusterOptions();
+        var clusterId = cluster.ClusterId;
         client.Services.AddSerializer(s => s.AddSotopiaSerialization());
         if (TrainerStoreFactory.IsPostgres(store))
         {
@@ -33,8 +30,7 @@ public static class TrainerCluster
         }
         else
         {
-            var port = configuration["Silo:GatewayPort"] is { Length: > 0 } text ? int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) : DefaultGatewayPort;
-            client.UseLocalhostClustering(port, serviceId: clusterId, clusterId: clusterId);
+            client.UseLocalhostClustering(cluster.GatewayPort, serviceId: clusterId, clusterId: clusterId);
         }
         client.UseConnectionRetryFilter(async (_, cancellationToken) =>
         {
@@ -42,4 +38,17 @@ public static class TrainerCluster
             return true;
         });
     }
+}
+
+/// <summary>The silo settings the trainer shares with the silos (section <c>Silo</c>, so one config map serves both):
+/// the cluster to join and, on a SQLite store, the local silo's gateway port.</summary>
+public sealed class TrainerClusterOptions
+{
+    public const string SectionName = "Silo";
+
+    /// <summary>The silos' <c>Silo:ClusterId</c>.</summary>
+    public string ClusterId { get; set; } = "sotopia";
+
+    /// <summary>The gateway port of the silo on this machine (SQLite store only).</summary>
+    public int GatewayPort { get; set; } = 30000;
 }

@@ -215,7 +215,7 @@ public sealed class CampaignApiTests(CompletedCampaignFixture fixture) : IClassF
         using var readyBody = JsonDocument.Parse(await ready.Content.ReadAsStringAsync());
         var checks = readyBody.RootElement.GetProperty("checks").EnumerateArray()
             .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
-        Assert.Equal(new Dictionary<string, string?> { ["store"] = "healthy", ["migrations"] = "healthy", ["scheduler"] = "healthy" }, checks);
+        Assert.Equal(new Dictionary<string, string?> { ["store"] = "healthy", ["migrations"] = "healthy", ["membership"] = "healthy" }, checks);
     }
 
     private async Task<PolicyResponse> PostPolicyAsync(string action, string body)

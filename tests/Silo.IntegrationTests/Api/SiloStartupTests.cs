@@ -200,7 +200,7 @@ public sealed partial class SiloStartupTests
         var exit = await silo.WaitForExitAsync(TimeSpan.FromSeconds(30));
         Assert.True(exit == 0, $"expected a graceful exit (0) after SIGTERM, got {exit}. Output:\n{silo.Output}");
         Assert.Contains("sigterm-silo stopping", silo.Output, StringComparison.Ordinal);
-        Assert.Contains("in-flight leases released", silo.Output, StringComparison.Ordinal);
+        Assert.Contains("sigterm-silo stopped: it left the cluster", silo.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, silo.Output, StringComparison.Ordinal);
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using SotopiaPi.Sotopia.Telemetry;
 using SotopiaPi.Silo.Hosting;
 using SotopiaPi.Silo.Options;
+using SotopiaPi.Trainer.Hosting;
 using SotopiaPi.Trainer.Options;
 using YamlDotNet.RepresentationModel;
 
@@ -95,7 +96,11 @@ public sealed class EnvironmentContractTests(RenderedOverlaysFixture overlays) :
             }
             if (variable.Contains("__", StringComparison.Ordinal))
             {
-                if (CheckSection(variable, value, new Dictionary<string, Type> { [TrainerOptions.SectionName] = typeof(TrainerOptions) }, ["Logging"]) is { } problem)
+                if (CheckSection(variable, value, new Dictionary<string, Type>
+                {
+                    [TrainerOptions.SectionName] = typeof(TrainerOptions),
+                    [TrainerClusterOptions.SectionName] = typeof(TrainerClusterOptions),
+                }, ["Logging"]) is { } problem)
                 {
                     problems.Add(problem);
                 }

@@ -92,8 +92,10 @@ public sealed class ManifestInvariantTests(RenderedOverlaysFixture overlays) : I
         var silo = overlay.Single("Deployment", "sotopia-silo");
         var container = RenderedOverlay.Container(silo, "silo");
         var environment = overlay.Environment(container);
-        var port = Assert.Single(ManifestObject.List(container["ports"]).Select(ManifestObject.Map));
-        Assert.Equal("http", port["name"]);
+        var ports = ManifestObject.List(container["ports"]).Select(ManifestObject.Map).ToList();
+        // The HTTP API and probes; Orleans' silo-to-silo and gateway ports.
+        Assert.Equal(["http", "orleans-silo", "orleans-gateway"], ports.Select(p => p["name"]));
+        var port = ports[0];
         Assert.Equal(environment["ASPNETCORE_HTTP_PORTS"], port["containerPort"]);
         Assert.False(environment.ContainsKey("ASPNETCORE_URLS"), "ASPNETCORE_URLS would override ASPNETCORE_HTTP_PORTS");
 

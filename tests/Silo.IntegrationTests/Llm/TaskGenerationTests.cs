@@ -244,7 +244,7 @@ public sealed class TaskGenerationTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new LlmTaskGenerator(gateway, TimeProvider.System).GenerateAsync(
             new TaskGenerationRequest { Count = 1, Inspirations = [new("a", "keywords", "k.txt", 1)], ExcludedSets = ["sotopia_hard_env"] }, store));
 
-        Assert.Equal("The excluded scenario set 'sotopia_hard_env' does not exist (known sets: hard, train).", error.Message);
+        Assert.Equal("The excluded scenario set 'sotopia_hard_env' does not exist (known sets: all, hard, train).", error.Message);
     }
 
     /// <summary>Builds generator answers from the keyword in the prompt: unique text per keyword, with special
