@@ -26,10 +26,12 @@ internal static class BenchmarkCli
                 return 0;
             case "cluster":
                 return await ClusterBenchmarkCli.RunAsync(args);
+#if LLM_BENCH
             case "llm":
                 return await LlmBenchmarkCli.RunAsync(args);
             case "llm-server":
                 return await LlmFakeEndpoint.RunFromArgsAsync(args);
+#endif
             default:
                 Console.Error.WriteLine($"Unknown benchmark '{which}'. Known: episodes, cluster, llm.");
                 return 2;

@@ -2,15 +2,15 @@ using System.Globalization;
 
 namespace SotopiaPi.Bench;
 
-/// <summary><c>dotnet run -c Release --project bench/SotopiaPi.Bench -- cluster [--parts throughput,claims,memory]
+/// <summary><c>dotnet run -c Release --project bench/SotopiaPi.Bench -- cluster [--parts throughput,memory]
 /// [--silos 1,2,3] [--episodes-per-silo 2000] [--concurrency 256] [--memory-episodes 10000] [--latency-ms 2000]
-/// [--window-s 10]</c>: the PostgreSQL cluster benchmarks (issue 5), printed as markdown. PostgreSQL comes from
+/// [--window-s 10]</c>: the PostgreSQL cluster benchmarks, printed as markdown. PostgreSQL comes from
 /// <c>SOTOPIA_BENCH_POSTGRES</c> or a private server (see <see cref="ClusterPostgres"/>).</summary>
 internal static class ClusterBenchmarkCli
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var parts = (Read(args, "--parts") ?? "throughput,claims,memory").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var parts = (Read(args, "--parts") ?? "throughput,memory").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var silos = ReadInts(args, "--silos") ?? [1, 2, 3];
         var perSilo = ReadInts(args, "--episodes-per-silo")?.Single() ?? 2000;
         var concurrency = ReadInts(args, "--concurrency")?.Single() ?? 256;
@@ -19,12 +19,12 @@ internal static class ClusterBenchmarkCli
         var window = TimeSpan.FromSeconds(ReadInts(args, "--window-s")?.Single() ?? 10);
 
         await using var server = await ClusterPostgres.StartAsync();
-        Console.WriteLine($"# Cluster benchmarks on PostgreSQL ({DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {server.Description}, load average at start {ClusterBenchData.LoadAverage()})");
+        Console.WriteLine($"# Cluster benchmarks on PostgreSQL ({DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {server.Description}, load average at start {BenchSilo.LoadAverage()})");
         Console.WriteLine();
 
         if (parts.Contains("throughput"))
         {
-            Console.WriteLine($"## Simulator episodes through PostgreSQL, N in-process silos (each its own store), {concurrency} episodes at once per silo");
+            Console.WriteLine($"## Simulator episodes through PostgreSQL, N Orleans silos in this process (each its own store), {concurrency} episodes at once per silo");
             Console.WriteLine();
             Console.WriteLine("| silos | episodes | turns | seconds | episodes/s | episodes/s per silo | turns/s | per silo (completed) | peak RSS MB (all silos) | load |");
             Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
@@ -33,20 +33,6 @@ internal static class ClusterBenchmarkCli
                 var r = await ClusterThroughputBenchmark.RunAsync(server, n, perSilo * n, concurrency);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {r.Silos} | {r.Episodes} | {r.Turns} | {r.Seconds:F2} | {r.EpisodesPerSecond:F0} | {r.PerSiloPerSecond:F0} | {r.TurnsPerSecond:F0} | {string.Join(" / ", r.PerSilo)} | {r.PeakRssMb:F0} | {r.Load} |"));
-            }
-            Console.WriteLine();
-        }
-
-        if (parts.Contains("claims"))
-        {
-            Console.WriteLine($"## Lease latency at the store (each row on a fresh database with {ClusterClaimBenchmark.Pending:N0} pending episodes)");
-            Console.WriteLine();
-            Console.WriteLine("| operation | batch | claimers at once | calls | p50 ms | p95 ms | p99 ms | leases/s (all claimers) |");
-            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var row in await ClusterClaimBenchmark.RunAsync(server))
-            {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {row.Operation} | {row.Batch} | {row.Claimers} | {row.Calls} | {row.P50:F1} | {row.P95:F1} | {row.P99:F1} | {row.ItemsPerSecond:F0} |"));
             }
             Console.WriteLine();
         }

@@ -1,15 +1,14 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Storage;
 
 namespace SotopiaPi.Bench;
 
-/// <summary>Simulator episodes per second through PostgreSQL with N silos: N in-process silos, each with its own
-/// store, play the same pending episodes (claims under leases with <c>SKIP LOCKED</c>, one durable turn write
-/// per turn through group commit, the judge, the fenced completion). Wall time from the silos' start to the
-/// last completion.</summary>
+/// <summary>Simulator episodes per second through PostgreSQL with N silos: N Orleans silos in this process (ADO.NET
+/// membership in the database, each silo with its own store), episodes placed round-robin on them, one durable fenced
+/// turn write per turn through group commit, the judge, the fenced completion. Wall time from the first start call
+/// to the last completion.</summary>
 internal static class ClusterThroughputBenchmark
 {
     public sealed record Result(int Silos, int Episodes, long Turns, double Seconds, IReadOnlyList<long> PerSilo, double PeakRssMb, string Load)
@@ -25,53 +24,31 @@ internal static class ClusterThroughputBenchmark
         var home = Path.Combine(Path.GetTempPath(), $"sotopia-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(home);
         var stores = new List<PostgresSotopiaStore>();
-        var hosts = new List<IHost>();
+        var hosts = new List<BenchSilo>();
         try
         {
             var observer = await PostgresSotopiaStore.OpenAsync(database);
             stores.Add(observer);
-            await ClusterBenchData.CreateEpisodesAsync(observer, episodes);
+            var ids = await BenchSilo.CreateEpisodesAsync(observer, episodes);
+            var clusterId = $"bench-{Guid.NewGuid():N}";
             for (var i = 1; i <= silos; i++)
             {
                 var store = await PostgresSotopiaStore.OpenAsync(database);
                 stores.Add(store);
-                var id = $"bench-silo-{i}";
-                hosts.Add(ClusterBenchData.BuildSilo(store, Path.Combine(home, "artifacts"), o =>
-                {
-                    o.SiloId = id;
-                    o.MaxConcurrentEpisodes = concurrency;
-                    o.ClaimBatchSize = Math.Min(concurrency, 128);
-                }));
+                hosts.Add(await BenchSilo.StartAsync($"bench-silo-{i}", store, Path.Combine(home, "artifacts"), concurrency, database, TimeSpan.Zero, clusterId));
             }
             GC.Collect();
             var stopwatch = Stopwatch.StartNew();
-            await Task.WhenAll(hosts.Select(h => h.StartAsync()));
-            var peakRss = 0.0;
-            while (true)
-            {
-                var counts = await observer.CountEpisodesAsync(ClusterBenchData.CampaignId);
-                peakRss = Math.Max(peakRss, ClusterBenchData.RssMb());
-                if (counts.Finished == counts.Total)
-                {
-                    break;
-                }
-                await Task.Delay(20);
-            }
+            var starting = BenchSilo.StartEpisodesAsync(hosts[0], hosts, ids);
+            var peakRss = await BenchSilo.WaitForCompletedAsync(hosts, episodes, TimeSpan.FromMinutes(15));
             stopwatch.Stop();
-            var load = ClusterBenchData.LoadAverage();
-            var perSilo = hosts.Select(h => ClusterBenchData.Statistics(h).EpisodesCompleted).ToList();
-            await Task.WhenAll(hosts.Select(h => h.StopAsync()));
-            var counted = await observer.CountEpisodesAsync(ClusterBenchData.CampaignId);
+            await starting;
+            var load = BenchSilo.LoadAverage();
+            var perSilo = hosts.Select(h => h.Slots.Completed).ToList();
+            var counted = await observer.CountEpisodesAsync(BenchSilo.CampaignId);
             if (counted.Completed != episodes)
             {
-                var failed = await observer.ListEpisodesAsync(new EpisodeQuery
-                {
-                    CampaignId = ClusterBenchData.CampaignId,
-                    Status = EpisodeStatus.Failed,
-                    Limit = 5,
-                });
-                throw new InvalidOperationException(
-                    $"expected {episodes} completed episodes, the store has {counted}: {string.Join("; ", failed.Select(e => $"{e.Id}: {e.FailureReason}"))}");
+                throw new InvalidOperationException($"expected {episodes} completed episodes, the store has {counted}");
             }
             long turns;
             await using (var connection = new NpgsqlConnection(database))
@@ -84,9 +61,9 @@ internal static class ClusterThroughputBenchmark
         }
         finally
         {
-            foreach (var host in hosts)
+            foreach (var host in Enumerable.Reverse(hosts))
             {
-                host.Dispose();
+                await host.DisposeAsync();
             }
             foreach (var store in stores)
             {
