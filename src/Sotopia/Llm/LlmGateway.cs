@@ -5,6 +5,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using OpenAI;
 using OpenAI.Chat;
+using OpenAI.Models;
 using SotopiaPi.Sotopia.Telemetry;
 
 namespace SotopiaPi.Sotopia.Llm;
@@ -144,32 +145,71 @@ public sealed class LlmGateway : ILlmGateway, IDisposable
         || baseUrl.Host.EndsWith(".openai.azure.com", StringComparison.OrdinalIgnoreCase)
         || baseUrl.Host.EndsWith(".cognitiveservices.azure.com", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>One cheap request to a role's endpoint — <c>GET {base_url}/models</c> with its key, no tokens used,
+    /// at most the role's timeout (and 30 s) — returning how many models it lists.</summary>
+    /// <exception cref="LlmCallException">The request failed; the message names the URL and the error, never a key.</exception>
+    internal async Task<int> ListModelsAsync(LlmRoleSettings role, CancellationToken cancellationToken)
+    {
+        var url = $"{role.BaseUrl.AbsoluteUri.TrimEnd('/')}/models";
+        var client = new OpenAIModelClient(new ApiKeyCredential(KeyFor(role)), ClientOptions(role));
+        using var timeout = new CancellationTokenSource(role.Timeout < TimeSpan.FromSeconds(30) ? role.Timeout : TimeSpan.FromSeconds(30), _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        string error;
+        int? status = null;
+        try
+        {
+            var models = await client.GetModelsAsync(linked.Token).ConfigureAwait(false);
+            return models.Value.Count;
+        }
+        catch (ClientResultException ex) when (ex.Status > 0)
+        {
+            status = ex.Status;
+            error = $"HTTP {ex.Status} {OpenAiErrorMessage.FromBody(OpenAiErrorMessage.BodyOf(ex))}".TrimEnd();
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            error = $"no answer within {(role.Timeout < TimeSpan.FromSeconds(30) ? role.Timeout : TimeSpan.FromSeconds(30)).TotalSeconds:0.#} s";
+        }
+        catch (Exception ex) when (ex is ClientResultException or HttpRequestException or IOException)
+        {
+            error = $"connection failed: {ex.InnerException?.Message ?? ex.Message}";
+        }
+        throw new LlmCallException(_scrubber.Scrub($"GET {url} failed: {error}"), status);
+    }
+
     private IChatClient ClientFor(LlmCall call) =>
         _clients.GetOrAdd((call.Role.LimiterKey, call.Model), _ =>
         {
-            var role = call.Role;
-            var key = _environment(role.ApiKeyVariable);
-            if (string.IsNullOrEmpty(key))
-            {
-                if (RequiresKey(role.BaseUrl))
-                {
-                    throw new LlmCallException(
-                        $"The environment variable {role.ApiKeyVariable} is not set; it must hold the API key for {role.BaseUrl} (role {role.Role}).");
-                }
-                // vLLM, Ollama and most self-hosted servers accept any key; the SDK needs a non-empty one.
-                key = "EMPTY";
-            }
-            _scrubber.Add(key);
-            var options = new OpenAIClientOptions
-            {
-                Endpoint = role.BaseUrl,
-                RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-                Transport = _transport,
-                NetworkTimeout = role.Timeout + TimeSpan.FromSeconds(30),
-            };
+            var options = ClientOptions(call.Role);
             options.AddPolicy(_headers, PipelinePosition.PerTry);
-            return new ChatClient(call.Model, new ApiKeyCredential(key), options).AsIChatClient();
+            return new ChatClient(call.Model, new ApiKeyCredential(KeyFor(call.Role)), options).AsIChatClient();
         });
+
+    /// <summary>The role's key from the environment (remembered for scrubbing); "EMPTY" for self-hosted servers.</summary>
+    private string KeyFor(LlmRoleSettings role)
+    {
+        var key = _environment(role.ApiKeyVariable);
+        if (string.IsNullOrEmpty(key))
+        {
+            if (RequiresKey(role.BaseUrl))
+            {
+                throw new LlmCallException(
+                    $"The environment variable {role.ApiKeyVariable} is not set; it must hold the API key for {role.BaseUrl} (role {role.Role}).");
+            }
+            // vLLM, Ollama and most self-hosted servers accept any key; the SDK needs a non-empty one.
+            return "EMPTY";
+        }
+        _scrubber.Add(key);
+        return key;
+    }
+
+    private OpenAIClientOptions ClientOptions(LlmRoleSettings role) => new()
+    {
+        Endpoint = role.BaseUrl,
+        RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+        Transport = _transport,
+        NetworkTimeout = role.Timeout + TimeSpan.FromSeconds(30),
+    };
 
     private LlmCallException Fail(LlmCall call, string error, int? status, bool retryable)
     {
