@@ -155,7 +155,7 @@ public sealed class EndpointLimiter
             Pause(resetRequests);
             exhausted = true;
         }
-        if (headers.RemainingTokens is { } remaining && remaining < estimatedTokens && headers.ResetTokens is { } resetTokens)
+        if (headers.RemainingTokens is { } remaining && remaining < Math.Max(estimatedTokens, 1) && headers.ResetTokens is { } resetTokens)
         {
             Pause(resetTokens);
             exhausted = true;

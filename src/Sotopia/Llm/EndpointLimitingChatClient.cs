@@ -7,7 +7,8 @@ using SotopiaPi.Sotopia.Telemetry;
 namespace SotopiaPi.Sotopia.Llm;
 
 /// <summary>Pipeline step around every HTTP request: a permit from the endpoint's <see cref="EndpointLimiter"/>
-/// (concurrency, request and token buckets reserving the prompt's tokens + <c>max_tokens</c>, the shared slow-down
+/// (concurrency, request and token buckets reserving the prompt's tokens + <c>max_tokens</c> — counted only once the
+/// endpoint has a tokens-per-minute limit, configured or learned — the shared slow-down
 /// deadline), then the endpoint's answer fed back to it — announced limits and the real usage on success; a 429 or
 /// 503 moves the shared deadline (to what the endpoint asked for, else <see cref="LlmRetrySettings.BaseDelay"/>)
 /// and halves the concurrency cap; a 5xx or a timed-out attempt halves the cap.</summary>
@@ -19,8 +20,10 @@ internal sealed class EndpointLimitingChatClient(
     {
         var call = LlmCall.Of(options);
         var limiter = call.Limiter;
+        // Tokenizing a prompt costs CPU (about 0.1 ms per KB); it is needed only once the endpoint has a token budget.
+        var reserved = limiter.TokensPerMinute is null ? 0 : call.ReservedTokens;
         var waitStarted = time.GetTimestamp();
-        using (await limiter.AcquireAsync(call.ReservedTokens, cancellationToken).ConfigureAwait(false))
+        using (await limiter.AcquireAsync(reserved, cancellationToken).ConfigureAwait(false))
         {
             var waited = time.GetElapsedTime(waitStarted);
             if (waited > TimeSpan.Zero)
@@ -35,10 +38,10 @@ internal sealed class EndpointLimitingChatClient(
                 var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
                 call.Latency = time.GetElapsedTime(started);
                 call.Headers = RateLimitHeaders.Parse(received.Value, time.GetUtcNow());
-                var used = response.Usage is { InputTokenCount: { } input, OutputTokenCount: { } output }
-                    ? (int)(input + output)
+                var used = reserved == 0 ? 0
+                    : response.Usage is { InputTokenCount: { } input, OutputTokenCount: { } output } ? (int)(input + output)
                     : call.PromptTokens + call.CountTokens(response.Text);
-                limiter.OnSuccess(call.Headers, call.ReservedTokens, used);
+                limiter.OnSuccess(call.Headers, reserved, used);
                 return response;
             }
             catch (ClientResultException ex) when (ex.Status is 429 or 503)
