@@ -55,9 +55,10 @@ internal sealed class LlmCall(LlmRequest request, LlmRoleSettings role, string m
     public LlmRepair? Repair { get; set; }
 
     /// <summary>The call as <see cref="ChatOptions"/>: model, temperature, answer limit, and this context.</summary>
+    /// <remarks>No <see cref="ChatOptions.ModelId"/>: the endpoint's chat client is already the model's, and a
+    /// model id in the options makes the OpenAI SDK patch every request body (a measurable cost per call).</remarks>
     public ChatOptions ToOptions() => new()
     {
-        ModelId = Model,
         Temperature = Request.Temperature ?? Role.Temperature,
         MaxOutputTokens = Role.MaxTokens,
         AdditionalProperties = new AdditionalPropertiesDictionary { [Key] = this },
