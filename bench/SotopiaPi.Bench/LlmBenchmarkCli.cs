@@ -27,7 +27,7 @@ internal static class LlmBenchmarkCli
         {
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Prompt prefix reuse over {prefix.Agents} agents ({prefix.Pairs} consecutive prompt pairs): mean {prefix.MeanShare:P2}, minimum {prefix.MinShare:P2} of a prompt is an exact prefix of the agent's next prompt; prompts average {prefix.MeanPromptTokens:F0} tokens (max {prefix.MaxPromptTokens:F0}, 4 chars/token)."));
+                $"Prompt prefix reuse over {prefix.Agents} agents ({prefix.Pairs} consecutive prompt pairs): mean {prefix.MeanShare:P2}, minimum {prefix.MinShare:P2} of a prompt is an exact prefix of the agent's next prompt; prompts average {prefix.MeanPromptTokens:F0} tokens (max {prefix.MaxPromptTokens:F0}, cl100k_base tokens)."));
         }
         return 0;
     }

@@ -25,7 +25,7 @@ internal sealed record LlmPrefixStats(int Agents, int Pairs, double MeanShare, d
                 var prompts = turns.Where(t => t.Seat == seat)
                     .Select(t => AgentPromptRenderer.Render(setup, seat, turns[..t.Number], t.Number))
                     .ToList();
-                sizes.AddRange(prompts.Select(p => CharCountTokenEstimator.Default.EstimateTokens(p)));
+                sizes.AddRange(prompts.Select(p => TiktokenTokenEstimator.Default.EstimateTokens(p)));
                 for (var i = 0; i + 1 < prompts.Count; i++)
                 {
                     shares.Add(CommonPrefix(prompts[i], prompts[i + 1]) / (double)prompts[i].Length);

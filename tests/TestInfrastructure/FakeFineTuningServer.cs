@@ -12,7 +12,12 @@ namespace SotopiaPi.TestInfrastructure;
 /// create / list / retrieve / cancel jobs, list a job's events (newest first, paged by <c>after</c>), and a chat
 /// completion that only fine-tuned models produced here (or <see cref="BaseModels"/>) answer. A job moves
 /// queued → running (one metrics event per poll) → succeeded (or failed with <see cref="FailWith"/>) after
-/// <see cref="PollsToFinish"/> retrievals. Requests are served one at a time.</summary>
+/// <see cref="PollsToFinish"/> retrievals. Requests are served one at a time. A job creation is checked as OpenAI
+/// checks it, with OpenAI's error shape: only documented arguments (an unknown one is "Unrecognized request argument
+/// supplied"), a fine-tunable model, an uploaded fine-tune file, <c>n_epochs</c> 1–50, <c>batch_size</c> 1–256,
+/// <c>learning_rate_multiplier</c> &gt; 0 (or "auto"), not both the deprecated top-level <c>hyperparameters</c> and
+/// the method's, <c>suffix</c> up to 64 characters, at most 16 metadata pairs (keys ≤ 64, values ≤ 512 characters).
+/// <see cref="Intercept"/> replaces the answer to chosen requests (a server without an endpoint, a failing upload).</summary>
 public sealed class FakeFineTuningServer : IAsyncDisposable
 {
     private readonly HttpListener _listener;
@@ -48,6 +53,16 @@ public sealed class FakeFineTuningServer : IAsyncDisposable
 
     /// <summary>Models a chat completion may name besides fine-tuned ones made here.</summary>
     public HashSet<string> BaseModels { get; } = new(StringComparer.Ordinal) { "gpt-4o-mini-2024-07-18" };
+
+    /// <summary>Models a job may fine-tune (OpenAI wants dated snapshots), besides fine-tuned (<c>ft:</c>) models of
+    /// these.</summary>
+    public HashSet<string> FineTunableModels { get; } = new(StringComparer.Ordinal)
+    {
+        "gpt-4o-mini-2024-07-18", "gpt-4o-2024-08-06", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "gpt-3.5-turbo-0125",
+    };
+
+    /// <summary>Given "METHOD /path", a reply to send instead of the API's: (status, content type, body), or null.</summary>
+    public Func<string, (int Status, string ContentType, string Body)?>? Intercept { get; set; }
 
     /// <summary>Completes with the job id when the first job is created.</summary>
     public Task<string> FirstJobCreated => _firstJobCreated.Task;
@@ -108,7 +123,11 @@ public sealed class FakeFineTuningServer : IAsyncDisposable
             var path = context.Request.Url!.AbsolutePath;
             _requests.Enqueue($"{context.Request.HttpMethod} {path}");
             Reply reply;
-            if (context.Request.Headers["Authorization"] != "Bearer " + _apiKey)
+            if (Intercept?.Invoke($"{context.Request.HttpMethod} {path}") is { } forced)
+            {
+                reply = new Reply(forced.Status, forced.ContentType, forced.Body);
+            }
+            else if (context.Request.Headers["Authorization"] != "Bearer " + _apiKey)
             {
                 RejectedKeys.Enqueue(context.Request.Headers["Authorization"] ?? "");
                 reply = Reply.Json(ErrorBody("Incorrect API key provided.", "invalid_api_key"), 401);
@@ -134,7 +153,7 @@ public sealed class FakeFineTuningServer : IAsyncDisposable
             ("GET", ["v1", "fine_tuning", "jobs", var id, "events"]) => ListEvents(id, query["after"],
                 int.TryParse(query["limit"], CultureInfo.InvariantCulture, out var limit) ? limit : null),
             ("POST", ["v1", "chat", "completions"]) => Chat(JsonNode.Parse(body)!.AsObject()),
-            _ => Reply.Json(ErrorBody($"Unknown request {method} {path}.", "not_found"), 404),
+            _ => Reply.Json(ErrorBody($"Invalid URL ({method} {path})", null), 404),
         };
     }
 
@@ -163,18 +182,22 @@ public sealed class FakeFineTuningServer : IAsyncDisposable
         }
     }
 
+    private static readonly string[] CreateJobArguments =
+        ["model", "training_file", "hyperparameters", "suffix", "validation_file", "integrations", "seed", "method", "metadata"];
+
     private Reply CreateJob(JsonObject body)
     {
         string id;
         lock (_gate)
         {
-            var fileId = body["training_file"]?.GetValue<string>() ?? "";
-            if (!_files.TryGetValue(fileId, out var content))
+            if (CheckCreateJob(body) is { } rejection)
             {
-                return Reply.Json(ErrorBody($"File '{fileId}' does not exist.", "invalid_training_file", "training_file"), 400);
+                return rejection;
             }
+            var fileId = body["training_file"]!.GetValue<string>();
+            var content = _files[fileId];
             var examples = Encoding.UTF8.GetString(content).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
-            var epochs = body["method"]?["supervised"]?["hyperparameters"]?["n_epochs"]?.GetValue<int>() ?? 3;
+            var epochs = body["method"]?["supervised"]?["hyperparameters"]?["n_epochs"] is JsonValue n && n.TryGetValue<int>(out var e) ? e : 3;
             id = $"ftjob-{_jobs.Count + 1}";
             var job = new Job(id, body, Math.Max(1, examples * epochs), epochs, Tick());
             _jobs.Add(job);
@@ -184,6 +207,84 @@ public sealed class FakeFineTuningServer : IAsyncDisposable
             _firstJobCreated.TrySetResult(id);
             return result;
         }
+    }
+
+    /// <summary>What OpenAI refuses in a job creation (400 invalid_request_error), or null.</summary>
+    private Reply? CheckCreateJob(JsonObject body)
+    {
+        static Reply Invalid(string message, string? param, string? code = null) =>
+            Reply.Json(ErrorBody(message, code, param), 400);
+
+        foreach (var (key, _) in body)
+        {
+            if (!CreateJobArguments.Contains(key))
+            {
+                return Invalid($"Unrecognized request argument supplied: {key}", null);
+            }
+        }
+        var model = body["model"] is JsonValue m && m.TryGetValue<string>(out var name) ? name : null;
+        if (model is null)
+        {
+            return Invalid("Missing required parameter: 'model'.", "model", "missing_required_parameter");
+        }
+        // A fine-tuned model continues training when its base can be fine-tuned (OpenAI: one of the account's own).
+        var fineTunable = FineTunableModels.Contains(model) || _jobs.Any(j => j.FineTunedModel == model)
+            || (model.StartsWith("ft:", StringComparison.Ordinal) && FineTunableModels.Contains(model.Split(':')[1]));
+        if (!fineTunable)
+        {
+            return Invalid($"Model {model} is not available for fine-tuning or does not exist.", "model", "model_not_available");
+        }
+        var fileId = body["training_file"] is JsonValue f && f.TryGetValue<string>(out var file) ? file : null;
+        if (fileId is null || !_files.ContainsKey(fileId))
+        {
+            return Invalid($"File '{fileId}' does not exist.", "training_file", "invalid_training_file");
+        }
+        var hyper = body["method"]?["supervised"]?["hyperparameters"] as JsonObject;
+        if (body["method"] is JsonObject method && method["type"]?.GetValue<string>() is not ("supervised" or "dpo" or "reinforcement"))
+        {
+            return Invalid($"Invalid method type: '{method["type"]}'.", "method.type");
+        }
+        if (body["hyperparameters"] is JsonObject legacy)
+        {
+            if (hyper is not null)
+            {
+                return Invalid("Specifying both 'hyperparameters' and 'method' hyperparameters is not supported; use 'method'.", "hyperparameters");
+            }
+            hyper = legacy;
+        }
+        if (hyper is not null)
+        {
+            if (OutOfRange(hyper["n_epochs"], v => v is >= 1 and <= 50 && v == Math.Floor(v)))
+            {
+                return Invalid($"Invalid n_epochs: {hyper["n_epochs"]?.ToJsonString()}. Must be 'auto' or an integer between 1 and 50.", "hyperparameters.n_epochs");
+            }
+            if (OutOfRange(hyper["batch_size"], v => v is >= 1 and <= 256 && v == Math.Floor(v)))
+            {
+                return Invalid($"Invalid batch_size: {hyper["batch_size"]?.ToJsonString()}. Must be 'auto' or an integer between 1 and 256.", "hyperparameters.batch_size");
+            }
+            if (OutOfRange(hyper["learning_rate_multiplier"], v => v > 0))
+            {
+                return Invalid($"Invalid learning_rate_multiplier: {hyper["learning_rate_multiplier"]?.ToJsonString()}. Must be 'auto' or a number greater than 0.", "hyperparameters.learning_rate_multiplier");
+            }
+        }
+        if (body["suffix"] is JsonValue sfx && sfx.GetValue<string>().Length > 64)
+        {
+            return Invalid("Invalid suffix: must be at most 64 characters.", "suffix");
+        }
+        if (body["metadata"] is JsonObject metadata
+            && (metadata.Count > 16 || metadata.Any(p => p.Key.Length > 64 || (p.Value?.GetValue<string>().Length ?? 0) > 512)))
+        {
+            return Invalid("Invalid metadata: at most 16 pairs, keys up to 64 and values up to 512 characters.", "metadata");
+        }
+        return null;
+
+        static bool OutOfRange(JsonNode? node, Func<double, bool> valid) => node switch
+        {
+            null => false,
+            JsonValue v when v.TryGetValue<string>(out var text) => text != "auto",
+            JsonValue v when v.TryGetValue<double>(out var number) => !valid(number),
+            _ => true,
+        };
     }
 
     private Reply ListJobs()
@@ -407,10 +508,10 @@ public sealed class FakeFineTuningServer : IAsyncDisposable
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    private static JsonObject ErrorBody(string message, string code, string? param = null) =>
+    private static JsonObject ErrorBody(string message, string? code, string? param = null) =>
         new() { ["error"] = ErrorObject(message, code, param) };
 
-    private static JsonObject ErrorObject(string message, string code, string? param) =>
+    private static JsonObject ErrorObject(string message, string? code, string? param) =>
         new() { ["message"] = message, ["type"] = "invalid_request_error", ["code"] = code, ["param"] = param };
 
     private sealed class Job(string id, JsonObject request, int totalSteps, int epochs, long createdAt)

@@ -14,7 +14,8 @@ using Microsoft.Extensions.Logging;
 namespace SotopiaPi.TestInfrastructure;
 
 /// <summary>An OpenAI-compatible chat-completions server on 127.0.0.1 (a free port, real HTTP), scripted per test:
-/// queued replies are served first, in arrival order; then the responder decides. Records every request.</summary>
+/// queued replies are served first, in arrival order; then the responder decides. Records every request. Also
+/// answers <c>GET /v1/models</c> (the endpoint check) with <see cref="ServedModels"/>, or <see cref="ModelsError"/>.</summary>
 public sealed class FakeOpenAiServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -22,6 +23,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     private readonly ConcurrentQueue<FakeOpenAiReply> _queue = new();
     private readonly List<FakeOpenAiRequest> _requests = [];
     private readonly Lock _lock = new();
+    private int _modelListings;
     private Func<FakeOpenAiRequest, FakeOpenAiReply> _responder = _ => FakeOpenAiReply.Answer("""{"action_type": "none", "argument": ""}""");
 
     private FakeOpenAiServer(WebApplication app)
@@ -33,6 +35,15 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public Uri BaseUrl { get; private set; } = null!;
 
     public TimeSpan Now => _clock.Elapsed;
+
+    /// <summary>The model ids <c>GET /v1/models</c> lists.</summary>
+    public IReadOnlyList<string> ServedModels { get; set; } = ["gpt-4o", "gpt-4o-mini"];
+
+    /// <summary>When set, <c>GET /v1/models</c> answers with this error instead.</summary>
+    public FakeOpenAiReply? ModelsError { get; set; }
+
+    /// <summary>How many times <c>GET /v1/models</c> was called, with the Authorization header of the last call.</summary>
+    public (int Count, string? Authorization) ModelListings { get; private set; }
 
     public IReadOnlyList<FakeOpenAiRequest> Requests
     {
@@ -53,6 +64,7 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FakeOpenAiServer(app);
         app.MapPost("/v1/chat/completions", server.HandleAsync);
+        app.MapGet("/v1/models", server.ListModelsAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUrl = new Uri(address.TrimEnd('/') + "/v1");
@@ -73,6 +85,29 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private async Task ListModelsAsync(HttpContext context)
+    {
+        lock (_lock)
+        {
+            ModelListings = (++_modelListings, context.Request.Headers.Authorization.ToString());
+        }
+        context.Response.ContentType = "application/json";
+        if (ModelsError is { } error)
+        {
+            context.Response.StatusCode = error.Status;
+            await context.Response.WriteAsync(error.Body ?? "");
+            return;
+        }
+        var data = new JsonArray([.. ServedModels.Select(m => (JsonNode)new JsonObject
+        {
+            ["id"] = m,
+            ["object"] = "model",
+            ["created"] = 1_700_000_000,
+            ["owned_by"] = "fake",
+        })]);
+        await context.Response.WriteAsync(new JsonObject { ["object"] = "list", ["data"] = data }.ToJsonString());
     }
 
     private async Task HandleAsync(HttpContext context)

@@ -13,7 +13,8 @@ namespace SotopiaPi.Silo.Hosting;
 public static class LlmServiceCollectionExtensions
 {
     /// <summary>The LLM backend: agents (π-agent, π-partner, expert) and the judge on the configured endpoints through
-    /// one <see cref="LlmGateway"/>, the task generator, and the campaign budget gate (when a store is registered). The
+    /// one <see cref="LlmGateway"/> (its Microsoft.Extensions.AI pipeline records telemetry in
+    /// <see cref="SotopiaInstruments"/> when they are registered), the task generator, and the campaign budget gate (when a store is registered). The
     /// fixed roles' models become the campaign's <see cref="CampaignModels"/> (the policy's base version uses the
     /// π-agent role's model).</summary>
     public static IServiceCollection AddSotopiaLlmBackend(this IServiceCollection services, LlmSettings settings)
@@ -33,10 +34,9 @@ public static class LlmServiceCollectionExtensions
             settings,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<LlmGateway>>(),
-            sp.GetRequiredService<LlmBudgetGateHolder>().Gate));
-        services.TryAddSingleton<ILlmGateway>(sp => sp.GetService<SotopiaInstruments>() is { } instruments
-            ? new InstrumentedLlmGateway(sp.GetRequiredService<LlmGateway>(), instruments, sp.GetRequiredService<TimeProvider>())
-            : sp.GetRequiredService<LlmGateway>());
+            sp.GetRequiredService<LlmBudgetGateHolder>().Gate,
+            instruments: sp.GetService<SotopiaInstruments>()));
+        services.TryAddSingleton<ILlmGateway>(sp => sp.GetRequiredService<LlmGateway>());
         services.TryAddSingleton<IPromptReader, AgentPromptReader>();
         services.TryAddSingleton<IPolicyProvider>(sp => new LlmPolicyProvider(sp.GetRequiredService<ILlmGateway>()));
         services.TryAddSingleton<IEpisodeJudge>(sp => new LlmJudge(sp.GetRequiredService<ILlmGateway>(), settings.Role(AgentRoles.Judge).Model));

@@ -4,6 +4,8 @@ namespace SotopiaPi.Sotopia.Llm;
 /// adapts like TCP congestion control: it halves when the endpoint signals overload (at most once per cooldown, so
 /// one burst of 429s counts once) and grows back by about one per <see cref="Limit"/> successes, up to
 /// <see cref="MaxLimit"/>.</summary>
+/// <remarks>Hand-written because System.Threading.RateLimiting's <c>ConcurrencyLimiter</c> has a permit limit fixed
+/// at construction (no AIMD); see <see cref="EndpointLimiter"/>.</remarks>
 public sealed class AdaptiveConcurrency(int maxLimit, TimeSpan decreaseCooldown)
 {
     private readonly Lock _lock = new();

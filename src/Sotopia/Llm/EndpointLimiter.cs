@@ -8,6 +8,19 @@ namespace SotopiaPi.Sotopia.Llm;
 /// says slow down — 429 or 503, <c>retry-after(-ms)</c>, or an exhausted <c>x-ratelimit-remaining-*</c> — the
 /// deadline moves for everyone: no caller sends before it, the buckets restart empty after it, and waiters wake
 /// spread over a short jitter window, so thousands of episodes never stampede the endpoint.</summary>
+/// <remarks>
+/// Hand-written on purpose. The libraries that come closest — System.Threading.RateLimiting's token-bucket and
+/// concurrency limiters, and Polly's rate limiter and circuit breaker built on them — lack what an LLM endpoint
+/// needs: (1) <b>token debt and refunds</b>: a request reserves its estimated tokens (prompt + <c>max_tokens</c>)
+/// before the answer says how many it used, and the bucket is corrected afterwards in either direction, while a
+/// <c>TokenBucketRateLimiter</c> lease can neither go into debt for one large request nor give tokens back;
+/// (2) <b>AIMD on 429s</b>: the concurrency cap halves on overload and grows back by 1/cap per success, while their
+/// permit limits are fixed at construction; (3) <b>one slow-down deadline shared by all callers</b>: a
+/// <c>retry-after</c> or an exhausted <c>x-ratelimit-remaining-*</c> seen by one call pauses every call to the
+/// endpoint, empties the buckets and wakes the waiters spread out, while a retry strategy (Polly's included) only
+/// delays the call that saw it, and a circuit breaker fails calls instead of holding them. Retries themselves are
+/// Polly's (<see cref="LlmRetryChatClient"/>); this class is the one piece of the pipeline no library provides.
+/// </remarks>
 public sealed class EndpointLimiter
 {
     private readonly Lock _lock = new();
@@ -21,6 +34,7 @@ public sealed class EndpointLimiter
     private DateTimeOffset _pausedUntil;
     private long _throttles;
     private long _pauses;
+    private int _delayed;
 
     public EndpointLimiter(string key, LlmRoleSettings settings, TimeProvider time, Func<double> random)
     {
@@ -47,6 +61,13 @@ public sealed class EndpointLimiter
     public int InFlight => _concurrency.InFlight;
 
     public int Waiting => _concurrency.Waiting;
+
+    /// <summary>Callers that hold a concurrency slot and wait for the slow-down deadline or room in the buckets.</summary>
+    public int Delayed => Volatile.Read(ref _delayed);
+
+    /// <summary>Raised when a caller starts waiting (in the concurrency queue, or for the deadline or the buckets):
+    /// lets tests and diagnostics observe the limiter without polling it.</summary>
+    public event Action<EndpointLimiter>? Waited;
 
     /// <summary>Responses that asked to slow down (429, 503, exhausted limits).</summary>
     public long Throttles => Interlocked.Read(ref _throttles);
@@ -75,7 +96,12 @@ public sealed class EndpointLimiter
     /// <paramref name="estimatedTokens"/>. Dispose the permit when the response is in.</summary>
     public async ValueTask<Permit> AcquireAsync(int estimatedTokens, CancellationToken cancellationToken)
     {
-        await _concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var slot = _concurrency.WaitAsync(cancellationToken);
+        if (!slot.IsCompleted)
+        {
+            Waited?.Invoke(this);
+        }
+        await slot.ConfigureAwait(false);
         try
         {
             while (true)
@@ -84,7 +110,7 @@ public sealed class EndpointLimiter
                 var pausedUntil = PausedUntil;
                 if (pausedUntil > now)
                 {
-                    await Task.Delay(pausedUntil - now + WakeJitter(pausedUntil - now), _time, cancellationToken).ConfigureAwait(false);
+                    await DelayAsync(pausedUntil - now + WakeJitter(pausedUntil - now), cancellationToken).ConfigureAwait(false);
                     continue;
                 }
                 var wait = TimeSpan.Zero;
@@ -101,7 +127,7 @@ public sealed class EndpointLimiter
                 {
                     return new Permit(this);
                 }
-                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                await DelayAsync(wait, cancellationToken).ConfigureAwait(false);
                 if (PausedUntil <= _time.GetUtcNow())
                 {
                     return new Permit(this);
@@ -129,7 +155,7 @@ public sealed class EndpointLimiter
             Pause(resetRequests);
             exhausted = true;
         }
-        if (headers.RemainingTokens is { } remaining && remaining < estimatedTokens && headers.ResetTokens is { } resetTokens)
+        if (headers.RemainingTokens is { } remaining && remaining < Math.Max(estimatedTokens, 1) && headers.ResetTokens is { } resetTokens)
         {
             Pause(resetTokens);
             exhausted = true;
@@ -208,6 +234,21 @@ public sealed class EndpointLimiter
                     _tokens.SetRate(tpm);
                 }
             }
+        }
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _delayed);
+        try
+        {
+            var wait = Task.Delay(delay, _time, cancellationToken);
+            Waited?.Invoke(this);
+            await wait.ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _delayed);
         }
     }
 

@@ -2,8 +2,9 @@ namespace SotopiaPi.Sotopia.Llm;
 
 /// <summary>Sends chat completions to the endpoint configured for a role (π-agent, π-partner, expert, judge,
 /// generator). The gateway owns everything between a prompt and an answer: per-endpoint concurrency and rate
-/// limits, retries with backoff, structured output with a plain-JSON fallback, usage accounting and the campaign
-/// budget. Implemented in the silo (<c>SotopiaPi.Sotopia.Llm.LlmGateway</c>).</summary>
+/// limits, retries with backoff, structured output with a plain-JSON fallback, the one repair call of an unreadable
+/// answer, usage accounting, the campaign budget and telemetry. Implemented by <see cref="LlmGateway"/> as one
+/// Microsoft.Extensions.AI chat-client pipeline.</summary>
 public interface ILlmGateway
 {
     /// <summary>The model a role uses when a request names none.</summary>

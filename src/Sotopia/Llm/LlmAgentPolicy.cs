@@ -18,26 +18,26 @@ public sealed class LlmAgentPolicy(ILlmGateway gateway, string role, string mode
 
     public string Model => model;
 
+    /// <summary>The check an answer must pass (else it gets one repair call).</summary>
+    public static LlmAnswerCheck Check { get; } = new(
+        text => AgentActionParser.TryParse(text, out _, out var error) ? null : error,
+        AgentPromptRenderer.ActionSchema,
+        "a role-play agent's action for this turn");
+
     public async ValueTask<AgentDecision> DecideAsync(AgentTurnRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var first = await gateway.CompleteAsync(
-            new LlmRequest(role, request.Prompt) { Model = model, Schema = Schema, EpisodeId = request.EpisodeId, Purpose = "turn" },
+        var answer = await gateway.CompleteAsync(
+            new LlmRequest(role, request.Prompt) { Model = model, Schema = Schema, Check = Check, EpisodeId = request.EpisodeId, Purpose = "turn" },
             cancellationToken);
-        if (AgentActionParser.TryParse(first.Text, out var action, out var error))
+        if (answer.Repair?.CallFailure is { } failure)
         {
-            return new AgentDecision(action, null, first.Usage);
+            throw failure;
         }
-
-        var repairPrompt = RepairPrompts.Render(first.Text, error, AgentPromptRenderer.ActionSchema, "a role-play agent's action for this turn");
-        var repair = await gateway.CompleteAsync(
-            new LlmRequest(role, repairPrompt) { Model = model, Schema = Schema, Temperature = 0f, EpisodeId = request.EpisodeId, Purpose = "repair" },
-            cancellationToken);
-        var usage = CallUsages.Add(first.Usage, repair.Usage);
-        if (AgentActionParser.TryParse(repair.Text, out var repaired, out var repairError))
+        if (AgentActionParser.TryParse(answer.Text, out var action, out var error))
         {
-            return new AgentDecision(repaired, $"answer repaired by a second call (first answer: {error})", usage);
+            return new AgentDecision(action, answer.Repair is { } repair ? $"answer repaired by a second call (first answer: {repair.FirstError})" : null, answer.Usage);
         }
-        return new AgentDecision(AgentAction.None, $"unparseable answer after one repair: {repairError} (first answer: {error})", usage);
+        return new AgentDecision(AgentAction.None, $"unparseable answer after one repair: {error} (first answer: {answer.Repair?.FirstError})", answer.Usage);
     }
 }

@@ -17,4 +17,9 @@ public sealed record LlmAnswer(string Text, CallUsage Usage, bool Structured, Im
     public int Attempts { get; init; } = 1;
 
     public string? FinishReason { get; init; }
+
+    /// <summary>Set when the first answer failed the request's <see cref="LlmRequest.Check"/> and got a repair call:
+    /// <see cref="Text"/> is then the repair's answer (or, if the repair call failed, the first one) and
+    /// <see cref="Usage"/> both calls' usage.</summary>
+    public LlmRepair? Repair { get; init; }
 }

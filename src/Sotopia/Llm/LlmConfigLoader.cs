@@ -22,7 +22,7 @@ public static partial class LlmConfigLoader
         "max_concurrency", "requests_per_minute", "tokens_per_minute", "structured_outputs",
     ];
 
-    private static readonly string[] TopLevelKeys = ["defaults", "roles", "retry", "prices", "chars_per_token", "budget_refresh_interval", "budget_poll_interval"];
+    private static readonly string[] TopLevelKeys = ["defaults", "roles", "retry", "prices", "budget_refresh_interval", "budget_poll_interval"];
     private static readonly string[] RetryKeys = ["max_attempts", "base_delay", "max_delay"];
     private static readonly string[] PriceKeys = ["input", "cached_input", "output"];
 
@@ -63,7 +63,6 @@ public static partial class LlmConfigLoader
         var fileRoles = new Dictionary<string, Dictionary<string, (string, string)>>(StringComparer.Ordinal);
         var retry = new LlmRetrySettings();
         var prices = LlmDefaults.Prices.ToBuilder();
-        var charsPerToken = 4.0;
         var refresh = TimeSpan.FromSeconds(60);
         var poll = TimeSpan.FromSeconds(1);
         if (root is not null)
@@ -103,17 +102,7 @@ public static partial class LlmConfigLoader
                         ReadPrices(value, source, prices, problems);
                         break;
                     case "chars_per_token":
-                        if (Scalar(value, source, key, problems) is { } cpt)
-                        {
-                            if (double.TryParse(cpt, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && parsed > 0 && double.IsFinite(parsed))
-                            {
-                                charsPerToken = parsed;
-                            }
-                            else
-                            {
-                                problems.Add($"{Where(source, value)}: chars_per_token: '{cpt}' must be a positive number");
-                            }
-                        }
+                        problems.Add($"{where}: chars_per_token was removed: prompts are counted with the model's tokenizer (o200k_base for gpt-4o/gpt-4.1/o-series, cl100k_base for gpt-4/gpt-3.5 and as the approximation for other models); delete this line");
                         break;
                     case "budget_refresh_interval":
                         refresh = ReadDuration(value, source, key, problems) ?? refresh;
@@ -155,7 +144,6 @@ public static partial class LlmConfigLoader
             Roles = roleSettings.ToImmutable(),
             Retry = retry,
             Prices = prices.ToImmutable(),
-            CharsPerToken = charsPerToken,
             BudgetRefreshInterval = refresh,
             BudgetPollInterval = poll,
             Origin = source,

@@ -15,46 +15,38 @@ public sealed class LlmJudge(ILlmGateway gateway, string model) : IEpisodeJudge
 
     public string Model => model;
 
+    /// <summary>The check an answer must pass (else it gets one repair call).</summary>
+    public static LlmAnswerCheck Check { get; } = new(
+        text => JudgeAnswerParser.TryParse(text, out _, out var error, "") ? null : error,
+        JudgePromptRenderer.StructuredOutputSchema,
+        "an evaluation of both participants of a role-play");
+
     public async ValueTask<EvaluationOutcome> JudgeAsync(EpisodeJudgeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var prompt = JudgePromptRenderer.Render(request);
-        LlmAnswer first;
+        LlmAnswer answer;
         try
         {
-            first = await gateway.CompleteAsync(
-                new LlmRequest(AgentRoles.Judge, prompt) { Model = model, Schema = Schema, EpisodeId = request.EpisodeId, Purpose = "judge" },
+            answer = await gateway.CompleteAsync(
+                new LlmRequest(AgentRoles.Judge, prompt) { Model = model, Schema = Schema, Check = Check, EpisodeId = request.EpisodeId, Purpose = "judge" },
                 cancellationToken);
         }
         catch (LlmCallException ex)
         {
             return EvaluationOutcome.Failed(new EvaluationFailure($"judge call failed: {ex.Message}"));
         }
-        if (JudgeAnswerParser.TryParse(first.Text, out var evaluation, out var error, JudgeModel(first)))
+        if (answer.Repair is { CallFailure: { } failure } failed)
         {
-            return EvaluationOutcome.Success(evaluation, first.Usage);
+            return EvaluationOutcome.Failed(
+                new EvaluationFailure($"unreadable judge answer ({failed.FirstError}); the repair call failed: {failure.Message}", failed.FirstAnswer), failed.FirstUsage);
         }
-
-        var repairPrompt = RepairPrompts.Render(first.Text, error, JudgePromptRenderer.StructuredOutputSchema, "an evaluation of both participants of a role-play");
-        LlmAnswer repair;
-        try
+        var judgeModel = string.IsNullOrEmpty(answer.Usage.Model) ? model : answer.Usage.Model;
+        if (JudgeAnswerParser.TryParse(answer.Text, out var evaluation, out var error, judgeModel))
         {
-            repair = await gateway.CompleteAsync(
-                new LlmRequest(AgentRoles.Judge, repairPrompt) { Model = model, Schema = Schema, Temperature = 0f, EpisodeId = request.EpisodeId, Purpose = "repair" },
-                cancellationToken);
-        }
-        catch (LlmCallException ex)
-        {
-            return EvaluationOutcome.Failed(new EvaluationFailure($"unreadable judge answer ({error}); the repair call failed: {ex.Message}", first.Text), first.Usage);
-        }
-        var usage = CallUsages.Add(first.Usage, repair.Usage);
-        if (JudgeAnswerParser.TryParse(repair.Text, out var repaired, out var repairError, JudgeModel(repair)))
-        {
-            return EvaluationOutcome.Success(repaired, usage);
+            return EvaluationOutcome.Success(evaluation, answer.Usage);
         }
         return EvaluationOutcome.Failed(
-            new EvaluationFailure($"unreadable judge answer after one repair: {repairError} (first answer: {error})", repair.Text), usage);
+            new EvaluationFailure($"unreadable judge answer after one repair: {error} (first answer: {answer.Repair?.FirstError})", answer.Text), answer.Usage);
     }
-
-    private string JudgeModel(LlmAnswer answer) => string.IsNullOrEmpty(answer.Usage.Model) ? model : answer.Usage.Model;
 }

@@ -4,11 +4,46 @@ using SotopiaPi.Sotopia.Prompts;
 
 namespace SotopiaPi.Sotopia.Llm;
 
-/// <summary>Calls every configured endpoint once (roles sharing an endpoint and model share the call) with a tiny
-/// structured-output request, and reports the model that answered, the latency, whether structured output works there
-/// (or was rejected and plain JSON used), and the rate-limit headers the endpoint sent.</summary>
+/// <summary>Checks of the configured endpoints: <see cref="CheckEndpointsAsync"/> before a run (one cheap request per
+/// endpoint), <see cref="RunAsync"/> for <c>sotopia models check</c> (one tiny structured-output call per endpoint
+/// and model).</summary>
 public static class LlmModelsCheck
 {
+    /// <summary>Before a run: one <c>GET {base_url}/models</c> per endpoint (base URL + key variable; the roles
+    /// sharing it share the request), all at once. No tokens are used. A failure names the roles, the URL and the
+    /// error — a closed port, a refused key, a server that is not OpenAI-compatible — so a run can refuse to start
+    /// instead of failing every episode. <paramref name="roles"/> limits the check to the roles a run uses (null =
+    /// every configured role).</summary>
+    public static async Task<IReadOnlyList<EndpointCheckResult>> CheckEndpointsAsync(
+        LlmGateway gateway, IEnumerable<string>? roles = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        time ??= TimeProvider.System;
+        var wanted = roles?.ToHashSet(StringComparer.Ordinal);
+        var settings = gateway.Settings;
+        var groups = LlmSettings.RoleNames
+            .Where(r => settings.Roles.ContainsKey(r) && (wanted is null || wanted.Contains(r)))
+            .Select(settings.Role)
+            .GroupBy(r => (Url: r.BaseUrl.AbsoluteUri.TrimEnd('/'), r.ApiKeyVariable))
+            .ToList();
+        var checks = groups.Select(async group =>
+        {
+            var first = group.First();
+            var result = new EndpointCheckResult([.. group.Select(r => r.Role)], first.BaseUrl);
+            var started = time.GetTimestamp();
+            try
+            {
+                var models = await gateway.ListModelsAsync(first, cancellationToken).ConfigureAwait(false);
+                return result with { Models = models, Latency = time.GetElapsedTime(started) };
+            }
+            catch (LlmCallException ex)
+            {
+                return result with { Error = gateway.Scrubber.Scrub(ex.Message) };
+            }
+        });
+        return await Task.WhenAll(checks).ConfigureAwait(false);
+    }
+
     public const string Prompt =
         "This is a connectivity check. Answer with only this JSON object: {\"action_type\": \"none\", \"argument\": \"\"}";
 

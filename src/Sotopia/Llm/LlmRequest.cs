@@ -18,6 +18,10 @@ public sealed record LlmRequest(string Role, string Prompt)
     /// <summary>The episode the call is for: its campaign's budget is checked and charged. Null = no campaign.</summary>
     public string? EpisodeId { get; init; }
 
+    /// <summary>How to tell a usable answer; an unusable one gets one repair call (see <see cref="LlmAnswer.Repair"/>).
+    /// Null = every answer is used as it is.</summary>
+    public LlmAnswerCheck? Check { get; init; }
+
     /// <summary>What the call is for, for logs ("turn", "repair", "judge", "generate", "check").</summary>
     public string Purpose { get; init; } = "call";
 }

@@ -15,8 +15,6 @@ public sealed record LlmSettings
     public LlmRetrySettings Retry { get; init; } = new();
     /// <summary>Model → price (USD per million tokens), used for campaign cost and budgets.</summary>
     public ImmutableDictionary<string, ModelPrice> Prices { get; init; } = ImmutableDictionary<string, ModelPrice>.Empty;
-    /// <summary>Characters per token for estimating a prompt's tokens before sending.</summary>
-    public double CharsPerToken { get; init; } = 4.0;
     /// <summary>How often a campaign's spending is recomputed from the store (other silos' calls show up then).</summary>
     public TimeSpan BudgetRefreshInterval { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>How often a paused campaign's status is read while calls for it wait.</summary>

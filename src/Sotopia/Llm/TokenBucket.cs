@@ -3,6 +3,9 @@ namespace SotopiaPi.Sotopia.Llm;
 /// <summary>A token bucket kept as a generic cell-rate schedule: it refills at <see cref="RatePerSecond"/> up to a
 /// burst of <see cref="Capacity"/>, and every reservation is granted at once but may be told to wait (the bucket
 /// goes into debt), so concurrent callers are spaced out at exactly the rate instead of polling. Thread-safe.</summary>
+/// <remarks>Hand-written because System.Threading.RateLimiting's <c>TokenBucketRateLimiter</c> cannot lend tokens
+/// (one request larger than the bucket's remainder) nor take back what a request did not use; see
+/// <see cref="EndpointLimiter"/>.</remarks>
 public sealed class TokenBucket
 {
     private readonly Lock _lock = new();

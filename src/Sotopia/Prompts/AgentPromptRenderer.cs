@@ -40,15 +40,57 @@ public static class AgentPromptRenderer
     /// <param name="history">The steps played so far, numbered 0..turnNumber-1.</param>
     /// <param name="turnNumber">The step about to be played (= history count).</param>
     /// <param name="options">Visibility and truncation options; <see cref="PromptOptions.Default"/> if null.</param>
-    public static string Render(EpisodeSetup setup, int seat, IReadOnlyList<Turn> history, int turnNumber, PromptOptions? options = null) =>
-        Build(setup, seat, history, turnNumber, options).Text;
+    /// <remarks>Without <see cref="PromptOptions.MaxPromptTokens"/> no tokens are counted (play time needs none).</remarks>
+    public static string Render(EpisodeSetup setup, int seat, IReadOnlyList<Turn> history, int turnNumber, PromptOptions? options = null)
+    {
+        if (options?.MaxPromptTokens is not null)
+        {
+            return Build(setup, seat, history, turnNumber, options).Text;
+        }
+        var (head, historyLines, tail) = Parts(setup, seat, history, turnNumber, options ?? PromptOptions.Default);
+        return Compose(head, historyLines, 0, tail);
+    }
 
     /// <summary>Like <see cref="Render"/>, also reporting history truncation and the estimated size.</summary>
     public static RenderedPrompt Build(EpisodeSetup setup, int seat, IReadOnlyList<Turn> history, int turnNumber, PromptOptions? options = null)
     {
+        options ??= PromptOptions.Default;
+        var (head, historyLines, tail) = Parts(setup, seat, history, turnNumber, options);
+
+        var text = Compose(head, historyLines, 0, tail);
+        var tokens = options.TokenEstimator.EstimateTokens(text);
+        if (options.MaxPromptTokens is not { } max || tokens <= max || historyLines.Count == 0)
+        {
+            return new RenderedPrompt(text, historyLines.Count, 0, tokens);
+        }
+        // The fewest oldest lines to drop so the prompt fits (or all of them): dropping more never adds tokens, so a
+        // binary search finds it with O(log n) counts instead of one count per dropped line.
+        int low = 1, high = historyLines.Count;
+        var best = (Text: Compose(head, historyLines, high, tail), Tokens: 0);
+        best.Tokens = options.TokenEstimator.EstimateTokens(best.Text);
+        while (low < high)
+        {
+            var middle = low + ((high - low) / 2);
+            var candidate = Compose(head, historyLines, middle, tail);
+            var count = options.TokenEstimator.EstimateTokens(candidate);
+            if (count <= max)
+            {
+                high = middle;
+                best = (candidate, count);
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+        return new RenderedPrompt(best.Text, historyLines.Count - high, high, best.Tokens);
+    }
+
+    private static (string Head, IReadOnlyList<string> HistoryLines, string Tail) Parts(
+        EpisodeSetup setup, int seat, IReadOnlyList<Turn> history, int turnNumber, PromptOptions options)
+    {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(history);
-        options ??= PromptOptions.Default;
         if (seat is not (0 or 1))
         {
             throw new ArgumentOutOfRangeException(nameof(seat), seat, "A seat is 0 or 1.");
@@ -64,21 +106,7 @@ public static class AgentPromptRenderer
                 throw new ArgumentException($"History step at index {i} is numbered {history[i].Number}; steps must be numbered 0..{history.Count - 1} in order.", nameof(history));
             }
         }
-
-        var head = Head(setup, seat, options);
-        var historyLines = HistoryRenderer.AgentLines(setup, history);
-        var tail = TurnLine(turnNumber);
-
-        var dropped = 0;
-        var text = Compose(head, historyLines, dropped, tail);
-        var tokens = options.TokenEstimator.EstimateTokens(text);
-        while (options.MaxPromptTokens is { } max && tokens > max && dropped < historyLines.Count)
-        {
-            dropped++;
-            text = Compose(head, historyLines, dropped, tail);
-            tokens = options.TokenEstimator.EstimateTokens(text);
-        }
-        return new RenderedPrompt(text, historyLines.Count - dropped, dropped, tokens);
+        return (Head(setup, seat, options), HistoryRenderer.AgentLines(setup, history), TurnLine(turnNumber));
     }
 
     /// <summary>The per-turn last line: <c>You are at Turn #k.</c></summary>

@@ -1,7 +1,8 @@
 namespace SotopiaPi.Sotopia.Prompts;
 
-/// <summary>Estimates how many tokens a text takes for the model that will read it. Used to fit training prompts
-/// into a token budget without loading a tokenizer; replace it with a real tokenizer when one is available.</summary>
+/// <summary>Counts how many tokens a text takes for the model that will read it: prompt budgets (SFT truncation)
+/// and the LLM gateway's token buckets and usage estimates. The implementation is
+/// <see cref="TiktokenTokenEstimator"/>.</summary>
 public interface ITokenEstimator
 {
     int EstimateTokens(string text);

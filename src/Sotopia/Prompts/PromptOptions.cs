@@ -14,8 +14,9 @@ public sealed record PromptOptions
     /// tokens (everything else is kept, so a prompt may stay above the budget once no history is left).</summary>
     public int? MaxPromptTokens { get; init; }
 
-    /// <summary>How prompt size is estimated for <see cref="MaxPromptTokens"/>.</summary>
-    public ITokenEstimator TokenEstimator { get; init; } = CharCountTokenEstimator.Default;
+    /// <summary>How prompt size is counted for <see cref="MaxPromptTokens"/>; by default <c>cl100k_base</c> (see
+    /// <see cref="TiktokenTokenEstimator"/>; use <see cref="TiktokenTokenEstimator.ForModel"/> for the model's own).</summary>
+    public ITokenEstimator TokenEstimator { get; init; } = TiktokenTokenEstimator.Default;
 
     public static PromptOptions Default { get; } = new();
 }

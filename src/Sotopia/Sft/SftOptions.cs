@@ -5,12 +5,15 @@ namespace SotopiaPi.Sotopia.Sft;
 /// <summary>How filtered trajectories become supervised fine-tuning examples (reference §d4).</summary>
 public sealed record SftOptions
 {
-    /// <summary>Token budget of a prompt: the oldest history lines are dropped until the estimate fits (the context
-    /// block, instructions and turn line are always kept). SOTOPIA-π used 2,048 Llama-2 tokens.</summary>
+    /// <summary>Token budget of a prompt: the fewest oldest history lines are dropped so that its token count fits
+    /// (the context block, instructions and turn line are always kept). SOTOPIA-π used 2,048 Llama-2 tokens.</summary>
     public int MaxPromptTokens { get; init; } = 2048;
 
-    /// <summary>How prompt tokens are estimated; by default <c>ceil(chars / 4)</c>, see <see cref="CharCountTokenEstimator"/>.</summary>
-    public ITokenEstimator TokenEstimator { get; init; } = CharCountTokenEstimator.Default;
+    /// <summary>How prompt tokens are counted: by default <c>cl100k_base</c>, exact for gpt-4/gpt-3.5 and the
+    /// documented approximation for Llama and Mistral models (<see cref="TiktokenTokenEstimator"/>); pass
+    /// <c>TiktokenTokenEstimator.ForModel(model)</c> for the trained model's own encoding (o200k_base for gpt-4o and
+    /// gpt-4.1).</summary>
+    public ITokenEstimator TokenEstimator { get; init; } = TiktokenTokenEstimator.Default;
 
     /// <summary>Reproduce SOTOPIA-π's quirk of keeping the rendering's bracket prefix in the output argument of
     /// action and non-verbal communication (<c>"[action] starts the fire"</c>), which taught its models to repeat

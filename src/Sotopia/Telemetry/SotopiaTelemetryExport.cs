@@ -15,11 +15,11 @@ namespace SotopiaPi.Sotopia.Telemetry;
 public sealed class SotopiaTelemetryExport : IDisposable
 {
     /// <summary>Activity sources exported besides SotopiaPi's.</summary>
-    public static IReadOnlyList<string> ExtraSources { get; } = ["System.Net.Http"];
+    public static IReadOnlyList<string> ExtraSources { get; } = ["System.Net.Http", SotopiaTelemetryNames.GenAiSourceName];
 
     /// <summary>Meters exported besides SotopiaPi's.</summary>
     public static IReadOnlyList<string> ExtraMeters { get; } =
-        ["System.Runtime", "System.Net.Http", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"];
+        ["System.Runtime", "System.Net.Http", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", SotopiaTelemetryNames.GenAiSourceName];
 
     private readonly TracerProvider? _tracer;
     private readonly MeterProvider? _meter;

@@ -8,6 +8,11 @@ public static class SotopiaTelemetryNames
     /// <summary>The ActivitySource every SotopiaPi span comes from.</summary>
     public const string ActivitySourceName = "SotopiaPi";
 
+    /// <summary>The ActivitySource and Meter of Microsoft.Extensions.AI's OpenTelemetry middleware in the LLM
+    /// pipeline: one <c>chat {model}</c> span per HTTP attempt (a child of <see cref="LlmCallSpan"/>) and the
+    /// <c>gen_ai.client.*</c> metrics, without prompt or answer content.</summary>
+    public const string GenAiSourceName = "SotopiaPi.Llm";
+
     /// <summary>The Meter every SotopiaPi instrument belongs to.</summary>
     public const string MeterName = "SotopiaPi";
 

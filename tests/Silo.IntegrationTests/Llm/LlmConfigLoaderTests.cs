@@ -132,6 +132,20 @@ public sealed class LlmConfigLoaderTests
     }
 
     [Fact]
+    public void TheRemovedCharsPerTokenSettingIsAnErrorSayingWhatReplacedIt()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("llm.yaml");
+        File.WriteAllText(path, "retry:\n  max_attempts: 2\nchars_per_token: 4\n");
+
+        var error = Assert.Throws<LlmConfigException>(() => LlmConfigLoader.Load(path, _ => null));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.StartsWith($"{path}: line 3: chars_per_token was removed: prompts are counted with the model's tokenizer (o200k_base", problem);
+        Assert.EndsWith("delete this line", problem);
+    }
+
+    [Fact]
     public void AMissingFileIsNamed()
     {
         var error = Assert.Throws<LlmConfigException>(() => LlmConfigLoader.Load("/nonexistent/llm.yaml", _ => null));

@@ -209,10 +209,11 @@ public sealed class LlmGatewayTests
     public async Task AnAnswerWithoutUsageIsEstimated()
     {
         await using var server = await FakeOpenAiServer.StartAsync();
-        server.Enqueue(new FakeOpenAiReply { Content = new string('x', 40), OmitUsage = true });
+        // " world" and " hello" are one token each in o200k_base, the encoding of the partner's gpt-4o-mini.
+        server.Enqueue(new FakeOpenAiReply { Content = string.Concat(Enumerable.Repeat(" world", 10)), OmitUsage = true });
         using var gateway = LlmTestSettings.Gateway(LlmTestSettings.For(server.BaseUrl));
 
-        var answer = await gateway.CompleteAsync(new LlmRequest(AgentRoles.Partner, new string('p', 400)));
+        var answer = await gateway.CompleteAsync(new LlmRequest(AgentRoles.Partner, string.Concat(Enumerable.Repeat(" hello", 100))));
 
         Assert.Equal((100, 10, 0), (answer.Usage.PromptTokens, answer.Usage.CompletionTokens, answer.Usage.CachedTokens));
     }

@@ -66,6 +66,8 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
 
         // Followed with retrievals and event listings, and the model was called once before and once after the publish.
         Assert.Equal(4, _server.Requests.Count(r => r == "GET /v1/fine_tuning/jobs/ftjob-1"));
+        Assert.DoesNotContain("GET /v1/fine_tuning/jobs", _server.Requests); // a fresh request looks for no earlier job
+        Assert.Equal(["POST /v1/files", "POST /v1/fine_tuning/jobs"], _server.Requests.Take(2));
         Assert.Contains("GET /v1/fine_tuning/jobs/ftjob-1/events", _server.Requests);
         Assert.Equal(2, _server.Requests.Count(r => r == "POST /v1/chat/completions"));
         Assert.Equal($"published p v{version.Version} ({version.Model})", request.Progress);
@@ -153,5 +155,105 @@ public sealed class OpenAiBackendTests : IAsyncLifetime
         Assert.Equal(TrainingStatus.Failed, request.Status);
         Assert.Contains(_keyVariable, request.Error, StringComparison.Ordinal);
         Assert.Empty(_server.Requests);
+    }
+
+    [Fact]
+    public async Task AnEndpointWithoutTheJobListTrainsAFreshRequest()
+    {
+        // Servers that implement files and jobs but not the listing answered it with a bare 404; a fresh request
+        // used to stop there ("HTTP 404 (: ) not found") before uploading anything.
+        _server.Intercept = r => r == "GET /v1/fine_tuning/jobs" ? (404, "text/plain", "404 page not found") : null;
+        await _trainer.RequestAsync("r5", "openai");
+
+        var (request, _) = await _trainer.ProcessNextAsync();
+
+        Assert.True(request.Status == TrainingStatus.Succeeded, $"request ended {request.Status}: {request.Error}");
+        Assert.Single(_server.UploadedFiles);
+    }
+
+    [Theory]
+    [InlineData(60, "", "", "trainer.epochs: 60 is outside the range OpenAI accepts for n_epochs (1–50)")]
+    [InlineData(0, "", "", "trainer.epochs: 0 is outside the range OpenAI accepts for n_epochs (1–50)")]
+    [InlineData(3, "batch_size", "300", "trainer.options.batch_size: '300' must be an integer from 1 to 256 (OpenAI's range for batch_size)")]
+    [InlineData(3, "learning_rate_multiplier", "0", "trainer.options.learning_rate_multiplier: '0' must be a number greater than 0")]
+    [InlineData(3, "learning_rate_multiplier", "1e309", "trainer.options.learning_rate_multiplier: '1e309' must be a number greater than 0")]
+    [InlineData(3, "suffix", "a-suffix-that-is-far-too-long-for-openai-which-allows-sixty-four-chars", "trainer.options.suffix: must be 1 to 64 characters (got 70)")]
+    [InlineData(3, "n_epochs", "5", "trainer.options.n_epochs: not a parameter of the openai backend (it reads base_model, suffix, batch_size, learning_rate_multiplier)")]
+    public async Task ParametersOpenAiDoesNotAcceptAreRefusedBeforeAnythingIsSent(int epochs, string option, string value, string problem)
+    {
+        var options = option.Length == 0 ? ImmutableDictionary<string, string>.Empty : ImmutableDictionary<string, string>.Empty.Add(option, value);
+        await _trainer.RequestAsync("r6", "openai", epochs: epochs, options: options);
+
+        var (request, _) = await _trainer.ProcessNextAsync();
+
+        Assert.Equal(TrainingStatus.Failed, request.Status);
+        Assert.Equal($"The fine-tuning parameters are not valid for OpenAI, so nothing was sent: {problem}.", request.Error);
+        Assert.Empty(_server.Requests);
+    }
+
+    [Fact]
+    public async Task AFailedUploadNamesTheOperationTheUrlAndTheServersMessage()
+    {
+        _server.Intercept = r => r == "POST /v1/files"
+            ? (400, "application/json", """{"error": {"message": "Invalid file format for Fine-Tuning API. Must be .jsonl", "type": "invalid_request_error", "param": null, "code": null}}""")
+            : null;
+        await _trainer.RequestAsync("r7", "openai");
+
+        var (request, _) = await _trainer.ProcessNextAsync();
+
+        Assert.Equal(TrainingStatus.Failed, request.Status);
+        Assert.Equal(
+            $"OpenAI upload of the training file datasets/c/r7.chat.jsonl (POST {_server.BaseUrl}/files) failed: HTTP 400: Invalid file format for Fine-Tuning API. Must be .jsonl",
+            request.Error);
+        Assert.Empty(_server.CreatedJobs);
+    }
+
+    [Fact]
+    public async Task ARejectedJobNamesTheOperationTheUrlAndTheServersMessage()
+    {
+        await _trainer.RequestAsync("r8", "openai", options: ImmutableDictionary<string, string>.Empty.Add("base_model", "gpt-4o"));
+
+        var (request, _) = await _trainer.ProcessNextAsync();
+
+        Assert.Equal(TrainingStatus.Failed, request.Status);
+        Assert.Equal(
+            $"OpenAI creation of a fine-tuning job on gpt-4o (POST {_server.BaseUrl}/fine_tuning/jobs) failed: HTTP 400: Model gpt-4o is not available for fine-tuning or does not exist.",
+            request.Error);
+        Assert.Single(_server.UploadedFiles);
+        Assert.Empty(_server.CreatedJobs);
+    }
+
+    [Fact]
+    public async Task AServerErrorWithoutAnOpenAiBodyStillNamesTheOperationTheUrlAndTheBody()
+    {
+        _server.Intercept = r => r == "GET /v1/fine_tuning/jobs/ftjob-1" ? (404, "text/plain", "404 page not found") : null;
+        await _trainer.RequestAsync("r9", "openai");
+
+        var (request, _) = await _trainer.ProcessNextAsync();
+
+        Assert.Equal(TrainingStatus.Failed, request.Status);
+        Assert.Equal($"OpenAI retrieval of fine-tuning job ftjob-1 (GET {_server.BaseUrl}/fine_tuning/jobs/ftjob-1) failed: HTTP 404: 404 page not found", request.Error);
+        Assert.DoesNotContain(_key, request.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"model": "gpt-4o-mini-2024-07-18", "training_file": "file-1", "n_epochs": 3}""", "Unrecognized request argument supplied: n_epochs")]
+    [InlineData("""{"model": "gpt-4o-mini-2024-07-18", "training_file": "file-1", "method": {"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 51}}}}""", "Invalid n_epochs: 51. Must be 'auto' or an integer between 1 and 50.")]
+    [InlineData("""{"model": "gpt-4o-mini-2024-07-18", "training_file": "file-1", "hyperparameters": {"n_epochs": 3}, "method": {"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 3}}}}""", "Specifying both 'hyperparameters' and 'method' hyperparameters is not supported; use 'method'.")]
+    [InlineData("""{"model": "gpt-4o-mini-2024-07-18", "training_file": "file-1", "method": {"type": "supervised", "supervised": {"hyperparameters": {"batch_size": 0}}}}""", "Invalid batch_size: 0. Must be 'auto' or an integer between 1 and 256.")]
+    [InlineData("""{"model": "gpt-4o-mini-2024-07-18", "training_file": "file-9"}""", "File 'file-9' does not exist.")]
+    public async Task TheFakeServerRejectsWhatOpenAiRejects(string body, string message)
+    {
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", _key);
+        using var upload = new MultipartFormDataContent { { new StringContent("fine-tune"), "purpose" }, { new ByteArrayContent(Encoding.UTF8.GetBytes(TrainerFixture.Dataset)), "file", "d.jsonl" } };
+        (await http.PostAsync($"{_server.BaseUrl}/files", upload)).EnsureSuccessStatusCode();
+
+        using var response = await http.PostAsync($"{_server.BaseUrl}/fine_tuning/jobs", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(400, (int)response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Equal((message, "invalid_request_error"), (error["message"]!.GetValue<string>(), error["type"]!.GetValue<string>()));
+        Assert.Empty(_server.CreatedJobs);
     }
 }

@@ -95,13 +95,16 @@ public sealed class AgentPromptRendererTests
         var full = AgentPromptRenderer.Build(setup, 0, FullEpisode.Take(20).ToList(), 20);
         Assert.False(full.Truncated);
         Assert.Equal(20, full.HistoryLines);
-        Assert.Equal((int)Math.Ceiling(full.Text.Length / 4.0), full.EstimatedTokens);
+        Assert.Equal(TiktokenTokenEstimator.Default.EstimateTokens(full.Text), full.EstimatedTokens);
 
         var budget = full.EstimatedTokens - 20; // a little under: a few lines must go
         var cut = AgentPromptRenderer.Build(setup, 0, FullEpisode.Take(20).ToList(), 20, new PromptOptions { MaxPromptTokens = budget });
         Assert.True(cut.Truncated);
         Assert.True(cut.EstimatedTokens <= budget);
+        Assert.Equal(TiktokenTokenEstimator.Default.EstimateTokens(cut.Text), cut.EstimatedTokens);
         Assert.Equal(20, cut.HistoryLines + cut.DroppedHistoryLines);
+        var oneLineMore = AgentPromptRenderer.Build(setup, 0, FullEpisode.Take(20).ToList(), 20, new PromptOptions { MaxPromptTokens = cut.EstimatedTokens - 1 });
+        Assert.Equal(cut.DroppedHistoryLines + 1, oneLineMore.DroppedHistoryLines); // the fewest lines are dropped
         Assert.DoesNotContain("Turn #0: ", cut.Text, StringComparison.Ordinal);
         Assert.Contains("Turn #19: Leo Park said: \"line 19\"", cut.Text, StringComparison.Ordinal);
         Assert.StartsWith(WithoutLastLine(AgentPromptRenderer.Render(setup, 0, [], 0)) + "\n", cut.Text, StringComparison.Ordinal);

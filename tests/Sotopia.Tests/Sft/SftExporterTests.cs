@@ -97,13 +97,13 @@ public sealed class SftExporterTests
     public void TruncationKeepsTheContextAndDropsTheOldestLines()
     {
         var full = Build(null, Trajectory("e-2", 1)).Examples.Last();
-        var budget = (int)Math.Ceiling(full.Prompt.Length / 4.0) - 40;
+        var budget = TiktokenTokenEstimator.Default.EstimateTokens(full.Prompt) - 40;
         var export = Build(new SftOptions { MaxPromptTokens = budget }, Trajectory("e-2", 1));
         var last = export.Examples.Last();
         Assert.True(last.DroppedHistoryLines > 0);
         Assert.True(export.TruncatedExamples >= 1);
         Assert.Equal(export.Examples.Count(e => e.DroppedHistoryLines > 0), export.TruncatedExamples);
-        Assert.True(CharCountTokenEstimator.Default.EstimateTokens(last.Prompt) <= budget);
+        Assert.True(TiktokenTokenEstimator.Default.EstimateTokens(last.Prompt) <= budget);
 
         var parsed = AgentPromptReader.Instance.Read(last.Prompt);
         var setup = Episodes["e-2"].Setup;

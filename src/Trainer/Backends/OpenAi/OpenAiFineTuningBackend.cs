@@ -33,6 +33,7 @@ internal sealed partial class OpenAiFineTuningBackend(
     private const string RequestMetadataKey = "sotopia_request";
     private const string DatasetMetadataKey = "sotopia_dataset";
     private const int MaxEventsPerPoll = 200;
+    private const string DefaultEndpoint = "https://api.openai.com/v1";
 
     public string Name => "openai";
 
@@ -40,23 +41,28 @@ internal sealed partial class OpenAiFineTuningBackend(
     {
         var o = options.Value.OpenAI;
         var request = context.Request;
-        var client = CreateClient(o);
+        // Checked before anything is sent: out-of-range values are refused here, naming the field.
+        var parameters = OpenAiFineTuningParameters.Read(request.Settings, o);
+        var client = CreateClient(o, out var api);
         var fineTuning = client.GetFineTuningClient();
         var statePath = ArtifactLayout.Checkpoint(request.PolicyName, request.Id, "openai-job.json");
         var logPath = ArtifactLayout.TrainingLog(request.PolicyName, request.Id);
         var baseModel = ChooseBaseModel(context, o);
-        var epochs = request.Settings.Epochs;
+        var epochs = parameters.Epochs;
 
         var state = await ReadStateAsync(statePath, request, cancellationToken)
             ?? new OpenAiJobRecord { RequestId = request.Id, DatasetHash = request.DatasetHash, BaseModel = baseModel };
         FineTuningJob? job = null;
         if (state.JobId is { } knownJob)
         {
-            job = await fineTuning.GetJobAsync(knownJob, cancellationToken);
+            job = await api.RunAsync($"retrieval of fine-tuning job {knownJob}", "GET", $"fine_tuning/jobs/{knownJob}",
+                () => fineTuning.GetJobAsync(knownJob, cancellationToken));
             await AppendLogAsync(logPath, $"resuming fine-tuning job {knownJob} ({job.Status})", cancellationToken);
         }
-        else if (await FindJobAsync(fineTuning, request, cancellationToken) is { } found)
+        else if (state.JobRequested && await FindJobAsync(fineTuning, api, request, logPath, cancellationToken) is { } found)
         {
+            // Only a trainer that stopped between creating the job and recording its id gets here: fresh requests
+            // never list jobs (an endpoint without GET fine_tuning/jobs must not stop them before the upload).
             job = found;
             state = state with { JobId = found.JobId, FileId = found.TrainingFileId };
             await WriteStateAsync(statePath, state, cancellationToken);
@@ -72,7 +78,8 @@ internal sealed partial class OpenAiFineTuningBackend(
                 OpenAIFile file;
                 await using (var stream = artifacts.OpenRead(request.DatasetPath))
                 {
-                    file = (await files.UploadFileAsync(stream, $"{request.Id}.chat.jsonl", FileUploadPurpose.FineTune, cancellationToken)).Value;
+                    file = (await api.RunAsync($"upload of the training file {request.DatasetPath}", "POST", "files",
+                        () => files.UploadFileAsync(stream, $"{request.Id}.chat.jsonl", FileUploadPurpose.FineTune, cancellationToken))).Value;
                 }
                 state = state with { FileId = file.Id };
                 await WriteStateAsync(statePath, state, cancellationToken);
@@ -82,21 +89,26 @@ internal sealed partial class OpenAiFineTuningBackend(
             await context.ConfirmOwnershipAsync($"openai: creating a fine-tuning job on {state.BaseModel}", cancellationToken);
             var jobOptions = new FineTuningOptions
             {
-                Suffix = request.Settings.Options.GetValueOrDefault("suffix", o.Suffix),
+                Suffix = parameters.Suffix,
                 Seed = unchecked((int)(request.Seed & int.MaxValue)),
                 TrainingMethod = FineTuningTrainingMethod.CreateSupervised(
-                    BatchSize(request.Settings), new HyperparameterEpochCount(epochs), LearningRate(request.Settings)),
+                    parameters.BatchSize is { } batch ? new HyperparameterBatchSize(batch) : null,
+                    new HyperparameterEpochCount(epochs),
+                    parameters.LearningRateMultiplier is { } rate ? new HyperparameterLearningRate(rate) : null),
             };
             jobOptions.Metadata[RequestMetadataKey] = request.Id;
             jobOptions.Metadata[DatasetMetadataKey] = request.DatasetHash;
-            job = await fineTuning.FineTuneAsync(state.BaseModel, state.FileId!, waitUntilCompleted: false, jobOptions, cancellationToken);
+            state = state with { JobRequested = true };
+            await WriteStateAsync(statePath, state, cancellationToken);
+            job = await api.RunAsync($"creation of a fine-tuning job on {state.BaseModel}", "POST", "fine_tuning/jobs",
+                () => fineTuning.FineTuneAsync(state.BaseModel, state.FileId!, waitUntilCompleted: false, jobOptions, cancellationToken));
             state = state with { JobId = job.JobId, Status = job.Status.ToString() };
             await WriteStateAsync(statePath, state, cancellationToken);
             await AppendLogAsync(logPath, $"created fine-tuning job {job.JobId} on {state.BaseModel} with file {state.FileId}", cancellationToken);
             LogJobCreated(logger, request.Id, job.JobId, state.BaseModel);
         }
 
-        var follow = await FollowAsync(job, context, epochs, logPath, o, cancellationToken);
+        var follow = await FollowAsync(job, api, context, epochs, logPath, o, cancellationToken);
         var outcome = JobOutcome.Read(job);
         state = state with { Status = job.Status.ToString(), FineTunedModel = outcome.FineTunedModel, TrainedTokens = outcome.TrainedTokens };
         await WriteStateAsync(statePath, state, cancellationToken);
@@ -113,7 +125,7 @@ internal sealed partial class OpenAiFineTuningBackend(
         if (o.ProbeAfterPublish)
         {
             context.Progress.Report($"openai {job.JobId} succeeded: checking that {model} answers");
-            await ProbeAsync(client, model, cancellationToken);
+            await ProbeAsync(client, api, model, cancellationToken);
         }
 
         var hash = await artifacts.HashAsync(statePath, cancellationToken);
@@ -140,7 +152,8 @@ internal sealed partial class OpenAiFineTuningBackend(
         var o = options.Value.OpenAI;
         if (o.ProbeAfterPublish)
         {
-            await ProbeAsync(CreateClient(o), version.Model, cancellationToken);
+            var client = CreateClient(o, out var api);
+            await ProbeAsync(client, api, version.Model, cancellationToken);
         }
     }
 
@@ -154,13 +167,13 @@ internal sealed partial class OpenAiFineTuningBackend(
         {
             return context.BaseVersion.Model;
         }
-        return context.Request.Settings.Options.GetValueOrDefault("base_model", o.BaseModel);
+        return OpenAiFineTuningParameters.Read(context.Request.Settings, o).BaseModel ?? o.BaseModel;
     }
 
     private sealed record FollowResult(int Events, int? Step, double? TrainLoss);
 
     private async Task<FollowResult> FollowAsync(
-        FineTuningJob job, TrainingContext context, int epochs, string logPath, OpenAiFineTuningOptions o, CancellationToken cancellationToken)
+        FineTuningJob job, OpenAiOperation api, TrainingContext context, int epochs, string logPath, OpenAiFineTuningOptions o, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + o.JobTimeout;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -180,7 +193,9 @@ internal sealed partial class OpenAiFineTuningBackend(
                 lastStatus = status;
                 changed = true;
             }
-            foreach (var e in await ReadNewEventsAsync(job, seen, cancellationToken))
+            var events = await api.RunAsync($"listing of fine-tuning job {job.JobId}'s events", "GET", $"fine_tuning/jobs/{job.JobId}/events",
+                () => ReadNewEventsAsync(job, seen, cancellationToken));
+            foreach (var e in events)
             {
                 changed = true;
                 lastMessage = e.Message;
@@ -199,13 +214,15 @@ internal sealed partial class OpenAiFineTuningBackend(
             }
             if (time.GetUtcNow() > deadline)
             {
-                await job.CancelAndUpdateAsync(cancellationToken);
+                await api.RunAsync($"cancellation of fine-tuning job {job.JobId}", "POST", $"fine_tuning/jobs/{job.JobId}/cancel",
+                    async () => await job.CancelAndUpdateAsync(cancellationToken));
                 throw new TrainingBackendException(
                     $"OpenAI fine-tuning job {job.JobId} was still {status} after {o.JobTimeout} (Trainer:OpenAI:JobTimeout); it was cancelled.");
             }
             delay = changed ? o.PollInterval : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, o.MaxPollInterval.Ticks));
             await Task.Delay(delay, time, cancellationToken);
-            await job.UpdateStatusAsync(cancellationToken);
+            await api.RunAsync($"retrieval of fine-tuning job {job.JobId}", "GET", $"fine_tuning/jobs/{job.JobId}",
+                async () => await job.UpdateStatusAsync(cancellationToken));
         }
     }
 
@@ -316,28 +333,44 @@ internal sealed partial class OpenAiFineTuningBackend(
             e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
     }
 
-    private static async Task<FineTuningJob?> FindJobAsync(FineTuningClient client, TrainingRequest request, CancellationToken cancellationToken)
+    /// <summary>The job an earlier attempt created for this request (by its metadata), among the newest 100. A
+    /// server that does not list jobs (404, 405, 501) is logged and treated as "none found".</summary>
+    private async Task<FineTuningJob?> FindJobAsync(
+        FineTuningClient client, OpenAiOperation api, TrainingRequest request, string logPath, CancellationToken cancellationToken)
     {
-        var checkedJobs = 0;
-        await foreach (var job in client.GetJobsAsync(new FineTuningJobCollectionOptions { PageSize = 100 }, cancellationToken))
+        try
         {
-            if (job.Metadata is { } metadata
-                && metadata.TryGetValue(RequestMetadataKey, out var id) && id == request.Id
-                && metadata.TryGetValue(DatasetMetadataKey, out var hash) && hash == request.DatasetHash
-                && job.Status != FineTuningStatus.Cancelled)
+            var checkedJobs = 0;
+            await foreach (var job in client.GetJobsAsync(new FineTuningJobCollectionOptions { PageSize = 100 }, cancellationToken))
             {
-                return job;
+                if (job.Metadata is { } metadata
+                    && metadata.TryGetValue(RequestMetadataKey, out var id) && id == request.Id
+                    && metadata.TryGetValue(DatasetMetadataKey, out var hash) && hash == request.DatasetHash
+                    && job.Status != FineTuningStatus.Cancelled)
+                {
+                    return job;
+                }
+                if (++checkedJobs >= 100)
+                {
+                    break;
+                }
             }
-            if (++checkedJobs >= 100)
-            {
-                break;
-            }
+            return null;
         }
-        return null;
+        catch (ClientResultException ex) when (ex.Status is 404 or 405 or 501)
+        {
+            var failure = api.Failure("listing of fine-tuning jobs", "GET", "fine_tuning/jobs", ex);
+            await AppendLogAsync(logPath, $"{failure.Message}; the server does not list jobs, so a new job is created", cancellationToken);
+            return null;
+        }
+        catch (ClientResultException ex)
+        {
+            throw api.Failure("listing of fine-tuning jobs", "GET", "fine_tuning/jobs", ex);
+        }
     }
 
     /// <summary>Calls the model once with a one-token completion; it must answer under its own name.</summary>
-    private static async Task ProbeAsync(OpenAIClient client, string model, CancellationToken cancellationToken)
+    private static async Task ProbeAsync(OpenAIClient client, OpenAiOperation api, string model, CancellationToken cancellationToken)
     {
         ClientResult<ChatCompletion> result;
         try
@@ -347,7 +380,7 @@ internal sealed partial class OpenAiFineTuningBackend(
         }
         catch (ClientResultException ex)
         {
-            throw new TrainingBackendException($"The fine-tuned model {model} does not answer (HTTP {ex.Status}): {ex.Message}", ex);
+            throw api.Failure($"one-token call to the fine-tuned model {model}", "POST", "chat/completions", ex);
         }
         if (!result.Value.Model.StartsWith(model, StringComparison.Ordinal))
         {
@@ -355,7 +388,7 @@ internal sealed partial class OpenAiFineTuningBackend(
         }
     }
 
-    private static OpenAIClient CreateClient(OpenAiFineTuningOptions o)
+    private static OpenAIClient CreateClient(OpenAiFineTuningOptions o, out OpenAiOperation api)
     {
         var key = Environment.GetEnvironmentVariable(o.ApiKeyVariable);
         if (string.IsNullOrWhiteSpace(key))
@@ -369,28 +402,9 @@ internal sealed partial class OpenAiFineTuningBackend(
         {
             clientOptions.Endpoint = new Uri(endpoint);
         }
+        api = new OpenAiOperation(clientOptions.Endpoint ?? new Uri(DefaultEndpoint));
         return new OpenAIClient(new ApiKeyCredential(key), clientOptions);
     }
-
-    private static HyperparameterBatchSize? BatchSize(TrainerSettings settings) =>
-        settings.Options.TryGetValue("batch_size", out var value)
-            ? new HyperparameterBatchSize(ParseInt("batch_size", value))
-            : null;
-
-    private static HyperparameterLearningRate? LearningRate(TrainerSettings settings) =>
-        settings.Options.TryGetValue("learning_rate_multiplier", out var value)
-            ? new HyperparameterLearningRate(ParseDouble("learning_rate_multiplier", value))
-            : null;
-
-    private static int ParseInt(string key, string value) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) && i > 0
-            ? i
-            : throw new TrainingBackendException($"Trainer option '{key}' must be a positive integer (got '{value}').");
-
-    private static double ParseDouble(string key, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) && d > 0
-            ? d
-            : throw new TrainingBackendException($"Trainer option '{key}' must be a positive number (got '{value}').");
 
     private async Task<OpenAiJobRecord?> ReadStateAsync(string path, TrainingRequest request, CancellationToken cancellationToken)
     {

@@ -10,6 +10,9 @@ internal sealed record OpenAiJobRecord
     public required string DatasetHash { get; init; }
     public required string BaseModel { get; init; }
     public string? FileId { get; init; }
+    /// <summary>A job creation was sent (written just before it): only then can a job exist whose id this record
+    /// lacks, and only then does a trainer that takes over look for it by metadata.</summary>
+    public bool JobRequested { get; init; }
     public string? JobId { get; init; }
     public string? Status { get; init; }
     public string? FineTunedModel { get; init; }
