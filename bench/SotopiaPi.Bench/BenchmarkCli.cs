@@ -29,9 +29,9 @@ internal static class BenchmarkCli
 #if LLM_BENCH
             case "llm":
                 return await LlmBenchmarkCli.RunAsync(args);
+#endif
             case "llm-server":
                 return await LlmFakeEndpoint.RunFromArgsAsync(args);
-#endif
             default:
                 Console.Error.WriteLine($"Unknown benchmark '{which}'. Known: episodes, cluster, llm.");
                 return 2;
