@@ -109,10 +109,12 @@ internal sealed partial class TrainingQueueGrain(
     public async Task CompleteAsync(TrainingTicket ticket, int publishedVersion)
     {
         var book = Book.Remove(ticket);
-        var request = await GetAsync(ticket.RequestId) with
+        var stored = await GetAsync(ticket.RequestId);
+        var request = stored with
         {
             Status = TrainingStatus.Succeeded,
             PublishedVersion = publishedVersion,
+            Progress = $"published {stored.PolicyName} v{publishedVersion}",
             Error = null,
             CompletedAt = time.GetUtcNow(),
         };

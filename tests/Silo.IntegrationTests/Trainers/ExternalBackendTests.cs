@@ -230,12 +230,13 @@ public sealed class ExternalBackendTests : IAsyncLifetime
     {
         await using var trainer = await TrainerAsync(AdapterScripts.Valid);
         await trainer.RequestAsync("c-r0", "external");
-        var claim = (await trainer.Store.ClaimTrainingRequestAsync("dead", TimeSpan.FromMilliseconds(1)))!.Value;
-        var context = new Trainer.Backends.TrainingContext(claim.Request, (await trainer.Store.GetVersionAsync("p", 0))!,
+        var taken = (await trainer.TakeAsync("dead"))!;
+        var context = new Trainer.Backends.TrainingContext(taken.Request, (await trainer.Store.GetVersionAsync("p", 0))!,
             new Progress<string>(), (_, _) => Task.CompletedTask);
         var backend = trainer.Services.GetServices<Trainer.Backends.ITrainingBackend>().Single(b => b.Name == "external");
         await backend.TrainAsync(context, CancellationToken.None);
         File.Delete(Record);
+        await trainer.Queue.ReleaseAsync(taken.Ticket, "the trainer died");
 
         // The trainer that trained and loaded it died before publishing; the next one takes the request over.
         var (request, _) = await trainer.ProcessNextAsync();
@@ -250,8 +251,8 @@ public sealed class ExternalBackendTests : IAsyncLifetime
     public async Task OldAdaptersAreUnloadedAfterAPublishUnlessActivePinnedOrNeededByARunningCampaign()
     {
         await using var trainer = await TrainerAsync(AdapterScripts.Valid, e => e.KeepLoadedVersions = 1);
-        await trainer.Store.CreateCampaignAsync(new CampaignRecord { Id = "old", Spec = new CampaignSpec() });
-        await trainer.Store.CreateCampaignAsync(new CampaignRecord { Id = "live", Spec = new CampaignSpec() });
+        await trainer.Store.SaveCampaignAsync(new CampaignRecord { Id = "old", Spec = new CampaignSpec() });
+        await trainer.Store.SaveCampaignAsync(new CampaignRecord { Id = "live", Spec = new CampaignSpec() });
         foreach (var (name, campaign) in new[] { ("a1", "old"), ("a2", "old"), ("a3", "live") })
         {
             await trainer.Registry.PublishAsync(new PolicyVersion
@@ -262,13 +263,13 @@ public sealed class ExternalBackendTests : IAsyncLifetime
             _vllm2.AddAdapter(name, $"/served/{name}");
         }
         // A pending episode of the finished campaign still pins v1 (a1).
-        var lease = (await trainer.Store.TryAcquireAsync(LeaseKinds.Campaign, "old", "test", TimeSpan.FromMinutes(1)))!;
-        await trainer.Store.CreateEpisodesAsync(lease, [new EpisodeRecord
+        await trainer.Store.CreateEpisodesAsync([new EpisodeRecord
         {
             Id = "e1", CampaignId = "old", Round = 0, Phase = "eval", TaskId = "t", ScenarioId = "s", Agent1Id = "x", Agent2Id = "y", Seed = 1,
             Seats = [new SeatBinding(AgentRoles.Policy, "p", 1, "a1"), new SeatBinding(AgentRoles.Partner, AgentRoles.Partner, 0, "sim-partner")],
         }]);
-        await trainer.Store.SetCampaignStatusAsync("old", CampaignStatus.Completed);
+        var old = (await trainer.Store.GetCampaignAsync("old"))!;
+        Assert.True(await trainer.Store.SaveCampaignAsync(old with { Status = CampaignStatus.Completed, Revision = old.Revision + 1 }));
         await trainer.RequestAsync("c-r0", "external");
 
         var (request, _) = await trainer.ProcessNextAsync();

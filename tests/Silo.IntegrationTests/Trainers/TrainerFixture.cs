@@ -1,4 +1,7 @@
-using SotopiaPi.Grains.Policies;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using SotopiaPi.Sotopia.Training;
+using SotopiaPi.Trainer.Backends;
 using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,6 +12,8 @@ using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Policies;
 using SotopiaPi.Sotopia.Prompts;
 using SotopiaPi.Silo.Hosting;
+using SotopiaPi.Silo.Runtime;
+using SiloOptions = SotopiaPi.Silo.Options.SiloOptions;
 using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Storage;
@@ -19,8 +24,8 @@ using SotopiaPi.Trainer.Options;
 
 namespace SotopiaPi.Silo.IntegrationTests.Trainers;
 
-/// <summary>A trainer over a fresh SQLite store and artifact folder, with policy "p" at its base version; tests
-/// write a dataset, create a request and let the trainer service process it.</summary>
+/// <summary>A trainer next to one in-process silo over a fresh SQLite store and artifact folder, with policy "p" at its
+/// base version; tests write a dataset, queue a request and let the trainer service process it.</summary>
 internal sealed class TrainerFixture : IAsyncDisposable
 {
     /// <summary>Three valid SFT examples in chat JSONL.</summary>
@@ -31,48 +36,105 @@ internal sealed class TrainerFixture : IAsyncDisposable
 
         """;
 
-    private readonly bool _ownsDir;
+    private readonly IHost _host;
 
-    private TrainerFixture(TempDirectory dir, bool ownsDir, SqliteSotopiaStore store, FileArtifactStore artifacts, ServiceProvider services)
+    private TrainerFixture(TempDirectory dir, ObservedStore store, FileArtifactStore artifacts, IHost host)
     {
         Dir = dir;
-        _ownsDir = ownsDir;
         Store = store;
         Artifacts = artifacts;
-        Services = services;
+        _host = host;
     }
 
     public TempDirectory Dir { get; }
-    public SqliteSotopiaStore Store { get; }
-    public FileArtifactStore Artifacts { get; }
-    public ServiceProvider Services { get; }
-    public PolicyRegistryGrain Registry => Services.GetRequiredService<PolicyRegistryGrain>();
-    public TrainerOptions Options => Services.GetRequiredService<IOptions<TrainerOptions>>().Value;
-    public TrainerService Service => Services.GetServices<IHostedService>().OfType<TrainerService>().Single();
 
-    /// <summary>A trainer on a new store, or (<paramref name="sameStoreAs"/>) on another fixture's database file and
-    /// artifacts through its own connections, like a second trainer process.</summary>
+    /// <summary>The silo's Orleans gateway port (0 without a gateway), for trainer processes.</summary>
+    public int GatewayPort { get; private init; }
+
+    /// <summary>The project store (SQLite) the silo and the trainers share; it can wait on a request's stored state.</summary>
+    public ObservedStore Store { get; }
+
+    public FileArtifactStore Artifacts { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    public IPolicyRegistryGrain Registry => Grains.GetGrain<IPolicyRegistryGrain>("p");
+
+    public ITrainingQueueGrain Queue => Grains.GetGrain<ITrainingQueueGrain>(TrainingQueue.Default);
+
+    public TrainerOptions Options => Services.GetRequiredService<IOptions<TrainerOptions>>().Value;
+
+    /// <summary>This fixture's trainer ("t1" unless configured). It is not started with the silo: a test processes
+    /// requests through it directly (<see cref="ProcessNextAsync"/>) or starts it.</summary>
+    public TrainerService Service => Services.GetRequiredService<TrainerService>();
+
+    /// <summary>A trainer in one in-process Orleans silo (localhost clustering, grain state in a fresh SQLite store,
+    /// artifacts in a folder), with policy "p" at its base version; <paramref name="services"/> adds backends.</summary>
     public static async Task<TrainerFixture> CreateAsync(
-        Action<TrainerOptions>? configure = null, Action<IServiceCollection>? services = null, TrainerFixture? sameStoreAs = null, TimeProvider? storeTime = null)
+        Action<TrainerOptions>? configure = null, Action<IServiceCollection>? services = null, TrainingQueueOptions? queue = null, bool gateway = false)
     {
-        var dir = sameStoreAs?.Dir ?? new TempDirectory("sotopia-trainer");
-        var store = await SqliteSotopiaStore.OpenAsync(dir.Combine("s.db"), time: storeTime);
+        var dir = new TempDirectory("sotopia-trainer");
+        var sqlite = await SqliteSotopiaStore.OpenAsync(dir.Combine("s.db"));
+        await sqlite.MigrateAsync();
+        var store = new ObservedStore(sqlite);
         var artifacts = new FileArtifactStore(dir.Combine("artifacts"));
-        var collection = new ServiceCollection();
-        collection.AddLogging();
-        collection.AddSotopiaStore(store, artifacts);
-        collection.AddSotopiaTrainer(o =>
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        var options = new SiloOptions { SiloId = "trainer-silo", SiloPort = FreePorts.Next(), GatewayPort = gateway ? FreePorts.Next() : 0 };
+        builder.UseOrleans(silo =>
+        {
+            silo.AddSotopiaSilo(options, store, artifacts);
+            silo.UseSotopiaLocalCluster(options, store);
+        });
+        if (queue is not null)
+        {
+            builder.Configuration[$"{TrainingQueueOptions.SectionName}:{nameof(TrainingQueueOptions.RenewInterval)}"] = queue.RenewInterval.ToString("c", CultureInfo.InvariantCulture);
+            builder.Configuration[$"{TrainingQueueOptions.SectionName}:{nameof(TrainingQueueOptions.TrainerLifetime)}"] = queue.TrainerLifetime.ToString("c", CultureInfo.InvariantCulture);
+        }
+        builder.Services.AddSotopiaSimulatorBackend();
+        builder.Services.AddSingleton<CampaignLauncher>();
+        builder.Services.AddSotopiaTrainer(o =>
         {
             o.TrainerId = "t1";
-            o.PollInterval = TimeSpan.FromMilliseconds(10);
+            o.RenewInterval = TimeSpan.FromMilliseconds(200);
             o.OpenAI.PollInterval = TimeSpan.FromMilliseconds(1);
             o.OpenAI.MaxPollInterval = TimeSpan.FromMilliseconds(20);
             configure?.Invoke(o);
         });
-        services?.Invoke(collection);
-        var provider = collection.BuildServiceProvider();
-        await provider.GetRequiredService<PolicyRegistryGrain>().EnsureBaseAsync("p", "sim-policy@v0");
-        return new TrainerFixture(dir, sameStoreAs is null, store, artifacts, provider);
+        // The trainer runs when a test says so, not with the silo.
+        foreach (var hosted in builder.Services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(TrainerService)).ToList())
+        {
+            builder.Services.Remove(hosted);
+        }
+        builder.Services.AddSingleton<TrainerService>();
+        services?.Invoke(builder.Services);
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+            var fixture = new TrainerFixture(dir, store, artifacts, host) { GatewayPort = options.GatewayPort };
+            await fixture.Registry.EnsureBaseAsync("sim-policy@v0");
+            return fixture;
+        }
+        catch
+        {
+            host.Dispose();
+            await sqlite.DisposeAsync();
+            dir.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Another trainer process on the same cluster: its own id and options, this silo's backends plus
+    /// <paramref name="extra"/>.</summary>
+    public TrainerService CreateTrainer(Action<TrainerOptions> configure, params ITrainingBackend[] extra)
+    {
+        var options = new TrainerOptions { RenewInterval = Options.RenewInterval };
+        configure(options);
+        var backends = Services.GetServices<ITrainingBackend>().Where(b => extra.All(e => e.Name != b.Name)).Concat(extra).ToList();
+        return ActivatorUtilities.CreateInstance<TrainerService>(Services, Microsoft.Extensions.Options.Options.Create(options), backends);
     }
 
     public async Task<TrainingRequest> RequestAsync(
@@ -85,7 +147,7 @@ internal sealed class TrainerFixture : IAsyncDisposable
             await using var w = new StreamWriter(s, leaveOpen: true);
             await w.WriteAsync(dataset);
         });
-        return await Store.CreateTrainingRequestAsync(new TrainingRequest
+        var request = await Store.CreateTrainingRequestAsync(new TrainingRequest
         {
             Id = id,
             CampaignId = "c",
@@ -98,16 +160,22 @@ internal sealed class TrainerFixture : IAsyncDisposable
             Settings = new TrainerSettings { Backend = backend, Epochs = epochs, Options = options ?? ImmutableDictionary<string, string>.Empty },
             Seed = 11,
         });
+        await Queue.EnqueueAsync(id);
+        return request;
     }
 
-    /// <summary>Claims the oldest claimable request as this fixture's trainer and processes it.</summary>
+    /// <summary>Takes the oldest queued request this fixture's trainer serves from the training queue and processes it.</summary>
     public async Task<(TrainingRequest Request, TrainerService.Outcome Outcome)> ProcessNextAsync(CancellationToken cancellationToken = default)
     {
-        var claim = await Store.ClaimTrainingRequestAsync(Options.TrainerId, Options.LeaseDuration, cancellationToken);
-        Assert.NotNull(claim);
-        var outcome = await Service.ProcessAsync(claim.Value.Request, claim.Value.Lease, Options, cancellationToken);
-        return ((await Store.GetTrainingRequestAsync(claim.Value.Request.Id, CancellationToken.None))!, outcome);
+        var assignment = await TakeAsync(Options.TrainerId);
+        Assert.NotNull(assignment);
+        var outcome = await Service.ProcessAsync(assignment, cancellationToken);
+        return ((await Store.GetTrainingRequestAsync(assignment.Request.Id, CancellationToken.None))!, outcome);
     }
+
+    /// <summary>Takes the oldest queued request for <paramref name="trainerId"/> serving what this fixture's trainer serves.</summary>
+    public Task<TrainingAssignment?> TakeAsync(string trainerId) =>
+        Queue.TakeAsync(trainerId, [.. Services.GetServices<ITrainingBackend>().Select(b => b.Name).Where(Options.Serves)]);
 
     /// <summary>SFT examples the simulator's trainer can read: real agent prompts for the first starter tasks
     /// (the starter data ships next to the tests), each answered with a move.</summary>
@@ -130,11 +198,9 @@ internal sealed class TrainerFixture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Services.DisposeAsync();
-        await Store.DisposeAsync();
-        if (_ownsDir)
-        {
-            Dir.Dispose();
-        }
+        await _host.StopAsync();
+        _host.Dispose();
+        await Store.Inner.DisposeAsync();
+        Dir.Dispose();
     }
 }

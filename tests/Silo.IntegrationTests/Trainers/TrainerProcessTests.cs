@@ -1,23 +1,19 @@
-using SotopiaPi.Grains.Policies;
+using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Sotopia.Policies;
-using SotopiaPi.Silo.Hosting;
-using SotopiaPi.TestInfrastructure;
-using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 using SotopiaPi.Silo.Runtime;
-using SotopiaPi.Storage;
-using SotopiaPi.Storage.Artifacts;
+using SotopiaPi.Sotopia.Training;
+using SotopiaPi.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Trainers;
 
-/// <summary>The trainer as its own process (<c>dotnet SotopiaPi.Trainer.dll</c>) on the same SQLite file as a
-/// silo: a whole campaign completes with all training done by the separate process; a trainer killed with SIGKILL
-/// mid-request is replaced by another that trains again and publishes exactly once; SIGTERM hands the request
-/// back at once; bad command lines and settings exit with a message, not a stack trace.</summary>
+/// <summary>The trainer as its own process (<c>dotnet SotopiaPi.Trainer.dll</c>, an Orleans client of a silo in this
+/// process on the same SQLite file): a whole campaign completes with all training done by the separate process; a
+/// trainer killed with SIGKILL mid-request is dropped by the training queue and another trains again and publishes
+/// exactly once; SIGTERM hands the request back at once; bad command lines and settings exit with a message, not a
+/// stack trace.</summary>
 public sealed class TrainerProcessTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
@@ -25,23 +21,7 @@ public sealed class TrainerProcessTests
     [Fact]
     public async Task ACampaignCompletesWithASiloInThisProcessAndTheTrainerAsASeparateProcess()
     {
-        using var dir = new TempDirectory("sotopia-separate");
-        var db = dir.Combine("sotopia.db");
-        var artifactsRoot = dir.Combine("artifacts");
-        await using var store = await SqliteSotopiaStore.OpenAsync(db);
-        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSotopiaStore(store, new FileArtifactStore(artifactsRoot));
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSotopiaSimulatorBackend();
-        builder.Services.AddSingleton<PolicyRegistryGrain>();
-        builder.Services.AddSingleton<CampaignLauncher>();
-        builder.Services.AddSotopiaSilo(o =>
-        {
-            o.SiloId = "silo-1";
-            o.MaxConcurrentEpisodes = 64;
-        });
-        using var silo = builder.Build();
+        await using var fixture = await TrainerFixture.CreateAsync(gateway: true);
         var spec = new CampaignSpec
         {
             Name = "separate-trainer",
@@ -51,40 +31,22 @@ public sealed class TrainerProcessTests
             PairsPerScenario = 3,
             EvaluationPairsPerScenario = 1,
         };
-        var campaignId = (await silo.Services.GetRequiredService<CampaignLauncher>().CreateAsync(spec, "sep")).Id;
+        using var trainer = StartTrainer(fixture, null, "trainer-proc", "--backend", "embedded");
+        var campaignId = (await fixture.Services.GetRequiredService<CampaignLauncher>().CreateAsync(spec, "sep")).Id;
 
-        using var trainer = TrainerProcess.Start(null,
-            "--store", db, "--artifacts", artifactsRoot, "--id", "trainer-proc", "--backend", "embedded", "--Trainer:PollInterval", "00:00:00.050");
-        using var timeout = new CancellationTokenSource(Timeout);
-        await silo.StartAsync(timeout.Token);
-        CampaignRecord campaign;
-        try
-        {
-            while ((campaign = (await store.GetCampaignAsync(campaignId, timeout.Token))!).Status == CampaignStatus.Running)
-            {
-                await Task.Delay(100, timeout.Token);
-            }
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            campaign = (await store.GetCampaignAsync(campaignId, CancellationToken.None))!;
-            Assert.Fail($"campaign still at stage {campaign.Stage}, step {campaign.Step} after {Timeout}. Trainer output:\n{trainer.Output}");
-        }
-        finally
-        {
-            await silo.StopAsync(CancellationToken.None);
-        }
+        var campaign = await fixture.Store.WaitForCampaignAsync(campaignId, c => c.Status != CampaignStatus.Running,
+            $"campaign {campaignId} to end (trainer output:\n{trainer.Output})", Timeout);
 
         Assert.True(campaign.Status == CampaignStatus.Completed, $"campaign {campaign.Status}: {campaign.Error}. Trainer output:\n{trainer.Output}");
         Assert.Equal([1, 2], campaign.Rounds.Select(r => r.ProducedVersion ?? -1));
         foreach (var round in campaign.Rounds)
         {
-            var request = (await store.GetTrainingRequestAsync(round.TrainingRequestId!))!;
+            var request = (await fixture.Store.GetTrainingRequestAsync(round.TrainingRequestId!))!;
             Assert.Equal(TrainingStatus.Succeeded, request.Status);
-            Assert.Equal("trainer-proc", (await store.GetLeaseAsync(LeaseKinds.Training, request.Id))!.Owner.Split('#')[0]);
+            Assert.Equal("trainer-proc", request.TrainerId);
             Assert.Contains($"Training request {request.Id} published {spec.PolicyName} version {request.PublishedVersion}", trainer.Output, StringComparison.Ordinal);
         }
-        var versions = await store.ListVersionsAsync(spec.PolicyName);
+        var versions = await fixture.Store.ListVersionsAsync(spec.PolicyName);
         Assert.Equal([0, 1, 2], versions.Select(v => v.Version));
         Assert.Equal([null, 0, 1], versions.Select(v => v.ParentVersion));
         Assert.Equal(["base", "bc", "bc+sr1", "expert"], campaign.Evaluations.Select(e => e.Label));
@@ -98,26 +60,27 @@ public sealed class TrainerProcessTests
     public async Task ATrainerKilledMidRequestIsReplacedAndTheVersionIsPublishedExactlyOnce()
     {
         await using var vllm = await FakeVllmServer.StartAsync();
-        await using var fixture = await TrainerFixture.CreateAsync();
+        // The queue drops a trainer it has not heard from for 2 s (trainers renew every 200 ms).
+        await using var fixture = await TrainerFixture.CreateAsync(gateway: true,
+            queue: new TrainingQueueOptions { RenewInterval = TimeSpan.FromMilliseconds(200), TrainerLifetime = TimeSpan.FromSeconds(2) });
         var markers = Directory.CreateDirectory(fixture.Dir.Combine("markers")).FullName;
         var config = WriteExternalConfig(fixture, markers, vllm.BaseUrl);
         await fixture.RequestAsync("c-r0", "external");
 
         using (var first = StartTrainer(fixture, config, "trainer-a"))
         {
-            await WaitForAsync(() => Directory.GetFiles(markers, "started.*").Length == 1, "the first trainer's command to start", first);
+            await Within.WaitAsync(first.WhenOutputContainsAsync("Training request c-r0: started bash"), TimeSpan.FromMinutes(2),
+                "the first trainer's command to start", () => first.Output);
             first.Kill();
         }
         File.WriteAllText(Path.Combine(markers, "go"), "");
         using var second = StartTrainer(fixture, config, "trainer-b");
-        await WaitForAsync(() => fixture.Store.GetTrainingRequestAsync("c-r0").Result!.Status is TrainingStatus.Succeeded or TrainingStatus.Failed,
-            "the second trainer to finish the request", second);
+        var request = await fixture.Store.WaitForTrainingAsync("c-r0", r => r.Status is TrainingStatus.Succeeded or TrainingStatus.Failed,
+            "the second trainer to finish the request", TimeSpan.FromMinutes(2));
 
-        var request = (await fixture.Store.GetTrainingRequestAsync("c-r0"))!;
         Assert.True(request.Status == TrainingStatus.Succeeded, $"request {request.Status}: {request.Error}\n{second.Output}");
-        Assert.Equal(2, Directory.GetFiles(markers, "started.*").Length);
-        var lease = (await fixture.Store.GetLeaseAsync(LeaseKinds.Training, "c-r0"))!;
-        Assert.Equal(("trainer-b", 2L), (lease.Owner.Split('#')[0], lease.Epoch));
+        Assert.Equal(("trainer-b", 2), (request.TrainerId, request.Attempt));
+        Assert.Contains("Training request c-r0: started bash", second.Output, StringComparison.Ordinal);
         var published = Assert.Single(await fixture.Store.ListVersionsAsync("p"), v => v.TrainingRequestId == "c-r0");
         Assert.Equal(request.PublishedVersion, published.Version);
         Assert.Equal("p-c-r0", published.Model);
@@ -129,24 +92,25 @@ public sealed class TrainerProcessTests
     public async Task SigtermHandsTheRequestBackAtOnceAndStopsTheTrainingCommand()
     {
         await using var vllm = await FakeVllmServer.StartAsync();
-        await using var fixture = await TrainerFixture.CreateAsync();
+        await using var fixture = await TrainerFixture.CreateAsync(gateway: true);
         var markers = Directory.CreateDirectory(fixture.Dir.Combine("markers")).FullName;
-        var config = WriteExternalConfig(fixture, markers, vllm.BaseUrl, lease: "00:05:00");
+        var config = WriteExternalConfig(fixture, markers, vllm.BaseUrl);
         await fixture.RequestAsync("c-r0", "external");
 
         using var trainer = StartTrainer(fixture, config, "trainer-a");
-        await WaitForAsync(() => Directory.GetFiles(markers, "started.*").Length == 1, "the training command to start", trainer);
-        var commandPid = int.Parse(Path.GetExtension(Directory.GetFiles(markers, "started.*")[0])[1..], System.Globalization.CultureInfo.InvariantCulture);
+        var started = await Within.WaitAsync(trainer.WhenOutputContainsAsync("Training request c-r0: started bash (pid "), TimeSpan.FromMinutes(2),
+            "the training command to start", () => trainer.Output);
+        var commandPid = int.Parse(Regex.Match(trainer.Output, @"Training request c-r0: started bash \(pid (\d+)\)").Groups[1].Value, CultureInfo.InvariantCulture);
         trainer.Terminate();
 
         Assert.Equal(0, await trainer.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("Stopping: training request c-r0 handed back", trainer.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists($"/proc/{commandPid}"), $"the training command (pid {commandPid}) outlived the trainer");
         var request = (await fixture.Store.GetTrainingRequestAsync("c-r0"))!;
-        Assert.Equal(TrainingStatus.Running, request.Status);
-        // Released, not left to expire in five minutes: another trainer takes it at once.
-        var next = await fixture.Store.ClaimTrainingRequestAsync("trainer-b", TimeSpan.FromMinutes(1));
-        Assert.Equal(("c-r0", 2L), (next!.Value.Request.Id, next.Value.Lease.Epoch));
+        Assert.Equal(TrainingStatus.Pending, request.Status);
+        // Handed back, not left until the queue stops hearing from the trainer: another trainer takes it at once.
+        var next = await fixture.TakeAsync("trainer-b");
+        Assert.Equal(("c-r0", 2), (next!.Request.Id, next.Ticket.Attempt));
     }
 
     [Fact]
@@ -172,19 +136,19 @@ public sealed class TrainerProcessTests
         }
     }
 
-    private static DotnetProcess StartTrainer(TrainerFixture fixture, string config, string id) =>
-        TrainerProcess.Start(null, "--store", fixture.Dir.Combine("s.db"), "--artifacts", fixture.Artifacts.Root, "--config", config, "--id", id);
+    private static DotnetProcess StartTrainer(TrainerFixture fixture, string? config, string id, params string[] more) =>
+        TrainerProcess.Start(null, [
+            "--store", fixture.Dir.Combine("s.db"), "--artifacts", fixture.Artifacts.Root, "--id", id,
+            "--Silo:GatewayPort", fixture.GatewayPort.ToString(CultureInfo.InvariantCulture), "--Trainer:RenewInterval", "00:00:00.200",
+            .. config is null ? Array.Empty<string>() : ["--config", config], .. more]);
 
-    private static string WriteExternalConfig(TrainerFixture fixture, string markers, string vllm, string lease = "00:00:02")
+    private static string WriteExternalConfig(TrainerFixture fixture, string markers, string vllm)
     {
         var script = AdapterScripts.Write(fixture.Dir.Combine("train.sh"), AdapterScripts.Blocking);
         var config = new JsonObject
         {
             ["Trainer"] = new JsonObject
             {
-                ["LeaseDuration"] = lease,
-                ["HeartbeatInterval"] = "00:00:00.500",
-                ["PollInterval"] = "00:00:00.050",
                 ["Backends"] = new JsonArray("external"),
                 ["External"] = new JsonObject
                 {
@@ -198,18 +162,5 @@ public sealed class TrainerProcessTests
         var path = fixture.Dir.Combine("trainer.json");
         File.WriteAllText(path, config.ToJsonString());
         return path;
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, string what, DotnetProcess trainer)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        while (!condition())
-        {
-            if (timeout.IsCancellationRequested)
-            {
-                Assert.Fail($"timed out waiting for {what}. Trainer output:\n{trainer.Output}");
-            }
-            await Task.Delay(50, CancellationToken.None);
-        }
     }
 }

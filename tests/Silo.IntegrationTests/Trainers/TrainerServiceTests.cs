@@ -1,15 +1,16 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using SotopiaPi.Grains.Interfaces;
-using Microsoft.Extensions.Time.Testing;
+using SotopiaPi.Sotopia.Training;
+using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Trainer;
 using SotopiaPi.Trainer.Backends;
 
 namespace SotopiaPi.Silo.IntegrationTests.Trainers;
 
-/// <summary>The trainer service on a real store: it trains, publishes once per request (also when two trainers
-/// race, or one takes over from a trainer whose lease expired), hands back requests it does not serve and, when
-/// stopped, the request it was training.</summary>
+/// <summary>The trainer service against the training queue grain of an in-process silo: it trains, publishes once
+/// per request (also when two trainers race, or one takes over from a trainer the queue stopped hearing from), is
+/// never given requests of backends it does not serve and, when stopped, hands back the request it was training.</summary>
 public sealed class TrainerServiceTests
 {
     [Fact]
@@ -67,7 +68,8 @@ public sealed class TrainerServiceTests
 
         Assert.True(request.Status == TrainingStatus.Succeeded, $"request ended {request.Status}: {request.Error}");
         var version = await trainer.Store.GetVersionAsync("p", request.PublishedVersion!.Value);
-        Assert.Equal($"published p v{version!.Version} (sim-policy@r4)", request.Progress);
+        Assert.Equal($"published p v{version!.Version}", request.Progress);
+        Assert.Equal("sim-policy@r4", version.Model);
         Assert.Equal("checkpoints/p/r4/model.json", version.CheckpointPath);
         Assert.Equal(await trainer.Artifacts.HashAsync(version.CheckpointPath!), version.CheckpointHash);
         Assert.Equal(4, version.Metrics.Keys.Count(k => k.StartsWith("loss_epoch_", StringComparison.Ordinal)));
@@ -78,92 +80,92 @@ public sealed class TrainerServiceTests
     {
         await using var trainer = await TrainerFixture.CreateAsync();
         await trainer.RequestAsync("r5", backend: "opnai");
+        Assert.Null(await trainer.TakeAsync("t1"));
 
-        var (request, outcome) = await trainer.ProcessNextAsync();
+        // Only a trainer that claims to serve the unknown backend is given it; the service refuses it.
+        var assignment = await trainer.Queue.TakeAsync("t1", ["opnai"]);
+        var outcome = await trainer.Service.ProcessAsync(assignment!, CancellationToken.None);
 
+        var request = await trainer.Store.GetTrainingRequestAsync("r5");
         Assert.Equal(TrainerService.Outcome.Failed, outcome);
+        Assert.Equal(TrainingStatus.Failed, request!.Status);
         Assert.Equal("Training backend 'opnai' does not exist (known: embedded, openai, external).", request.Error);
     }
 
     [Fact]
-    public async Task ARequestForABackendThisTrainerDoesNotServeIsHandedBackAtOnce()
+    public async Task ARequestForABackendThisTrainerDoesNotServeWaitsForATrainerThatDoes()
     {
         await using var trainer = await TrainerFixture.CreateAsync(o => o.Backends = ["embedded"]);
         await trainer.RequestAsync("r6", backend: "openai");
 
-        var (request, outcome) = await trainer.ProcessNextAsync();
+        Assert.Null(await trainer.TakeAsync("t1"));
 
-        Assert.Equal(TrainerService.Outcome.HandedBack, outcome);
-        Assert.Equal(TrainingStatus.Running, request.Status);
-        Assert.Equal("waiting for a trainer that serves the 'openai' backend (t1 serves: embedded)", request.Progress);
-        var other = await trainer.Store.ClaimTrainingRequestAsync("t2", TimeSpan.FromMinutes(1));
-        Assert.Equal(("r6", 2L), (other!.Value.Request.Id, other.Value.Lease.Epoch));
+        var request = await trainer.Store.GetTrainingRequestAsync("r6");
+        Assert.Equal(TrainingStatus.Pending, request!.Status);
+        Assert.Equal("queued; waiting for a trainer that serves the 'openai' backend", request.Progress);
+        var other = await trainer.Queue.TakeAsync("t2", ["openai"]);
+        Assert.Equal(("r6", 1), (other!.Request.Id, other.Ticket.Attempt));
     }
 
     [Fact]
-    public async Task TwoTrainersRacingOnOneStoreTrainAndPublishEveryRequestExactlyOnce()
+    public async Task TwoTrainersRacingOnOneQueueTrainAndPublishEveryRequestExactlyOnce()
     {
         var trained = new ConcurrentQueue<(string Trainer, string Request)>();
-        await using var first = await TrainerFixture.CreateAsync(
-            o => { o.TrainerId = "t1"; o.PollInterval = TimeSpan.FromMilliseconds(1); },
+        await using var fixture = await TrainerFixture.CreateAsync(
+            o => o.TrainerId = "t1",
             s => s.AddSingleton<ITrainingBackend>(new CountingBackend("t1", trained)));
-        await using var second = await TrainerFixture.CreateAsync(
-            o => { o.TrainerId = "t2"; o.PollInterval = TimeSpan.FromMilliseconds(1); },
-            s => s.AddSingleton<ITrainingBackend>(new CountingBackend("t2", trained)),
-            sameStoreAs: first);
+        var second = fixture.CreateTrainer(o => o.TrainerId = "t2", new CountingBackend("t2", trained));
         var ids = Enumerable.Range(0, 12).Select(i => $"race-{i:D2}").ToList();
+        var finished = ids.Select(id => fixture.Store.WaitForTrainingAsync(id, r => r.Status is TrainingStatus.Succeeded or TrainingStatus.Failed,
+            $"request {id} to finish", TimeSpan.FromMinutes(2))).ToList();
         foreach (var id in ids)
         {
-            await first.RequestAsync(id, backend: "counting");
+            await fixture.RequestAsync(id, backend: "counting");
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await Task.WhenAll(first.Service.StartAsync(timeout.Token), second.Service.StartAsync(timeout.Token));
+        await Task.WhenAll(fixture.Service.StartAsync(CancellationToken.None), second.StartAsync(CancellationToken.None));
         try
         {
-            while ((await first.Store.ListVersionsAsync("p", timeout.Token)).Count < ids.Count + 1
-                   || await AnyUnfinishedAsync(first, ids, timeout.Token))
-            {
-                await Task.Delay(20, timeout.Token);
-            }
+            await Task.WhenAll(finished);
         }
         finally
         {
-            await Task.WhenAll(first.Service.StopAsync(CancellationToken.None), second.Service.StopAsync(CancellationToken.None));
+            await Task.WhenAll(fixture.Service.StopAsync(CancellationToken.None), second.StopAsync(CancellationToken.None));
         }
 
         var who = string.Join(", ", trained.Select(t => $"{t.Trainer}:{t.Request}"));
         Assert.True(ids.Order().SequenceEqual(trained.Select(t => t.Request).Order()), $"each request must be trained exactly once; trained: {who}");
-        var versions = await first.Store.ListVersionsAsync("p");
+        var versions = await fixture.Store.ListVersionsAsync("p");
         Assert.Equal(ids.Order(), versions.Where(v => v.TrainingRequestId is not null).Select(v => v.TrainingRequestId!).Order());
         Assert.Equal(Enumerable.Range(0, ids.Count + 1), versions.Select(v => v.Version));
         foreach (var id in ids)
         {
-            var request = await first.Store.GetTrainingRequestAsync(id);
+            var request = await fixture.Store.GetTrainingRequestAsync(id);
             Assert.Equal(TrainingStatus.Succeeded, request!.Status);
             Assert.Equal(versions.Single(v => v.TrainingRequestId == id).Version, request.PublishedVersion);
         }
     }
 
     [Fact]
-    public async Task ATrainerWhoseLeaseExpiredIsFencedOutAndTheNewOwnerPublishesOnce()
+    public async Task ATrainerTheQueueStoppedHearingFromIsRefusedAndTheNextAttemptPublishesOnce()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var trained = new ConcurrentQueue<(string Trainer, string Request)>();
         await using var trainer = await TrainerFixture.CreateAsync(
-            services: s => s.AddSingleton<ITrainingBackend>(new CountingBackend("t1", trained)), storeTime: clock);
+            services: s => s.AddSingleton<ITrainingBackend>(new CountingBackend("t1", trained)),
+            queue: new TrainingQueueOptions { RenewInterval = TimeSpan.FromMilliseconds(100), TrainerLifetime = TimeSpan.FromMilliseconds(500) });
         await trainer.RequestAsync("r7", backend: "counting");
-        var dead = (await trainer.Store.ClaimTrainingRequestAsync("dead", TimeSpan.FromSeconds(30)))!.Value;
-        await trainer.Store.ReportTrainingProgressAsync(dead.Lease, "epoch 3/20 (then the machine died)");
+        var dead = (await trainer.TakeAsync("dead"))!;
+        await trainer.Queue.ReportProgressAsync(dead.Ticket, "epoch 3/20 (then the machine died)");
 
-        clock.Advance(TimeSpan.FromSeconds(31));
+        // "dead" never subscribed again: the queue drops it and queues the request as a new attempt.
+        await trainer.Store.WaitForTrainingAsync("r7", r => r.Status == TrainingStatus.Pending && r.TrainerId is null,
+            "the queue to take r7 back from the silent trainer", TimeSpan.FromSeconds(30));
         var (request, _) = await trainer.ProcessNextAsync();
 
         Assert.True(request.Status == TrainingStatus.Succeeded, $"request ended {request.Status}: {request.Error}");
-        Assert.Equal(2, (await trainer.Store.GetLeaseAsync(LeaseKinds.Training, "r7"))!.Epoch);
-        await Assert.ThrowsAsync<StaleEpochException>(() => trainer.Store.ReportTrainingProgressAsync(dead.Lease, "epoch 4/20"));
-        await Assert.ThrowsAsync<StaleEpochException>(() =>
-            trainer.Store.CompleteTrainingRequestAsync(dead.Lease, TrainingStatus.Failed, null, "late"));
+        Assert.Equal(("t1", 2), (request.TrainerId, request.Attempt));
+        await Assert.ThrowsAsync<StaleWriteException>(() => trainer.Queue.ReportProgressAsync(dead.Ticket, "epoch 4/20"));
+        await Assert.ThrowsAsync<StaleWriteException>(() => trainer.Queue.FailAsync(dead.Ticket, "late"));
         Assert.Single(await trainer.Store.ListVersionsAsync("p"), v => v.TrainingRequestId == "r7");
         Assert.Equal(TrainingStatus.Succeeded, (await trainer.Store.GetTrainingRequestAsync("r7"))!.Status);
         Assert.Equal([("t1", "r7")], trained);
@@ -179,26 +181,14 @@ public sealed class TrainerServiceTests
         await trainer.RequestAsync("r8", backend: "counting");
 
         await trainer.Service.StartAsync(CancellationToken.None);
-        await backend.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        await Within.WaitAsync(backend.Entered, TimeSpan.FromSeconds(30), "the trainer to start training r8");
         await trainer.Service.StopAsync(CancellationToken.None);
 
         var request = await trainer.Store.GetTrainingRequestAsync("r8");
-        Assert.Equal(TrainingStatus.Running, request!.Status);
-        Assert.Equal("counting r8", request.Progress);
-        var other = await trainer.Store.ClaimTrainingRequestAsync("t2", TimeSpan.FromMinutes(1));
-        Assert.Equal(("r8", 2L), (other!.Value.Request.Id, other.Value.Lease.Epoch));
+        Assert.Equal(TrainingStatus.Pending, request!.Status);
+        Assert.StartsWith("handed back by t1: the trainer is stopping", request.Progress, StringComparison.Ordinal);
+        var other = await trainer.Queue.TakeAsync("t2", ["counting"]);
+        Assert.Equal(("r8", 2), (other!.Request.Id, other.Ticket.Attempt));
         Assert.Single(await trainer.Store.ListVersionsAsync("p"));
-    }
-
-    private static async Task<bool> AnyUnfinishedAsync(TrainerFixture trainer, IEnumerable<string> ids, CancellationToken cancellationToken)
-    {
-        foreach (var id in ids)
-        {
-            if ((await trainer.Store.GetTrainingRequestAsync(id, cancellationToken))!.Status is not TrainingStatus.Succeeded)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 }
