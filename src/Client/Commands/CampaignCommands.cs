@@ -29,14 +29,16 @@ internal static class CampaignCommands
         var detach = new Option<bool>("--detach") { Description = "Only create the campaign; 'sotopia run --resume' plays it." };
         var concurrency = new Option<int>("--concurrency") { Description = "Episodes played at once.", DefaultValueFactory = _ => 256 };
         var noProgress = new Option<bool>("--no-progress") { Description = "Plain progress lines instead of live bars." };
+        var maxFailed = CampaignOutcome.CreateMaxFailedOption();
         var config = LlmBackendOptions.CreateConfig();
-        var command = new Command("start", "Create a campaign from a spec and run it to the end.") { spec, detach, concurrency, noProgress, config };
+        var command = new Command("start", "Create a campaign from a spec and run it to the end.") { spec, detach, concurrency, noProgress, maxFailed, config };
         command.SetAction((parse, ct) => CliContext.GuardAsync(() =>
         {
             // The spec, its dataset and the options are checked before the store folder is created.
             var loaded = SpecFile.Load(parse.GetValue(spec)!);
             CampaignPreflight.Check(loaded, null, parse.GetValue(config), null, null);
             CampaignPreflight.CheckConcurrency(parse.GetValue(concurrency));
+            CampaignOutcome.CheckMaxFailed(parse.GetValue(maxFailed));
             return CliContext.WithRuntimeAsync(parse, ct, async runtime =>
             {
                 loaded = await LlmBackendOptions.ConfigureNewAsync(runtime, loaded, null, parse.GetValue(config), null, null, ct);
@@ -47,7 +49,7 @@ internal static class CampaignCommands
                 {
                     return 0;
                 }
-                return await CampaignRunner.RunToEndAsync(runtime, silo, created.Id, !parse.GetValue(noProgress), ct);
+                return await CampaignRunner.RunToEndAsync(runtime, silo, created.Id, !parse.GetValue(noProgress), parse.GetValue(maxFailed), ct);
             });
         }));
         ClusterMode.Branch(command, (client, parse, ct) => ClusterCommands.StartCampaignAsync(client, parse.GetValue(spec)!, ct));

@@ -9,7 +9,7 @@ namespace SotopiaPi.Client.Commands;
 /// the campaign ends (or Ctrl-C), stops the silo gracefully, and reports.</summary>
 internal static class CampaignRunner
 {
-    public static async Task<int> RunToEndAsync(EmbeddedRuntime runtime, EmbeddedSilo silo, string campaignId, bool live, CancellationToken ct)
+    public static async Task<int> RunToEndAsync(EmbeddedRuntime runtime, EmbeddedSilo silo, string campaignId, bool live, double maxFailedPercent, CancellationToken ct)
     {
         CampaignRecord campaign;
         try
@@ -21,7 +21,7 @@ internal static class CampaignRunner
             await silo.StopAsync();
             AnsiConsole.MarkupLine("[yellow]Interrupted.[/] Everything played so far is stored.");
             AnsiConsole.MarkupLineInterpolated($"Continue with: [bold]sotopia run --resume --out {runtime.Home}[/]");
-            return 130;
+            return CampaignOutcome.Interrupted;
         }
         await silo.StopAsync();
 
@@ -38,11 +38,24 @@ internal static class CampaignRunner
             File.Copy(file, Path.Combine(runtime.Home, Path.GetFileName(file)), overwrite: true);
         }
         AnsiConsole.MarkupLineInterpolated($"Results: [bold]{Path.Combine(runtime.Home, "summary.json")}[/], results.csv, results.md (also under results/{campaign.Id}/)");
-        return campaign.Status switch
+        switch (campaign.Status)
         {
-            CampaignStatus.Completed => 0,
-            CampaignStatus.Paused => 0,
-            _ => 1,
-        };
+            case CampaignStatus.Paused:
+                await CampaignUsageOutput.RenderAsync(runtime.Store, campaign, AnsiConsole.Console, ct);
+                AnsiConsole.MarkupLineInterpolated(
+                    $"[yellow]Paused[/] before its end (exit code {CampaignOutcome.PausedByBudget}): {campaign.Error ?? "its budget was reached"}. Continue with: sotopia run --resume --out {runtime.Home}");
+                return CampaignOutcome.PausedByBudget;
+            case CampaignStatus.Completed:
+                var counts = await runtime.Store.CountEpisodesAsync(campaign.Id, cancellationToken: ct);
+                if (CampaignOutcome.Check(counts, maxFailedPercent) is { } failures)
+                {
+                    AnsiConsole.MarkupLineInterpolated(
+                        $"[red]error:[/] the campaign completed, but {failures}. See: sotopia episodes list --campaign {campaign.Id} --status failed (or evaluation_failed), and {runtime.LogPath}");
+                    return CampaignOutcome.TooManyFailures;
+                }
+                return CampaignOutcome.Completed;
+            default:
+                return CampaignOutcome.Error;
+        }
     }
 }

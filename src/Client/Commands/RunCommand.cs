@@ -26,6 +26,7 @@ internal static class RunCommand
         var invert = new Option<bool>("--invert-filter") { Description = "Train on the WORST trajectories instead of the best (to see that the filter matters)." };
         var concurrency = new Option<int>("--concurrency") { Description = "Episodes played at once.", DefaultValueFactory = _ => 256 };
         var noProgress = new Option<bool>("--no-progress") { Description = "Plain progress lines instead of live bars." };
+        var maxFailed = CampaignOutcome.CreateMaxFailedOption();
         var campaignIdOption = new Option<string?>("--campaign-id") { Description = "Id for the new campaign (default: generated); with the same id and seed two runs play identical episodes." };
         Option<string?> backend = LlmBackendOptions.CreateBackend(), config = LlmBackendOptions.CreateConfig();
         Option<decimal?> budgetUsd = LlmBackendOptions.CreateBudgetUsd();
@@ -33,12 +34,13 @@ internal static class RunCommand
 
         var command = new Command("run", "Run an offline SOTOPIA-π experiment (BC + SR + evaluation) end to end.")
         {
-            output, resume, specFile, mode, srRounds, dataset, evalSet, seed, invert, concurrency, noProgress, campaignIdOption,
+            output, resume, specFile, mode, srRounds, dataset, evalSet, seed, invert, concurrency, noProgress, maxFailed, campaignIdOption,
             backend, config, budgetUsd, budgetTokens,
         };
         command.SetAction((parse, ct) => CliContext.GuardAsync(async () =>
         {
             var home = parse.GetValue(output) ?? parse.GetValue(CliContext.Home)!;
+            CampaignOutcome.CheckMaxFailed(parse.GetValue(maxFailed));
             // Everything that can be checked without a store is checked before the store folder is created.
             CampaignSpec? newSpec = null;
             if (parse.GetValue(resume))
@@ -74,7 +76,7 @@ internal static class RunCommand
                     await resumed.Grains.GetGrain<ICampaignGrain>(campaignId).SetStatusAsync(CampaignStatus.Running);
                 }
                 AnsiConsole.MarkupLineInterpolated($"Resuming campaign [bold]{campaignId}[/] in {runtime.Home}");
-                return await CampaignRunner.RunToEndAsync(runtime, resumed, campaignId, !parse.GetValue(noProgress), ct);
+                return await CampaignRunner.RunToEndAsync(runtime, resumed, campaignId, !parse.GetValue(noProgress), parse.GetValue(maxFailed), ct);
             }
             else
             {
@@ -90,7 +92,7 @@ internal static class RunCommand
                 campaignId = campaign.Id;
                 AnsiConsole.MarkupLineInterpolated(
                     $"Campaign [bold]{campaignId}[/]: {CampaignText.Plan(spec)}; dataset '{spec.Dataset}', seed {spec.Seed}. Store: {runtime.Home}");
-                return await CampaignRunner.RunToEndAsync(runtime, silo, campaignId, !parse.GetValue(noProgress), ct);
+                return await CampaignRunner.RunToEndAsync(runtime, silo, campaignId, !parse.GetValue(noProgress), parse.GetValue(maxFailed), ct);
             }
         }));
         return command;

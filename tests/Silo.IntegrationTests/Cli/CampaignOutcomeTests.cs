@@ -1,0 +1,52 @@
+using SotopiaPi.Client;
+using SotopiaPi.Client.Commands;
+using SotopiaPi.Grains.Interfaces;
+
+namespace SotopiaPi.Silo.IntegrationTests.Cli;
+
+/// <summary>A campaign that "completed" while its episodes or evaluations failed makes <c>sotopia run</c> fail (exit 3),
+/// saying which failed and how many; a few failures under <c>--max-failed</c> do not.</summary>
+public sealed class CampaignOutcomeTests
+{
+    [Fact]
+    public void EveryEvaluationFailingMeansNothingWasScored()
+    {
+        var why = CampaignOutcome.Check(new EpisodeCounts(0, 0, 0, EvaluationFailed: 100, Failed: 0, Cancelled: 0), 100);
+
+        Assert.Equal("nothing was scored: of 100 played episodes 0 failed and 100 had their evaluation fail", why);
+    }
+
+    [Fact]
+    public void FailedEpisodesAboveTheThresholdAreNamedWithTheirShare()
+    {
+        var why = CampaignOutcome.Check(new EpisodeCounts(0, 0, Completed: 80, EvaluationFailed: 5, Failed: 15, Cancelled: 3), 10);
+
+        Assert.Equal("15 of 100 episodes failed (15%, above --max-failed 10%)", why);
+    }
+
+    [Fact]
+    public void FailedEvaluationsAboveTheThresholdAreNamedToo()
+    {
+        var why = CampaignOutcome.Check(new EpisodeCounts(0, 0, Completed: 50, EvaluationFailed: 30, Failed: 20, Cancelled: 0), 10);
+
+        Assert.Equal("20 of 100 episodes failed (20%, above --max-failed 10%); 30 of 100 evaluations failed (30%, above --max-failed 10%)", why);
+    }
+
+    [Fact]
+    public void FailuresAtOrUnderTheThresholdAndCancelledEpisodesPass()
+    {
+        Assert.Null(CampaignOutcome.Check(new EpisodeCounts(0, 0, Completed: 90, EvaluationFailed: 5, Failed: 5, Cancelled: 40), 10));
+        Assert.Null(CampaignOutcome.Check(new EpisodeCounts(0, 0, 0, 0, 0, Cancelled: 10), 10));
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(100.5)]
+    [InlineData(double.NaN)]
+    public void AMaxFailedOutsideZeroToHundredIsAUsageError(double percent)
+    {
+        var error = Assert.Throws<UserFacingException>(() => CampaignOutcome.CheckMaxFailed(percent));
+
+        Assert.StartsWith("--max-failed must be a percentage from 0 to 100", error.Message, StringComparison.Ordinal);
+    }
+}
