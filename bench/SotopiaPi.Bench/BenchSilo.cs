@@ -43,8 +43,10 @@ internal sealed class BenchSilo : IAsyncDisposable
     /// single silo with localhost clustering.</param>
     /// <param name="latency">Simulated model latency per decision.</param>
     /// <param name="clusterId">The cluster's id (one per benchmark run, so runs never meet in a shared table).</param>
+    /// <param name="backend">Registers the agents' and judge's backend (default: the simulator).</param>
     public static async Task<BenchSilo> StartAsync(
-        string siloId, ISotopiaStore store, string artifacts, int capacity, string? postgres, TimeSpan latency, string clusterId)
+        string siloId, ISotopiaStore store, string artifacts, int capacity, string? postgres, TimeSpan latency, string clusterId,
+        Action<IServiceCollection>? backend = null)
     {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -54,7 +56,14 @@ internal sealed class BenchSilo : IAsyncDisposable
             ["Simulator:DecisionLatency"] = latency.ToString("c", CultureInfo.InvariantCulture),
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
-        builder.Services.AddSotopiaSimulatorBackend();
+        if (backend is null)
+        {
+            builder.Services.AddSotopiaSimulatorBackend();
+        }
+        else
+        {
+            backend(builder.Services);
+        }
         var options = new SiloOptions
         {
             SiloId = siloId,
@@ -82,15 +91,15 @@ internal sealed class BenchSilo : IAsyncDisposable
         return new BenchSilo(host);
     }
 
-    /// <summary>Creates <paramref name="episodes"/> pending simulator episodes (expert vs expert on the starter tasks,
-    /// ~16.5 turns each) after importing the starter dataset; returns their ids.</summary>
-    public static async Task<IReadOnlyList<string>> CreateEpisodesAsync(ISotopiaStore store, int episodes)
+    /// <summary>Creates <paramref name="episodes"/> pending episodes (expert vs expert on the starter tasks, ~16.5 turns
+    /// each with the simulator; both seats on <paramref name="model"/>) after importing the starter dataset.</summary>
+    public static async Task<IReadOnlyList<EpisodeRecord>> CreateEpisodesAsync(ISotopiaStore store, int episodes, string model = "sim-expert")
     {
         var dataset = SotopiaDataLoader.Load(DatasetLocator.StarterPath).Dataset;
         await store.ImportDatasetAsync(dataset);
-        var expert = new SeatBinding(AgentRoles.Expert, AgentRoles.Expert, 0, "sim-expert");
+        var expert = new SeatBinding(AgentRoles.Expert, AgentRoles.Expert, 0, model);
         var now = DateTimeOffset.UtcNow;
-        var ids = new List<string>(episodes);
+        var created = new List<EpisodeRecord>(episodes);
         for (var start = 0; start < episodes; start += 5000)
         {
             var chunk = Enumerable.Range(start, Math.Min(5000, episodes - start)).Select(i =>
@@ -112,9 +121,9 @@ internal sealed class BenchSilo : IAsyncDisposable
                 };
             }).ToList();
             await store.CreateEpisodesAsync(chunk);
-            ids.AddRange(chunk.Select(e => e.Id));
+            created.AddRange(chunk);
         }
-        return ids;
+        return created;
     }
 
     /// <summary>Starts every episode through <paramref name="via"/>'s grain factory, placing them round-robin on

@@ -26,10 +26,8 @@ internal static class BenchmarkCli
                 return 0;
             case "cluster":
                 return await ClusterBenchmarkCli.RunAsync(args);
-#if LLM_BENCH
             case "llm":
                 return await LlmBenchmarkCli.RunAsync(args);
-#endif
             case "llm-server":
                 return await LlmFakeEndpoint.RunFromArgsAsync(args);
             default:

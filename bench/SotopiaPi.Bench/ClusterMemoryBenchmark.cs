@@ -33,7 +33,7 @@ internal static class ClusterMemoryBenchmark
         try
         {
             observer = await PostgresSotopiaStore.OpenAsync(database);
-            var ids = await BenchSilo.CreateEpisodesAsync(observer, episodes);
+            var ids = (await BenchSilo.CreateEpisodesAsync(observer, episodes)).Select(e => e.Id).ToList();
             store = await PostgresSotopiaStore.OpenAsync(database);
             silo = await BenchSilo.StartAsync("bench-memory-silo", store, Path.Combine(home, "artifacts"), episodes, database, latency, $"bench-{Guid.NewGuid():N}");
             GC.Collect();

@@ -29,7 +29,7 @@ internal static class ClusterThroughputBenchmark
         {
             var observer = await PostgresSotopiaStore.OpenAsync(database);
             stores.Add(observer);
-            var ids = await BenchSilo.CreateEpisodesAsync(observer, episodes);
+            var ids = (await BenchSilo.CreateEpisodesAsync(observer, episodes)).Select(e => e.Id).ToList();
             var clusterId = $"bench-{Guid.NewGuid():N}";
             for (var i = 1; i <= silos; i++)
             {

@@ -21,7 +21,7 @@ internal static class EpisodeThroughputBenchmark
         try
         {
             await using var store = await SqliteSotopiaStore.OpenAsync(Path.Combine(home, "sotopia.db"));
-            var ids = await BenchSilo.CreateEpisodesAsync(store, episodes);
+            var ids = (await BenchSilo.CreateEpisodesAsync(store, episodes)).Select(e => e.Id).ToList();
             await using var silo = await BenchSilo.StartAsync(
                 "bench-silo", store, Path.Combine(home, "artifacts"), concurrency, postgres: null, TimeSpan.Zero, $"bench-{Guid.NewGuid():N}");
             GC.Collect();

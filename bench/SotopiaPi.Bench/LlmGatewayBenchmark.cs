@@ -1,20 +1,17 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SotopiaPi.Sotopia.Data;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Sotopia.Prompts;
 using SotopiaPi.Silo.Hosting;
 using SotopiaPi.Sotopia.Llm;
 using SotopiaPi.Silo.Runtime;
 using SotopiaPi.Storage;
-using SotopiaPi.Storage.Artifacts;
 
 namespace SotopiaPi.Bench;
 
-/// <summary>Plays N LLM episodes at once through the real silo (claims, leases, durable turns, the LLM judge) against
+/// <summary>Plays N LLM episodes at once through an in-process Orleans silo (episode and agent grains, durable turns,
+/// the LLM judge) against
 /// the fake endpoint (<see cref="LlmFakeEndpoint"/>, its own process) that answers after a fixed latency, with every
 /// role on one endpoint and model, so one limiter with concurrency cap C governs all calls. Measures the call rate in
 /// the steady middle of the run (10%–90% of calls) against the ideal C / latency, the silo's CPU time per call, and the
@@ -40,30 +37,7 @@ internal static class LlmGatewayBenchmark
             await using var store = await SqliteSotopiaStore.OpenAsync(Path.Combine(home, "sotopia.db"));
             await store.MigrateAsync();
             var dataset = SotopiaDataLoader.Load(DatasetLocator.StarterPath).Dataset;
-            await store.ImportDatasetAsync(dataset);
-            var lease = await store.TryAcquireAsync(LeaseKinds.Campaign, "bench", "bench", TimeSpan.FromHours(1))
-                ?? throw new InvalidOperationException("could not take the bench campaign lease");
-            var policy = new SeatBinding(AgentRoles.Policy, "bench", 0, "bench-model");
-            var now = DateTimeOffset.UtcNow;
-            var records = Enumerable.Range(0, episodes).Select(i =>
-            {
-                var task = dataset.Tasks[i % dataset.Tasks.Length];
-                return new EpisodeRecord
-                {
-                    Id = $"llm-bench-{i:D6}",
-                    CampaignId = "bench",
-                    Round = 0,
-                    Phase = "bench",
-                    TaskId = task.Id,
-                    ScenarioId = task.ScenarioId,
-                    Agent1Id = task.Agent1Id,
-                    Agent2Id = task.Agent2Id,
-                    Seats = [policy, policy],
-                    Seed = i,
-                    CreatedAt = now,
-                };
-            }).ToList();
-            await store.CreateEpisodesAsync(lease, records);
+            var records = await BenchSilo.CreateEpisodesAsync(store, episodes, "bench-model");
 
             var environment = new Dictionary<string, string>
             {
@@ -72,43 +46,40 @@ internal static class LlmGatewayBenchmark
                 ["SOTOPIA_LLM_DEFAULTS_API_KEY_ENV"] = "SOTOPIA_BENCH_KEY",
                 ["SOTOPIA_LLM_DEFAULTS_MAX_CONCURRENCY"] = cap.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["SOTOPIA_LLM_DEFAULTS_TIMEOUT"] = "120s",
+                ["SOTOPIA_BENCH_KEY"] = "sk-bench",
             };
             var settings = LlmConfigLoader.Load(null, name => environment.GetValueOrDefault(name));
             var counter = new CountingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
-            var gateway = new LlmGateway(settings, TimeProvider.System, NullLogger<LlmGateway>.Instance, null, _ => null, counter, jitterSeed: 1);
+            var gateway = new LlmGateway(settings, TimeProvider.System, NullLogger<LlmGateway>.Instance,
+                environment: name => environment.GetValueOrDefault(name), handler: counter, jitterSeed: 1);
 
-            var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            builder.Logging.ClearProviders();
-            builder.Services.AddSotopiaStore(store, new FileArtifactStore(Path.Combine(home, "artifacts")));
-            builder.Services.AddSingleton(gateway);
-            builder.Services.AddSotopiaLlmBackend(settings);
-            builder.Services.AddSotopiaSilo(o =>
-            {
-                o.SiloId = "llm-bench-silo";
-                o.MaxConcurrentEpisodes = episodes;
-                o.ClaimBatchSize = 512;
-                o.RunCampaigns = false;
-            });
-            using var host = builder.Build();
+            await using var silo = await BenchSilo.StartAsync("llm-bench-silo", store, Path.Combine(home, "artifacts"), episodes, null,
+                TimeSpan.Zero, $"llm-bench-{Guid.NewGuid():N}", services =>
+                {
+                    services.AddSingleton(gateway);
+                    services.AddSotopiaLlmBackend(settings);
+                });
             GC.Collect();
             var process = Process.GetCurrentProcess();
             var samples = new List<(double Seconds, long Calls, TimeSpan Cpu)>();
             var stopwatch = Stopwatch.StartNew();
-            await host.StartAsync();
-            while (true)
+            var starting = BenchSilo.StartEpisodesAsync(silo, [silo], [.. records.Select(r => r.Id)]);
+            // Sampling every 100 ms: a benchmark, not a test.
+            while (silo.Slots.Completed + silo.Slots.Failed < episodes)
             {
                 process.Refresh();
                 samples.Add((stopwatch.Elapsed.TotalSeconds, counter.Completed, process.TotalProcessorTime));
-                var counts = await store.CountEpisodesAsync("bench");
-                if (counts.Finished == counts.Total)
-                {
-                    break;
-                }
                 await Task.Delay(100);
             }
+            process.Refresh();
+            samples.Add((stopwatch.Elapsed.TotalSeconds, counter.Completed, process.TotalProcessorTime));
             stopwatch.Stop();
-            await host.StopAsync();
-            var limiter = gateway.GetLimiter(AgentRoles.Policy);
+            await starting;
+            if (silo.Slots.Failed > 0)
+            {
+                throw new InvalidOperationException($"{silo.Slots.Failed} LLM episodes failed");
+            }
+            var limiter = gateway.GetLimiter(AgentRoles.Expert);
 
             var total = counter.Completed;
             var start = samples.First(s => s.Calls >= total * 0.1);
