@@ -132,6 +132,17 @@ internal sealed class BenchSilo : IAsyncDisposable
     public static async Task StartEpisodesAsync(BenchSilo via, IReadOnlyList<BenchSilo> silos, IReadOnlyList<string> episodeIds)
     {
         var addresses = silos.Select(s => s.Address).ToList();
+        // A placement hint naming a silo the placing silo does not see yet is ignored: wait until it sees them all.
+        var membership = via._host.Services.GetRequiredService<IClusterMembershipService>();
+        var seen = Stopwatch.StartNew();
+        while (!addresses.All(a => membership.CurrentSnapshot.GetSiloStatus(a) == SiloStatus.Active))
+        {
+            if (seen.Elapsed > TimeSpan.FromMinutes(1))
+            {
+                throw new TimeoutException($"silo {via.Address} did not see all {addresses.Count} silos active within a minute");
+            }
+            await Task.Delay(50);
+        }
         foreach (var batch in episodeIds.Select((id, i) => (id, i)).Chunk(512))
         {
             var calls = new List<Task>(batch.Length);

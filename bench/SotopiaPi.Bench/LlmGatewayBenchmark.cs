@@ -39,16 +39,7 @@ internal static class LlmGatewayBenchmark
             var dataset = SotopiaDataLoader.Load(DatasetLocator.StarterPath).Dataset;
             var records = await BenchSilo.CreateEpisodesAsync(store, episodes, "bench-model");
 
-            var environment = new Dictionary<string, string>
-            {
-                ["OPENAI_BASE_URL"] = $"http://127.0.0.1:{port}/v1",
-                ["SOTOPIA_LLM_DEFAULTS_MODEL"] = "bench-model",
-                ["SOTOPIA_LLM_DEFAULTS_API_KEY_ENV"] = "SOTOPIA_BENCH_KEY",
-                ["SOTOPIA_LLM_DEFAULTS_MAX_CONCURRENCY"] = cap.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["SOTOPIA_LLM_DEFAULTS_TIMEOUT"] = "120s",
-                ["SOTOPIA_BENCH_KEY"] = "sk-bench",
-            };
-            var settings = LlmConfigLoader.Load(null, name => environment.GetValueOrDefault(name));
+            var (settings, environment) = Settings(port, cap);
             var counter = new CountingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
             var gateway = new LlmGateway(settings, TimeProvider.System, NullLogger<LlmGateway>.Instance,
                 environment: name => environment.GetValueOrDefault(name), handler: counter, jitterSeed: 1);
@@ -107,7 +98,23 @@ internal static class LlmGatewayBenchmark
         }
     }
 
-    private static Process StartServer(TimeSpan latency, out int port)
+    /// <summary>LLM settings with every role on the fake endpoint at <paramref name="port"/>, one model, concurrency cap
+    /// <paramref name="cap"/>; and the environment they read (the key).</summary>
+    internal static (LlmSettings Settings, Dictionary<string, string> Environment) Settings(int port, int cap)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["OPENAI_BASE_URL"] = $"http://127.0.0.1:{port}/v1",
+            ["SOTOPIA_LLM_DEFAULTS_MODEL"] = "bench-model",
+            ["SOTOPIA_LLM_DEFAULTS_API_KEY_ENV"] = "SOTOPIA_BENCH_KEY",
+            ["SOTOPIA_LLM_DEFAULTS_MAX_CONCURRENCY"] = cap.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SOTOPIA_LLM_DEFAULTS_TIMEOUT"] = "120s",
+            ["SOTOPIA_BENCH_KEY"] = "sk-bench",
+        };
+        return (LlmConfigLoader.Load(null, name => environment.GetValueOrDefault(name)), environment);
+    }
+
+    internal static Process StartServer(TimeSpan latency, out int port)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -125,7 +132,7 @@ internal static class LlmGatewayBenchmark
         return process;
     }
 
-    private sealed class CountingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    internal sealed class CountingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
     {
         private long _completed;
 
