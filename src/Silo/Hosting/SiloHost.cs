@@ -98,8 +98,8 @@ public static class SiloHost
     {
         var services = builder.Services;
         services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
-        // First, so the exporters start before the silo's services and stop (flush) after them.
-        services.AddSotopiaTelemetry(settings.Telemetry);
+        // OpenTelemetry (service defaults): the providers are built with the host and flushed when it is disposed.
+        builder.AddSotopiaTelemetry();
         var siloOptions = new SiloOptions();
         builder.Configuration.GetSection(SiloOptions.SectionName).Bind(siloOptions);
         builder.UseOrleans(silo =>

@@ -87,10 +87,10 @@ public sealed class EnvironmentContractTests(RenderedOverlaysFixture overlays) :
             }
             if (TelemetryVariables.All.Contains(variable))
             {
-                // Read by SotopiaTelemetryExport, which the trainer process must start (see the report of issue 7).
-                if (TrainerProcessMerged && !SourceMentions(Path.Combine("src", "Trainer"), nameof(SotopiaTelemetryExport)))
+                // Read by the OpenTelemetry SDK through the service defaults, which the trainer process must add.
+                if (TrainerProcessMerged && !SourceMentions(Path.Combine("src", "Trainer"), "AddServiceDefaults"))
                 {
-                    problems.Add($"{variable}: the trainer process does not start {nameof(SotopiaTelemetryExport)}");
+                    problems.Add($"{variable}: the trainer process does not add the service defaults (AddServiceDefaults)");
                 }
                 continue;
             }
@@ -164,9 +164,8 @@ public sealed class EnvironmentContractTests(RenderedOverlaysFixture overlays) :
         Assert.Equal(["http://*:8080"], settings.ListenUrls);
         Assert.Equal("/artifacts", settings.ArtifactsRoot);
         Assert.Equal("http://10.1.2.3:8080", settings.AdvertisedUrl);
-        Assert.True(settings.Telemetry.Enabled);
-        Assert.Equal("otel-collector", settings.Telemetry.TracesEndpoint!.Host);
-        Assert.Contains(settings.Telemetry.ResourceAttributes, a => a.Key == "k8s.namespace.name" && (string)a.Value == "sotopia");
+        Assert.StartsWith("OTLP http://otel-collector:", settings.Telemetry, StringComparison.Ordinal);
+        Assert.Contains("k8s.namespace.name=sotopia", configuration[TelemetryVariables.ResourceAttributes], StringComparison.Ordinal);
 
         var options = configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>()!;
         Assert.Equal("sotopia-silo-7d9f-abcde", options.SiloId);
