@@ -8,6 +8,8 @@ using Microsoft.Extensions.Options;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.Api;
 using SotopiaPi.Silo.Api.Health;
+using SotopiaPi.Silo.Dashboard;
+using Orleans.Dashboard;
 using SotopiaPi.Sotopia.Llm;
 using SotopiaPi.Silo.Options;
 using SotopiaPi.Silo.Telemetry;
@@ -79,6 +81,7 @@ public static class SiloHost
             var app = builder.Build();
             app.Services.GetRequiredService<SiloReadiness>().OnMigrated();
             app.UseSotopiaApi();
+            app.MapSotopiaOrleansDashboard();
 
             var siloId = app.Services.GetRequiredService<IOptions<SiloOptions>>().Value.SiloId;
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SiloHost));
@@ -107,6 +110,8 @@ public static class SiloHost
             try
             {
                 silo.AddSotopiaSilo(siloOptions, store, artifacts, settings.AdvertisedUrl ?? settings.ListenUrls.FirstOrDefault());
+                // The Orleans dashboard's grains and counters (served under /orleans, see OrleansDashboardEndpoints).
+                silo.AddDashboard();
             }
             catch (OptionsValidationException ex)
             {
