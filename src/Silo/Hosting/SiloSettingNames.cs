@@ -26,6 +26,21 @@ public static class SiloSettingNames
     /// <c>Silo:AdvertisedAddress</c> says otherwise.</summary>
     public const string PodIpVariable = "POD_IP";
 
+    /// <summary>Set by the kubelet in every pod: the silo adds Orleans' Kubernetes hosting
+    /// (Microsoft.Orleans.Hosting.Kubernetes) only when it is set.</summary>
+    public const string KubernetesServiceHostVariable = "KUBERNETES_SERVICE_HOST";
+
+    /// <summary>The pod's name and namespace (downward API), read by Orleans' Kubernetes hosting.</summary>
+    public const string PodNameVariable = "POD_NAME";
+
+    public const string PodNamespaceVariable = "POD_NAMESPACE";
+
+    /// <summary>Orleans' cluster and service ids as Orleans' Kubernetes hosting reads them (the manifests take them from
+    /// the pod's <c>orleans/clusterId</c> and <c>orleans/serviceId</c> labels); both must equal <c>Silo:ClusterId</c>.</summary>
+    public const string OrleansClusterIdVariable = "ORLEANS_CLUSTER_ID";
+
+    public const string OrleansServiceIdVariable = "ORLEANS_SERVICE_ID";
+
     /// <summary>Where the silo listens when nothing else is configured.</summary>
     public const string DefaultUrl = "http://127.0.0.1:8080";
 }
