@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 
 namespace SotopiaPi.Silo.Api;
 
-/// <summary>When a token is configured, every request under <c>/api</c> (including unknown paths) and under
-/// <c>/orleans</c> (the Orleans dashboard) needs <c>Authorization: Bearer &lt;token&gt;</c> (for <c>/orleans</c>, the
+/// <summary>When a token is configured, every request under <c>/api</c> (including unknown paths), under
+/// <c>/orleans</c> (the Orleans dashboard) and to <c>/metrics</c> (Prometheus, when served) needs <c>Authorization: Bearer &lt;token&gt;</c> (for <c>/orleans</c>, the
 /// session cookie <c>POST /api/orleans/session</c> sets will do too); otherwise 401 with a problem body. A silo without
 /// a token listens on loopback only (<see cref="Hosting.SiloHostSettings"/>), so off loopback both always need it.
 /// <c>/healthz</c>, <c>/readyz</c> and our dashboard's static page stay open. Neither the expected nor the presented
@@ -15,10 +15,14 @@ internal sealed class ApiTokenMiddleware(RequestDelegate next, ApiTokenValidator
     /// <summary>Where the silo serves the Orleans dashboard.</summary>
     public const string OrleansDashboardPath = "/orleans";
 
+    /// <summary>Where the silo serves its metrics for Prometheus when asked to (<c>--prometheus</c>).</summary>
+    public const string PrometheusPath = "/metrics";
+
     public Task InvokeAsync(HttpContext context)
     {
         var orleans = context.Request.Path.StartsWithSegments(OrleansDashboardPath, StringComparison.OrdinalIgnoreCase);
-        if (!validator.Enabled || !(orleans || context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)))
+        if (!validator.Enabled || !(orleans || context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            || context.Request.Path.StartsWithSegments(PrometheusPath, StringComparison.OrdinalIgnoreCase)))
         {
             return next(context);
         }

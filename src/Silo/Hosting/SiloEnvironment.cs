@@ -22,6 +22,7 @@ public static class SiloEnvironment
         SiloSettingNames.TrainerVariable,
         SiloSettingNames.BackendVariable,
         SiloSettingNames.ShutdownTimeoutVariable,
+        SiloSettingNames.PrometheusVariable,
         SiloSettingNames.AdvertisedUrlVariable,
         SiloSettingNames.ApiTokenVariable,
         SiloSettingNames.PodIpVariable,

@@ -11,6 +11,7 @@ using SotopiaPi.Silo.Api.Health;
 using SotopiaPi.Silo.Dashboard;
 using Orleans.Dashboard;
 using Orleans.Hosting;
+using OpenTelemetry.Exporter;
 using SotopiaPi.Sotopia.Llm;
 using SotopiaPi.Silo.Options;
 using SotopiaPi.Silo.Telemetry;
@@ -83,6 +84,10 @@ public static class SiloHost
             app.Services.GetRequiredService<SiloReadiness>().OnMigrated();
             app.UseSotopiaApi();
             app.MapSotopiaOrleansDashboard();
+            if (settings.Prometheus)
+            {
+                app.MapPrometheusScrapingEndpoint(ApiTokenMiddleware.PrometheusPath);
+            }
 
             var siloId = app.Services.GetRequiredService<IOptions<SiloOptions>>().Value.SiloId;
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SiloHost));
@@ -139,7 +144,7 @@ public static class SiloHost
         var services = builder.Services;
         services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
         // OpenTelemetry (service defaults): the providers are built with the host and flushed when it is disposed.
-        builder.AddSotopiaTelemetry();
+        builder.AddSotopiaTelemetry(prometheus: settings.Prometheus);
         var siloOptions = new SiloOptions();
         builder.Configuration.GetSection(SiloOptions.SectionName).Bind(siloOptions);
         builder.UseOrleans(silo =>

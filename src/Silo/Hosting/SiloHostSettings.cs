@@ -14,10 +14,11 @@ public sealed class SiloHostSettings
 
     private SiloHostSettings(
         StoreConnection store, string artifactsRoot, bool runTrainer, TimeSpan shutdownTimeout, string? apiToken,
-        IReadOnlyList<string> listenUrls, bool usesDefaultUrl, string? advertisedUrl, string telemetry)
+        IReadOnlyList<string> listenUrls, bool usesDefaultUrl, string? advertisedUrl, string telemetry, bool prometheus)
     {
         AdvertisedUrl = advertisedUrl;
         Telemetry = telemetry;
+        Prometheus = prometheus;
         Store = store;
         ArtifactsRoot = artifactsRoot;
         RunTrainer = runTrainer;
@@ -50,6 +51,9 @@ public sealed class SiloHostSettings
     /// <summary>Where telemetry goes: "off", or "OTLP" and the collector's scheme, host and port.</summary>
     public string Telemetry { get; }
 
+    /// <summary>Whether the silo serves its metrics for Prometheus at <c>/metrics</c>.</summary>
+    public bool Prometheus { get; }
+
     /// <summary>Nothing configured where to listen: the silo binds <see cref="SiloSettingNames.DefaultUrl"/>.</summary>
     public bool UsesDefaultUrl { get; }
 
@@ -74,6 +78,12 @@ public sealed class SiloHostSettings
         if (Get(configuration, SiloSettingNames.Trainer, SiloSettingNames.TrainerVariable) is { } trainerText && !TryParseFlag(trainerText, out runTrainer))
         {
             problems.Add($"--trainer / {SiloSettingNames.TrainerVariable}: '{trainerText}' is not true or false.");
+        }
+
+        var prometheus = false;
+        if (Get(configuration, SiloSettingNames.Prometheus, SiloSettingNames.PrometheusVariable) is { } prometheusText && !TryParseFlag(prometheusText, out prometheus))
+        {
+            problems.Add($"--prometheus / {SiloSettingNames.PrometheusVariable}: '{prometheusText}' is not true or false.");
         }
 
         var shutdownTimeout = TimeSpan.FromSeconds(30);
@@ -119,7 +129,7 @@ public sealed class SiloHostSettings
         var artifacts = Get(configuration, SiloSettingNames.Artifacts, SiloSettingNames.ArtifactsVariable) is { Length: > 0 } dir
             ? Path.GetFullPath(dir)
             : SotopiaStoreFactory.DefaultArtifactsRoot(store!);
-        return new SiloHostSettings(store!, artifacts, runTrainer, shutdownTimeout, string.IsNullOrEmpty(token) ? null : token, urls, usesDefault, advertised, TelemetryTarget(configuration));
+        return new SiloHostSettings(store!, artifacts, runTrainer, shutdownTimeout, string.IsNullOrEmpty(token) ? null : token, urls, usesDefault, advertised, TelemetryTarget(configuration), prometheus);
     }
 
     private static string TelemetryTarget(IConfiguration configuration)
@@ -174,7 +184,7 @@ public sealed class SiloHostSettings
     public override string ToString() =>
         $"store: {Store.Description}; artifacts: {ArtifactsRoot}; trainer: {(RunTrainer ? "on" : "off")}; " +
         $"listen: {string.Join(", ", ListenUrls)}; API token: {(ApiToken is null ? "none (loopback only)" : "required")}; shutdown timeout: {ShutdownTimeout}; " +
-        $"telemetry: {Telemetry}";
+        $"telemetry: {Telemetry}{(Prometheus ? "; Prometheus: /metrics" : "")}";
 
     /// <summary>The addresses Kestrel will bind, with its precedence: endpoints in configuration
     /// (<c>Kestrel:Endpoints:*:Url</c>) override <c>urls</c> (<c>--urls</c>, <c>ASPNETCORE_URLS</c>), which override

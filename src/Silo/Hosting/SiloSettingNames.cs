@@ -15,6 +15,10 @@ public static class SiloSettingNames
     public const string LlmConfig = "llm-config";
     public const string ShutdownTimeout = "shutdown-timeout";
     public const string ShutdownTimeoutVariable = "SOTOPIA_SHUTDOWN_TIMEOUT";
+    /// <summary>Serve the metrics for Prometheus at <c>/metrics</c> (behind the API token rule): <c>--prometheus</c> /
+    /// <c>SOTOPIA_PROMETHEUS=true</c>; off by default (the collector serves them in the manifests).</summary>
+    public const string Prometheus = "prometheus";
+    public const string PrometheusVariable = "SOTOPIA_PROMETHEUS";
     public const string AdvertisedUrl = "advertised-url";
     public const string AdvertisedUrlVariable = "SOTOPIA_ADVERTISED_URL";
 

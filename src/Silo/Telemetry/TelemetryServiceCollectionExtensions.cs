@@ -21,13 +21,22 @@ public static class TelemetryServiceCollectionExtensions
     /// a web host, the ASP.NET Core instrumentation (its request spans carry the caller's traceparent, which the
     /// campaign launcher stores so the campaign's trace continues the console's).</summary>
     /// <exception cref="ArgumentException">An OTEL_* setting is unusable.</exception>
-    public static TBuilder AddSotopiaTelemetry<TBuilder>(this TBuilder builder, string serviceName = SiloServiceName, bool web = true)
+    /// <param name="builder">The host builder.</param>
+    /// <param name="serviceName">The default service name.</param>
+    /// <param name="web">The host serves HTTP (the silo process): add the ASP.NET Core instrumentation.</param>
+    /// <param name="prometheus">Also collect metrics for the Prometheus scrape endpoint (mapped by the caller with
+    /// <c>MapPrometheusScrapingEndpoint</c>), with or without OTLP.</param>
+    public static TBuilder AddSotopiaTelemetry<TBuilder>(this TBuilder builder, string serviceName = SiloServiceName, bool web = true, bool prometheus = false)
         where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSotopiaInstruments();
-        builder.AddServiceDefaults(serviceName, sp => sp.GetService<IOptions<SiloOptions>>()?.Value.SiloId);
-        if (web && ServiceDefaultsExtensions.ExportsOtlp(builder.Configuration))
+        builder.AddServiceDefaults(serviceName, sp => sp.GetService<IOptions<SiloOptions>>()?.Value.SiloId, force: prometheus);
+        if (prometheus)
+        {
+            builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddPrometheusExporter());
+        }
+        if (web && (prometheus || ServiceDefaultsExtensions.ExportsOtlp(builder.Configuration)))
         {
             builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddAspNetCoreInstrumentation());
             builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddAspNetCoreInstrumentation());
