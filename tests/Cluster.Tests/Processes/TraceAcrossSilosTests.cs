@@ -7,7 +7,7 @@ namespace SotopiaPi.Cluster.Tests.Processes;
 
 /// <summary>The service defaults on real processes: two silo processes on PostgreSQL with the LLM backend on the fake
 /// OpenAI server export traces, metrics and logs with OTLP/HTTP (only the standard OTEL_* variables set) to a receiver
-/// in this test. One episode's trace runs campaign round (one silo) → episode (the other silo) → agent grain call →
+/// in this test (the trainer process too). One episode's trace runs campaign round (one silo) → episode (the other silo) → agent grain call →
 /// LLM call → HTTP → the store's SQL, and Orleans' metrics arrive from both silos.</summary>
 [Collection(PostgresServerCollection.Name)]
 public sealed class TraceAcrossSilosTests(PostgresServerFixture server, ITestOutputHelper output)
@@ -57,6 +57,9 @@ public sealed class TraceAcrossSilosTests(PostgresServerFixture server, ITestOut
         Assert.Contains(orleans, n => n.StartsWith("orleans-", StringComparison.Ordinal));
         Assert.Contains(receiver.Metrics(), m => m.Scope == "SotopiaPi" && m.ServiceInstance is { } id && silos.Contains(id));
         Assert.Contains(receiver.Requests, r => r.Path == "/v1/logs");
+        // The trainer process (an Orleans client) exports through the same service defaults.
+        await receiver.WaitForAsync(() => receiver.Metrics().Any(m => m.Resource.GetValueOrDefault("service.name") == "sotopia-trainer" && m.ServiceInstance == "trainer-1"),
+            "metrics of the trainer process (service sotopia-trainer, instance trainer-1)", TimeSpan.FromMinutes(1));
         Assert.All(receiver.Requests, r => Assert.Equal("application/x-protobuf", r.ContentType));
     }
 
