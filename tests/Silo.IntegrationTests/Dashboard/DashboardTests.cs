@@ -259,7 +259,8 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         var statuses = new System.Collections.Concurrent.ConcurrentQueue<(string Url, int Status)>();
         page.Response += (_, response) => statuses.Enqueue((response.Url, response.Status));
         await page.Locator("#orleans-link").ClickAsync();
-        await page.WaitForURLAsync("**/orleans/");
+        // Committed is enough: the Orleans dashboard keeps requests open (log stream), so "load" may come late.
+        await page.WaitForURLAsync("**/orleans/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         await Expect(page.Locator(".brand-title")).ToHaveTextAsync("Orleans Dashboard");
         await session.ScreenshotAsync("orleans-dashboard");
         Assert.DoesNotContain(statuses, r => r.Status == 401);
