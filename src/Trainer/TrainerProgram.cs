@@ -1,3 +1,4 @@
+using SotopiaPi.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -61,6 +62,12 @@ public static partial class TrainerProgram
         {
             missing.Add("--artifacts (or SOTOPIA_ARTIFACTS)");
         }
+        // Traces, metrics and logs go out over OTLP only when the standard OTEL_EXPORTER_OTLP_* variables are set.
+        if (ServiceDefaultsExtensions.TelemetryProblems(configuration) is { Count: > 0 } telemetryProblems)
+        {
+            await Console.Error.WriteLineAsync("error: invalid telemetry settings:\n  " + string.Join("\n  ", telemetryProblems));
+            return 2;
+        }
         if (missing.Count > 0)
         {
             await Console.Error.WriteLineAsync($"error: missing {string.Join(" and ", missing)}.\n\n{TrainerCommandLine.Usage}");
@@ -94,14 +101,6 @@ public static partial class TrainerProgram
                     o.Backends.Count == 0 ? "all" : string.Join(", ", o.Backends),
                     o.OpenAI.ApiKeyVariable, Environment.GetEnvironmentVariable(o.OpenAI.ApiKeyVariable) is { Length: > 0 } ? "set" : "not set",
                     o.External.VllmServers.Count == 0 ? "none" : string.Join(", ", o.External.VllmServers));
-                // Traces and metrics go out over OTLP only when the standard OTEL_EXPORTER_OTLP_* variables are set.
-                var telemetry = OtlpExportSettings.Read(key => configuration[key]);
-                if (telemetry.Problems.Count > 0)
-                {
-                    await Console.Error.WriteLineAsync("error: invalid telemetry settings:\n  " + string.Join("\n  ", telemetry.Problems));
-                    return 2;
-                }
-                using var export = SotopiaTelemetryExport.Start(telemetry, "sotopia-trainer", o.TrainerId);
                 await host.RunAsync();
                 return 0;
             }
@@ -134,6 +133,7 @@ public static partial class TrainerProgram
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(artifacts);
+        builder.AddServiceDefaults("sotopia-trainer", sp => sp.GetService<IOptions<TrainerOptions>>()?.Value.TrainerId);
         var storeSetting = commandLine.Store ?? configuration["SOTOPIA_STORE"]!;
         builder.UseOrleansClient(client => TrainerCluster.Configure(client, storeSetting, configuration));
         builder.Services.AddSotopiaTrainer(configuration, o =>

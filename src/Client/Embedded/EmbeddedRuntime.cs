@@ -1,3 +1,5 @@
+using SotopiaPi.ServiceDefaults;
+using Microsoft.Extensions.Configuration;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -101,13 +103,15 @@ internal sealed class EmbeddedRuntime : IAsyncDisposable
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddProvider(new FileLoggerProvider(LogPath));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        // OTLP export when the standard OTEL_* variables are set.
-        var telemetry = OtlpExportSettings.Read(Environment.GetEnvironmentVariable);
-        if (telemetry.Problems.Count > 0)
+        // OTLP export when the standard OTEL_* variables are set (this host reads no other environment variables).
+        builder.Configuration.AddInMemoryCollection(Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal))
+            .Select(k => KeyValuePair.Create(k, Environment.GetEnvironmentVariable(k))));
+        if (ServiceDefaultsExtensions.TelemetryProblems(builder.Configuration) is { Count: > 0 } problems)
         {
-            throw new UserFacingException("OpenTelemetry settings: " + string.Join(" ", telemetry.Problems));
+            throw new UserFacingException("OpenTelemetry settings: " + string.Join(" ", problems));
         }
-        builder.Services.AddSotopiaTelemetry(telemetry, "sotopia");
+        builder.AddSotopiaTelemetry("sotopia", web: false);
         var options = new SiloOptions
         {
             SiloId = SiloId,

@@ -4,18 +4,30 @@ using Microsoft.Extensions.Logging;
 
 namespace SotopiaPi.Silo.Api;
 
-/// <summary>When a token is configured, every request under <c>/api</c> (including unknown paths) needs
-/// <c>Authorization: Bearer &lt;token&gt;</c>; otherwise 401 with a problem body. <c>/healthz</c> and
-/// <c>/readyz</c> stay open. Neither the expected nor the presented token is ever logged or echoed.</summary>
+/// <summary>When a token is configured, every request under <c>/api</c> (including unknown paths), under
+/// <c>/orleans</c> (the Orleans dashboard) and to <c>/metrics</c> (Prometheus, when served) needs <c>Authorization: Bearer &lt;token&gt;</c> (for <c>/orleans</c>, the
+/// session cookie <c>POST /api/orleans/session</c> sets will do too); otherwise 401 with a problem body. A silo without
+/// a token listens on loopback only (<see cref="Hosting.SiloHostSettings"/>), so off loopback both always need it.
+/// <c>/healthz</c>, <c>/readyz</c> and our dashboard's static page stay open. Neither the expected nor the presented
+/// token is ever logged or echoed.</summary>
 internal sealed class ApiTokenMiddleware(RequestDelegate next, ApiTokenValidator validator, IProblemDetailsService problems, ILogger<ApiTokenMiddleware> logger)
 {
+    /// <summary>Where the silo serves the Orleans dashboard.</summary>
+    public const string OrleansDashboardPath = "/orleans";
+
+    /// <summary>Where the silo serves its metrics for Prometheus when asked to (<c>--prometheus</c>).</summary>
+    public const string PrometheusPath = "/metrics";
+
     public Task InvokeAsync(HttpContext context)
     {
-        if (!validator.Enabled || !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        var orleans = context.Request.Path.StartsWithSegments(OrleansDashboardPath, StringComparison.OrdinalIgnoreCase);
+        if (!validator.Enabled || !(orleans || context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            || context.Request.Path.StartsWithSegments(PrometheusPath, StringComparison.OrdinalIgnoreCase)))
         {
             return next(context);
         }
-        if (validator.IsValid(context.Request.Headers.Authorization.ToString()))
+        if (validator.IsValid(context.Request.Headers.Authorization.ToString())
+            || (orleans && context.Request.Cookies.TryGetValue(ApiTokenValidator.OrleansSessionCookie, out var cookie) && validator.IsValidOrleansSession(cookie)))
         {
             return next(context);
         }

@@ -8,6 +8,10 @@ using Microsoft.Extensions.Options;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.Api;
 using SotopiaPi.Silo.Api.Health;
+using SotopiaPi.Silo.Dashboard;
+using Orleans.Dashboard;
+using Orleans.Hosting;
+using OpenTelemetry.Exporter;
 using SotopiaPi.Sotopia.Llm;
 using SotopiaPi.Silo.Options;
 using SotopiaPi.Silo.Telemetry;
@@ -79,6 +83,11 @@ public static class SiloHost
             var app = builder.Build();
             app.Services.GetRequiredService<SiloReadiness>().OnMigrated();
             app.UseSotopiaApi();
+            app.MapSotopiaOrleansDashboard();
+            if (settings.Prometheus)
+            {
+                app.MapPrometheusScrapingEndpoint(ApiTokenMiddleware.PrometheusPath);
+            }
 
             var siloId = app.Services.GetRequiredService<IOptions<SiloOptions>>().Value.SiloId;
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SiloHost));
@@ -94,12 +103,48 @@ public static class SiloHost
         }
     }
 
+    /// <summary>Orleans' Kubernetes hosting: silo name, advertised address and cluster identity from the pod (POD_NAME,
+    /// POD_IP, POD_NAMESPACE, ORLEANS_CLUSTER_ID/SERVICE_ID), and one silo watching the pods, so a deleted pod's silo is
+    /// declared dead at once and a dead silo's pod is deleted. The cluster ids must agree with Silo:ClusterId, which
+    /// the membership table is keyed by.</summary>
+    private static void UseKubernetes(Orleans.Hosting.ISiloBuilder silo, SiloOptions options, IConfiguration configuration)
+    {
+        if (KubernetesProblems(configuration, options) is { Count: > 0 } problems)
+        {
+            throw new SiloConfigurationException(problems);
+        }
+        silo.UseKubernetesHosting();
+    }
+
+    /// <summary>What keeps Orleans' Kubernetes hosting from working with these settings (empty when nothing does).</summary>
+    internal static IReadOnlyList<string> KubernetesProblems(IConfiguration configuration, SiloOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        foreach (var variable in new[] { SiloSettingNames.OrleansClusterIdVariable, SiloSettingNames.OrleansServiceIdVariable })
+        {
+            if (configuration[variable] is { Length: > 0 } value && value != options.ClusterId)
+            {
+                problems.Add($"{variable}: '{value}' is not Silo:ClusterId '{options.ClusterId}' (set the pod's orleans/clusterId and orleans/serviceId labels to the cluster id).");
+            }
+        }
+        foreach (var variable in new[] { SiloSettingNames.PodNameVariable, SiloSettingNames.PodNamespaceVariable, SiloSettingNames.PodIpVariable })
+        {
+            if (string.IsNullOrEmpty(configuration[variable]))
+            {
+                problems.Add($"{variable}: not set; in Kubernetes the silo needs it from the downward API (see k8s/base/silo-deployment.yaml).");
+            }
+        }
+        return problems;
+    }
+
     private static void AddServices(WebApplicationBuilder builder, SiloHostSettings settings, ISotopiaStore store, IArtifactStore artifacts)
     {
         var services = builder.Services;
         services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
-        // First, so the exporters start before the silo's services and stop (flush) after them.
-        services.AddSotopiaTelemetry(settings.Telemetry);
+        // OpenTelemetry (service defaults): the providers are built with the host and flushed when it is disposed.
+        builder.AddSotopiaTelemetry(prometheus: settings.Prometheus);
         var siloOptions = new SiloOptions();
         builder.Configuration.GetSection(SiloOptions.SectionName).Bind(siloOptions);
         builder.UseOrleans(silo =>
@@ -107,6 +152,8 @@ public static class SiloHost
             try
             {
                 silo.AddSotopiaSilo(siloOptions, store, artifacts, settings.AdvertisedUrl ?? settings.ListenUrls.FirstOrDefault());
+                // The Orleans dashboard's grains and counters (served under /orleans, see OrleansDashboardEndpoints).
+                silo.AddDashboard();
             }
             catch (OptionsValidationException ex)
             {
@@ -119,6 +166,10 @@ public static class SiloHost
             else
             {
                 silo.UseSotopiaPostgresCluster(siloOptions, settings.Store.Value, store);
+                if (!string.IsNullOrEmpty(builder.Configuration[SiloSettingNames.KubernetesServiceHostVariable]))
+                {
+                    UseKubernetes(silo, siloOptions, builder.Configuration);
+                }
             }
         });
         var backend = builder.Configuration[SiloSettingNames.Backend] ?? builder.Configuration[SiloSettingNames.BackendVariable] ?? "simulator";

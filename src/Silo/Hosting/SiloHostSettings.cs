@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
-using SotopiaPi.Sotopia.Telemetry;
+using SotopiaPi.ServiceDefaults;
 
 namespace SotopiaPi.Silo.Hosting;
 
@@ -14,10 +14,11 @@ public sealed class SiloHostSettings
 
     private SiloHostSettings(
         StoreConnection store, string artifactsRoot, bool runTrainer, TimeSpan shutdownTimeout, string? apiToken,
-        IReadOnlyList<string> listenUrls, bool usesDefaultUrl, string? advertisedUrl, OtlpExportSettings telemetry)
+        IReadOnlyList<string> listenUrls, bool usesDefaultUrl, string? advertisedUrl, string telemetry, bool prometheus)
     {
-        Telemetry = telemetry;
         AdvertisedUrl = advertisedUrl;
+        Telemetry = telemetry;
+        Prometheus = prometheus;
         Store = store;
         ArtifactsRoot = artifactsRoot;
         RunTrainer = runTrainer;
@@ -47,8 +48,11 @@ public sealed class SiloHostSettings
     /// <summary>Where other machines reach this silo's API (reported by /api/silos), or null for the bound address.</summary>
     public string? AdvertisedUrl { get; }
 
-    /// <summary>Where telemetry is exported (the standard OTEL_* variables); nothing when no OTLP endpoint is set.</summary>
-    public OtlpExportSettings Telemetry { get; }
+    /// <summary>Where telemetry goes: "off", or "OTLP" and the collector's scheme, host and port.</summary>
+    public string Telemetry { get; }
+
+    /// <summary>Whether the silo serves its metrics for Prometheus at <c>/metrics</c>.</summary>
+    public bool Prometheus { get; }
 
     /// <summary>Nothing configured where to listen: the silo binds <see cref="SiloSettingNames.DefaultUrl"/>.</summary>
     public bool UsesDefaultUrl { get; }
@@ -74,6 +78,12 @@ public sealed class SiloHostSettings
         if (Get(configuration, SiloSettingNames.Trainer, SiloSettingNames.TrainerVariable) is { } trainerText && !TryParseFlag(trainerText, out runTrainer))
         {
             problems.Add($"--trainer / {SiloSettingNames.TrainerVariable}: '{trainerText}' is not true or false.");
+        }
+
+        var prometheus = false;
+        if (Get(configuration, SiloSettingNames.Prometheus, SiloSettingNames.PrometheusVariable) is { } prometheusText && !TryParseFlag(prometheusText, out prometheus))
+        {
+            problems.Add($"--prometheus / {SiloSettingNames.PrometheusVariable}: '{prometheusText}' is not true or false.");
         }
 
         var shutdownTimeout = TimeSpan.FromSeconds(30);
@@ -109,8 +119,8 @@ public sealed class SiloHostSettings
                 $"(at least {MinimumTokenLength} characters; clients send it as 'Authorization: Bearer <token>'), or listen on 127.0.0.1 only.");
         }
 
-        var telemetry = OtlpExportSettings.Read(key => configuration[key]);
-        problems.AddRange(telemetry.Problems);
+        // The OTEL_* variables the OpenTelemetry SDK reads (service defaults): unusable ones stop the silo here.
+        problems.AddRange(ServiceDefaultsExtensions.TelemetryProblems(configuration));
 
         if (problems.Count > 0)
         {
@@ -119,7 +129,18 @@ public sealed class SiloHostSettings
         var artifacts = Get(configuration, SiloSettingNames.Artifacts, SiloSettingNames.ArtifactsVariable) is { Length: > 0 } dir
             ? Path.GetFullPath(dir)
             : SotopiaStoreFactory.DefaultArtifactsRoot(store!);
-        return new SiloHostSettings(store!, artifacts, runTrainer, shutdownTimeout, string.IsNullOrEmpty(token) ? null : token, urls, usesDefault, advertised, telemetry);
+        return new SiloHostSettings(store!, artifacts, runTrainer, shutdownTimeout, string.IsNullOrEmpty(token) ? null : token, urls, usesDefault, advertised, TelemetryTarget(configuration), prometheus);
+    }
+
+    private static string TelemetryTarget(IConfiguration configuration)
+    {
+        if (!ServiceDefaultsExtensions.ExportsOtlp(configuration))
+        {
+            return "off";
+        }
+        var endpoint = new[] { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT" }
+            .Select(v => configuration[v]).First(v => !string.IsNullOrWhiteSpace(v))!;
+        return "OTLP " + new Uri(endpoint.Trim()).GetLeftPart(UriPartial.Authority);
     }
 
     /// <summary>Whether a listen URL binds only the loopback interface (<c>localhost</c>, <c>127.0.0.0/8</c>,
@@ -163,7 +184,7 @@ public sealed class SiloHostSettings
     public override string ToString() =>
         $"store: {Store.Description}; artifacts: {ArtifactsRoot}; trainer: {(RunTrainer ? "on" : "off")}; " +
         $"listen: {string.Join(", ", ListenUrls)}; API token: {(ApiToken is null ? "none (loopback only)" : "required")}; shutdown timeout: {ShutdownTimeout}; " +
-        $"telemetry: {(Telemetry.Enabled ? "OTLP " + (Telemetry.TracesEndpoint ?? Telemetry.MetricsEndpoint)!.GetLeftPart(UriPartial.Authority) : "off")}";
+        $"telemetry: {Telemetry}{(Prometheus ? "; Prometheus: /metrics" : "")}";
 
     /// <summary>The addresses Kestrel will bind, with its precedence: endpoints in configuration
     /// (<c>Kestrel:Endpoints:*:Url</c>) override <c>urls</c> (<c>--urls</c>, <c>ASPNETCORE_URLS</c>), which override

@@ -67,6 +67,8 @@ public static class SotopiaSiloBuilderExtensions
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         services.AddSotopiaStore(store, artifacts);
         services.AddSerializer(s => s.AddSotopiaSerialization());
+        // Grain calls carry the caller's trace context (W3C) and get spans from Microsoft.Orleans.Application.
+        silo.AddActivityPropagation();
         services.AddOptions<CampaignOptions>().Bind(silo.Configuration.GetSection(CampaignOptions.SectionName));
         services.AddOptions<TrainingQueueOptions>().Bind(silo.Configuration.GetSection(TrainingQueueOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);

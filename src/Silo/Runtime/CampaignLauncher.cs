@@ -72,14 +72,15 @@ public sealed class CampaignLauncher(ISotopiaStore store, IGrainFactory grains, 
     }
 
     /// <summary>The context the campaign's trace continues: for an HTTP request, the caller's (the traceparent
-    /// header the console sent; ASP.NET Core's own request activity is not exported), else the current activity's.</summary>
+    /// header the console sent) unless ASP.NET Core's request span is recorded (the service defaults export it when
+    /// an OTLP endpoint is set: then the campaign is its child), else the current activity's.</summary>
     private static ActivityContext RequestContext(Activity? current)
     {
         if (current is null)
         {
             return default;
         }
-        if (current.OperationName == "Microsoft.AspNetCore.Hosting.HttpRequestIn")
+        if (current.OperationName == "Microsoft.AspNetCore.Hosting.HttpRequestIn" && !current.Recorded)
         {
             return current.ParentId is { } parent ? SotopiaActivities.ParseTraceParent(parent) : default;
         }

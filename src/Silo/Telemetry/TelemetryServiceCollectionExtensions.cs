@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SotopiaPi.Sotopia.Telemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using SotopiaPi.ServiceDefaults;
 using SotopiaPi.Silo.Options;
+using SotopiaPi.Sotopia.Telemetry;
 
 namespace SotopiaPi.Silo.Telemetry;
 
@@ -14,27 +16,32 @@ public static class TelemetryServiceCollectionExtensions
     /// <summary>The default service name of a silo process.</summary>
     public const string SiloServiceName = "sotopia-silo";
 
-    /// <summary>Adds the <see cref="SotopiaInstruments"/> and, when <paramref name="settings"/> names an OTLP endpoint,
-    /// the exporters (their providers live as long as the host). Call it before <c>AddSotopiaSilo</c>, so the
-    /// exporters start first and stop (flush) last. The service instance id is the silo id.</summary>
-    /// <exception cref="ArgumentException">The settings have problems (<see cref="OtlpExportSettings.Problems"/>).</exception>
-    public static IServiceCollection AddSotopiaTelemetry(this IServiceCollection services, OtlpExportSettings settings, string serviceName = SiloServiceName)
+    /// <summary>The service defaults (<see cref="ServiceDefaultsExtensions.AddServiceDefaults"/>) of a host that
+    /// runs a silo, with the silo id as the service instance id, plus the <see cref="SotopiaInstruments"/> and, for
+    /// a web host, the ASP.NET Core instrumentation (its request spans carry the caller's traceparent, which the
+    /// campaign launcher stores so the campaign's trace continues the console's).</summary>
+    /// <exception cref="ArgumentException">An OTEL_* setting is unusable.</exception>
+    /// <param name="builder">The host builder.</param>
+    /// <param name="serviceName">The default service name.</param>
+    /// <param name="web">The host serves HTTP (the silo process): add the ASP.NET Core instrumentation.</param>
+    /// <param name="prometheus">Also collect metrics for the Prometheus scrape endpoint (mapped by the caller with
+    /// <c>MapPrometheusScrapingEndpoint</c>), with or without OTLP.</param>
+    public static TBuilder AddSotopiaTelemetry<TBuilder>(this TBuilder builder, string serviceName = SiloServiceName, bool web = true, bool prometheus = false)
+        where TBuilder : IHostApplicationBuilder
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        if (settings.Problems.Count > 0)
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSotopiaInstruments();
+        builder.AddServiceDefaults(serviceName, sp => sp.GetService<IOptions<SiloOptions>>()?.Value.SiloId, force: prometheus);
+        if (prometheus)
         {
-            throw new ArgumentException("The telemetry settings are not usable: " + string.Join(" ", settings.Problems), nameof(settings));
+            builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddPrometheusExporter());
         }
-        AddSotopiaInstruments(services);
-        if (services.Any(d => d.ServiceType == typeof(TelemetryMarker)))
+        if (web && (prometheus || ServiceDefaultsExtensions.ExportsOtlp(builder.Configuration)))
         {
-            return services;
+            builder.Services.ConfigureOpenTelemetryTracerProvider(t => t.AddAspNetCoreInstrumentation());
+            builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddAspNetCoreInstrumentation());
         }
-        services.AddSingleton<TelemetryMarker>();
-        services.AddHostedService<RequestTraceContextListener>();
-        services.AddHostedService(sp => new TelemetryExportService(
-            settings, serviceName, p => p.GetService<IOptions<SiloOptions>>()?.Value.SiloId, sp, sp.GetRequiredService<ILogger<TelemetryExportService>>()));
-        return services;
+        return builder;
     }
 
     /// <summary>The <c>SotopiaPi</c> meter's instruments (and the meter factory they come from). Idempotent.</summary>
@@ -44,6 +51,4 @@ public static class TelemetryServiceCollectionExtensions
         services.TryAddSingleton<SotopiaInstruments>();
         return services;
     }
-
-    private sealed class TelemetryMarker;
 }

@@ -1,7 +1,7 @@
 namespace SotopiaPi.Sotopia.Telemetry;
 
-/// <summary>The standard OpenTelemetry environment variables SotopiaPi reads (all optional). Nothing is exported
-/// unless an OTLP endpoint is set.</summary>
+/// <summary>The standard OpenTelemetry environment variables the OpenTelemetry SDK reads for SotopiaPi's processes
+/// (all optional; see ServiceDefaultsExtensions). Nothing is exported unless an OTLP endpoint is set.</summary>
 public static class TelemetryVariables
 {
     public const string SdkDisabled = "OTEL_SDK_DISABLED";
@@ -10,6 +10,7 @@ public static class TelemetryVariables
     public const string Endpoint = "OTEL_EXPORTER_OTLP_ENDPOINT";
     public const string TracesEndpoint = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
     public const string MetricsEndpoint = "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT";
+    public const string LogsEndpoint = "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT";
     public const string Protocol = "OTEL_EXPORTER_OTLP_PROTOCOL";
     public const string Headers = "OTEL_EXPORTER_OTLP_HEADERS";
     public const string Timeout = "OTEL_EXPORTER_OTLP_TIMEOUT";
@@ -20,7 +21,7 @@ public static class TelemetryVariables
     /// <summary>Every variable above.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        SdkDisabled, ServiceName, ResourceAttributes, Endpoint, TracesEndpoint, MetricsEndpoint, Protocol, Headers, Timeout,
+        SdkDisabled, ServiceName, ResourceAttributes, Endpoint, TracesEndpoint, MetricsEndpoint, LogsEndpoint, Protocol, Headers, Timeout,
         MetricExportInterval, TracesSampler, TracesSamplerArgument,
     ];
 }

@@ -19,6 +19,7 @@ public static class TrainerCluster
         var cluster = configuration.GetSection(TrainerClusterOptions.SectionName).Get<TrainerClusterOptions>() ?? new TrainerClusterOptions();
         var clusterId = cluster.ClusterId;
         client.Services.AddSerializer(s => s.AddSotopiaSerialization());
+        client.AddActivityPropagation();
         if (TrainerStoreFactory.IsPostgres(store))
         {
             client.Configure<ClusterOptions>(o =>

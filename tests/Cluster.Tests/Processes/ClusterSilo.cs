@@ -99,6 +99,21 @@ internal sealed class ClusterSilo : IDisposable
         IsFrozen = false;
     }
 
+    /// <summary>SIGTERM, what Kubernetes sends on scale-in: the silo stops gracefully (leaves the cluster, its grains
+    /// deactivate and their work resumes elsewhere). Waits for the process to exit and returns its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        var process = _process ?? throw new InvalidOperationException($"silo {Id} is not running");
+        Signal("TERM");
+        var exitCode = await process.WaitForExitAsync(timeout);
+        process.Dispose();
+        _previousOutputs.Append(process.Output);
+        _process = null;
+        _http?.Dispose();
+        _http = null;
+        return exitCode;
+    }
+
     /// <summary>SIGSTOP: the process freezes mid-flight (a long GC pause, a VM stall) and believes nothing changed.</summary>
     public void Freeze()
     {

@@ -13,6 +13,7 @@ internal sealed class ClusterTestRun : IAsyncDisposable
 {
     private readonly PostgresServerFixture _server;
     private readonly TempDirectory _folder;
+    private Dictionary<string, string?> _trainerEnvironment = [];
 
     private ClusterTestRun(PostgresServerFixture server, TempDirectory folder, string connectionString, PostgresSotopiaStore store, ClusterEvents events, List<ClusterSilo> silos)
     {
@@ -63,7 +64,12 @@ internal sealed class ClusterTestRun : IAsyncDisposable
                 processes.Add(new ClusterSilo($"silo-{i}", connectionString, folder.Combine("artifacts"), settings));
             }
             await Task.WhenAll(processes.Select(p => p.StartAsync()));
-            var run = new ClusterTestRun(server, folder, connectionString, store, events, processes);
+            // The trainer gets the silos' OpenTelemetry settings (it exports through the same service defaults).
+            var run = new ClusterTestRun(server, folder, connectionString, store, events, processes)
+            {
+                _trainerEnvironment = (settings ?? new Dictionary<string, string>()).Where(p => p.Key.StartsWith("OTEL_", StringComparison.Ordinal))
+                    .ToDictionary(p => p.Key, p => (string?)p.Value),
+            };
             await run.StartTrainerAsync();
             return run;
         }
@@ -90,7 +96,7 @@ internal sealed class ClusterTestRun : IAsyncDisposable
     public async Task StartTrainerAsync()
     {
         var store = new NpgsqlConnectionStringBuilder(ConnectionString) { ApplicationName = "trainer" }.ConnectionString;
-        Trainer = TrainerProcess.Start(null, "--store", store, "--artifacts", ArtifactsPath, "--id", "trainer-1", "--backend", "embedded");
+        Trainer = TrainerProcess.Start(_trainerEnvironment, "--store", store, "--artifacts", ArtifactsPath, "--id", "trainer-1", "--backend", "embedded");
         try
         {
             await Trainer.WhenOutputContainsAsync("Trainer trainer-1 started").WaitAsync(TimeSpan.FromMinutes(2));

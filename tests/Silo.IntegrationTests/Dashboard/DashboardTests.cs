@@ -249,6 +249,29 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         session.AssertClean(401);
     }
 
+    [Fact]
+    public async Task TheOrleansLinkOpensTheOrleansDashboardWithTheTabsToken()
+    {
+        await using var session = await fixture.OpenAsync();
+        var page = session.Page;
+        await session.GotoAsync("#/campaigns");
+        await Expect(page.Locator($"#campaigns tr[data-campaign='{DashboardFixture.CampaignId}']")).ToHaveCountAsync(1, Wait);
+        var statuses = new System.Collections.Concurrent.ConcurrentQueue<(string Url, int Status)>();
+        page.Response += (_, response) => statuses.Enqueue((response.Url, response.Status));
+        await page.Locator("#orleans-link").ClickAsync();
+        // Committed is enough: the Orleans dashboard keeps requests open (log stream), so "load" may come late.
+        await page.WaitForURLAsync("**/orleans/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await Expect(page.Locator(".brand-title")).ToHaveTextAsync("Orleans Dashboard");
+        await session.ScreenshotAsync("orleans-dashboard");
+        Assert.DoesNotContain(statuses, r => r.Status == 401);
+        Assert.Contains(statuses, r => r.Url.EndsWith("/orleans/", StringComparison.Ordinal) && r.Status == 200);
+
+        // Without the cookie (a fresh context) the same page is refused.
+        await using var stranger = await fixture.OpenAsync(withToken: false);
+        var refused = await stranger.Page.GotoAsync("/orleans/");
+        Assert.Equal(401, refused!.Status);
+    }
+
     /// <summary>The parts of <c>GET /api/campaigns/{id}/report</c> the tests compare with the page.</summary>
     private sealed record ReportShape
     {

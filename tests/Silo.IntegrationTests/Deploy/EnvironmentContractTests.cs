@@ -35,7 +35,18 @@ public sealed class EnvironmentContractTests(RenderedOverlaysFixture overlays) :
         ["otel-collector"] = [],
     };
 
+    /// <summary>The azure profile's variables as k8s/overlays/azure sets them (issue 14 items 1–2, built on another
+    /// branch): accepted while no src project references Microsoft.Orleans.Persistence.AzureStorage; from then on the
+    /// silo's and the trainer's code must read each of them.</summary>
+    private static readonly string[] AzureProfileNames = ["SOTOPIA_PROFILE", "SOTOPIA_AZURE_STORAGE", "SOTOPIA_AZURE_ARTIFACTS_CONTAINER"];
+
     public static TheoryData<string> Overlays => [.. RenderedOverlay.Names];
+
+    private static bool AzureProfileMerged => Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "src"), "*.csproj", SearchOption.AllDirectories)
+        .Any(f => File.ReadAllText(f).Contains("Microsoft.Orleans.Persistence.AzureStorage", StringComparison.Ordinal));
+
+    private static string? AzureProblem(string variable, string folder) =>
+        AzureProfileMerged && !SourceMentions(folder, variable) ? $"{variable}: an azure profile variable {folder} does not read" : null;
 
     private static bool TrainerProcessMerged => File.Exists(Path.Combine(RepositoryPaths.Root, "src", "Trainer", "TrainerProgram.cs"));
 
@@ -52,6 +63,14 @@ public sealed class EnvironmentContractTests(RenderedOverlaysFixture overlays) :
         {
             if (SiloEnvironment.Names.Contains(variable) || helpers.Contains(variable))
             {
+                continue;
+            }
+            if (AzureProfileNames.Contains(variable))
+            {
+                if (AzureProblem(variable, Path.Combine("src", "Silo")) is { } azure)
+                {
+                    problems.Add(azure);
+                }
                 continue;
             }
             if (SiloEnvironment.LlmBackendNames.Contains(variable) || llmKeys.Contains(variable))
@@ -85,12 +104,20 @@ public sealed class EnvironmentContractTests(RenderedOverlaysFixture overlays) :
             {
                 continue;
             }
+            if (AzureProfileNames.Contains(variable))
+            {
+                if (AzureProblem(variable, Path.Combine("src", "Trainer")) is { } azure)
+                {
+                    problems.Add(azure);
+                }
+                continue;
+            }
             if (TelemetryVariables.All.Contains(variable))
             {
-                // Read by SotopiaTelemetryExport, which the trainer process must start (see the report of issue 7).
-                if (TrainerProcessMerged && !SourceMentions(Path.Combine("src", "Trainer"), nameof(SotopiaTelemetryExport)))
+                // Read by the OpenTelemetry SDK through the service defaults, which the trainer process must add.
+                if (TrainerProcessMerged && !SourceMentions(Path.Combine("src", "Trainer"), "AddServiceDefaults"))
                 {
-                    problems.Add($"{variable}: the trainer process does not start {nameof(SotopiaTelemetryExport)}");
+                    problems.Add($"{variable}: the trainer process does not add the service defaults (AddServiceDefaults)");
                 }
                 continue;
             }
@@ -139,12 +166,26 @@ public sealed class EnvironmentContractTests(RenderedOverlaysFixture overlays) :
         var environment = overlay.Environment(RenderedOverlay.Container(overlay.Single("Deployment", "sotopia-silo"), "silo"));
         // What the kubelet and ASP.NET Core make of them: secrets filled in, $(VAR) expanded, ASPNETCORE_ prefix
         // dropped, "__" as the section separator.
+        var deployment = overlay.Single("Deployment", "sotopia-silo");
+        var labels = ManifestObject.Map(deployment.Get("spec.template.metadata.labels"));
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["POD_IP"] = "10.1.2.3",
             ["POD_NAMESPACE"] = "sotopia",
             ["NODE_NAME"] = "node-1",
+            ["POD_NAME"] = "sotopia-silo-7d9f-abcde",
+            // Set by the kubelet in every pod.
+            [SiloSettingNames.KubernetesServiceHostVariable] = "10.96.0.1",
         };
+        // Downward-API label references resolve to the pod template's labels (ORLEANS_CLUSTER_ID, ORLEANS_SERVICE_ID).
+        foreach (var variable in ManifestObject.List(RenderedOverlay.Container(deployment, "silo").GetValueOrDefault("env")).Select(ManifestObject.Map))
+        {
+            if (ManifestObject.Walk(variable, "valueFrom.fieldRef.fieldPath") is string path
+                && System.Text.RegularExpressions.Regex.Match(path, @"^metadata\.labels\['(.+)'\]$") is { Success: true } label)
+            {
+                values[(string)variable["name"]!] = labels.GetValueOrDefault(label.Groups[1].Value) as string ?? $"(no label {label.Groups[1].Value})";
+            }
+        }
         foreach (var (variable, value) in environment)
         {
             values[variable] = variable switch
@@ -164,19 +205,30 @@ public sealed class EnvironmentContractTests(RenderedOverlaysFixture overlays) :
         Assert.Equal(["http://*:8080"], settings.ListenUrls);
         Assert.Equal("/artifacts", settings.ArtifactsRoot);
         Assert.Equal("http://10.1.2.3:8080", settings.AdvertisedUrl);
-        Assert.True(settings.Telemetry.Enabled);
-        Assert.Equal("otel-collector", settings.Telemetry.TracesEndpoint!.Host);
-        Assert.Contains(settings.Telemetry.ResourceAttributes, a => a.Key == "k8s.namespace.name" && (string)a.Value == "sotopia");
+        Assert.StartsWith("OTLP http://otel-collector:", settings.Telemetry, StringComparison.Ordinal);
+        Assert.Contains("k8s.namespace.name=sotopia", configuration[TelemetryVariables.ResourceAttributes], StringComparison.Ordinal);
 
         var options = configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>()!;
         Assert.Equal("sotopia-silo-7d9f-abcde", options.SiloId);
         var validation = new SiloOptionsValidator().Validate(null, options);
         Assert.True(validation.Succeeded, validation.FailureMessage);
+
+        // Orleans' Kubernetes hosting: the pod's identity and the cluster labels agree with what the silo reads.
+        Assert.Empty(SiloHost.KubernetesProblems(configuration, options));
+        Assert.Equal(options.ClusterId, configuration[SiloSettingNames.OrleansClusterIdVariable]);
+        Assert.Equal(options.ClusterId, configuration[SiloSettingNames.OrleansServiceIdVariable]);
+        var mislabelled = new ConfigurationBuilder().AddConfiguration(configuration)
+            .AddInMemoryCollection([KeyValuePair.Create(SiloSettingNames.OrleansClusterIdVariable, (string?)"other"), KeyValuePair.Create(SiloSettingNames.PodNameVariable, (string?)"")]).Build();
+        Assert.Equal(
+            [$"{SiloSettingNames.OrleansClusterIdVariable}: 'other' is not Silo:ClusterId '{options.ClusterId}' (set the pod's orleans/clusterId and orleans/serviceId labels to the cluster id).",
+             $"{SiloSettingNames.PodNameVariable}: not set; in Kubernetes the silo needs it from the downward API (see k8s/base/silo-deployment.yaml)."],
+            SiloHost.KubernetesProblems(mislabelled, options));
     }
 
     [Theory]
     [InlineData("production")]
     [InlineData("production-hpa")]
+    [InlineData("azure")]
     public void TheTrainerConfigurationFileHasOnlyTrainerSettings(string name)
     {
         using var config = TrainerConfig(overlays[name]);
@@ -192,6 +244,7 @@ public sealed class EnvironmentContractTests(RenderedOverlaysFixture overlays) :
     [Theory]
     [InlineData("production")]
     [InlineData("production-hpa")]
+    [InlineData("azure")]
     public void TheLlmConfigurationPointsThePolicyAtVllm(string name)
     {
         var overlay = overlays[name];

@@ -15,6 +15,7 @@ public sealed class ManifestInvariantTests(RenderedOverlaysFixture overlays) : I
         ["sotopia-store"] = ["store", "keda-connection"],
         ["sotopia-api-token"] = ["token"],
         ["sotopia-model-keys"] = ["OPENAI_API_KEY", "VLLM_API_KEY", "HF_TOKEN"],
+        ["sotopia-azure-storage"] = ["connection-string"],
     };
 
     public static TheoryData<string> Overlays => [.. RenderedOverlay.Names];
@@ -129,6 +130,46 @@ public sealed class ManifestInvariantTests(RenderedOverlaysFixture overlays) : I
         var trainer = overlay.Single("Deployment", "sotopia-trainer");
         var trainerGrace = int.Parse((string)RenderedOverlay.PodSpec(trainer)["terminationGracePeriodSeconds"]!, CultureInfo.InvariantCulture);
         Assert.True(trainerGrace > 30, $"{name}: the trainer's grace period {trainerGrace} s must exceed its 30 s shutdown timeout");
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void SiloPodsCarryWhatOrleansKubernetesHostingNeeds(string name)
+    {
+        var overlay = overlays[name];
+        var silo = overlay.Single("Deployment", "sotopia-silo");
+        var pod = RenderedOverlay.PodSpec(silo);
+        var container = RenderedOverlay.Container(silo, "silo");
+        var environment = overlay.Environment(container);
+        var labels = ManifestObject.StringMap(silo.Get("spec.template.metadata.labels"));
+        var clusterId = environment["Silo__ClusterId"];
+        Assert.Equal(clusterId, labels.GetValueOrDefault("orleans/clusterId"));
+        Assert.Equal(clusterId, labels.GetValueOrDefault("orleans/serviceId"));
+
+        // The downward API gives the pod's identity under the names Orleans' Kubernetes hosting reads.
+        var env = ManifestObject.List(container["env"]).Select(ManifestObject.Map).ToDictionary(v => (string)v["name"]!);
+        Assert.Equal("metadata.name", ManifestObject.Walk(env["POD_NAME"], "valueFrom.fieldRef.fieldPath"));
+        Assert.Equal("metadata.namespace", ManifestObject.Walk(env["POD_NAMESPACE"], "valueFrom.fieldRef.fieldPath"));
+        Assert.Equal("status.podIP", ManifestObject.Walk(env["POD_IP"], "valueFrom.fieldRef.fieldPath"));
+        Assert.Equal("metadata.labels['orleans/clusterId']", ManifestObject.Walk(env["ORLEANS_CLUSTER_ID"], "valueFrom.fieldRef.fieldPath"));
+        Assert.Equal("metadata.labels['orleans/serviceId']", ManifestObject.Walk(env["ORLEANS_SERVICE_ID"], "valueFrom.fieldRef.fieldPath"));
+
+        // Silo and gateway ports are the container's and the ones the silo is told to use.
+        var ports = ManifestObject.List(container["ports"]).Select(ManifestObject.Map).ToDictionary(p => (string)p["name"]!, p => (string)p["containerPort"]!);
+        Assert.Equal(environment["Silo__SiloPort"], ports["orleans-silo"]);
+        Assert.Equal(environment["Silo__GatewayPort"], ports["orleans-gateway"]);
+
+        // Its service account may watch, patch and delete the namespace's pods, and its token is mounted.
+        var account = (string)pod["serviceAccountName"]!;
+        Assert.NotNull(overlay.Find("ServiceAccount", account));
+        Assert.Equal("true", pod["automountServiceAccountToken"]);
+        var binding = Assert.Single(overlay.OfKind("RoleBinding"), b => ManifestObject.List(b.Get("subjects")).Select(ManifestObject.Map)
+            .Any(s => (string?)s["kind"] == "ServiceAccount" && (string?)s["name"] == account));
+        Assert.Equal("Role", binding.Get("roleRef.kind"));
+        var role = overlay.Single("Role", (string)binding.Get("roleRef.name")!);
+        var podRule = Assert.Single(ManifestObject.List(role.Get("rules")).Select(ManifestObject.Map),
+            r => ManifestObject.List(r["resources"]).Contains("pods") && ManifestObject.List(r["apiGroups"]).Contains(""));
+        Assert.Equal(["delete", "get", "list", "patch", "watch"], ManifestObject.List(podRule["verbs"]).OfType<string>().Order());
     }
 
     [Theory]
@@ -256,6 +297,7 @@ public sealed class ManifestInvariantTests(RenderedOverlaysFixture overlays) : I
     [Theory]
     [InlineData("production")]
     [InlineData("production-hpa")]
+    [InlineData("azure")]
     public void ProductionUsesAnExternalStoreAndTheGpuPool(string name)
     {
         var overlay = overlays[name];

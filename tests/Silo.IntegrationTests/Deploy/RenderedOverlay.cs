@@ -5,7 +5,7 @@ namespace SotopiaPi.Silo.IntegrationTests.Deploy;
 /// <summary>An overlay rendered by <c>kubectl kustomize</c>, with lookups for the invariants.</summary>
 internal sealed partial class RenderedOverlay(string name, string yaml, IReadOnlyList<ManifestObject> objects)
 {
-    public static readonly string[] Names = ["dev", "production", "production-hpa"];
+    public static readonly string[] Names = ["dev", "production", "production-hpa", "azure"];
 
     public string Name { get; } = name;
 

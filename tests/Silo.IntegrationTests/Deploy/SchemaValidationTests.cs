@@ -8,6 +8,7 @@ public sealed class SchemaValidationTests(RenderedOverlaysFixture overlays) : IC
     [InlineData("dev")]
     [InlineData("production")]
     [InlineData("production-hpa")]
+    [InlineData("azure")]
     public async Task EveryObjectOfTheOverlayMatchesItsSchema(string name)
     {
         var overlay = overlays[name];

@@ -105,6 +105,15 @@
     document.getElementById('token-panel').hidden = true;
     route();
   });
+  // The Orleans dashboard cannot send the bearer header: with a token, ask the silo for its /orleans cookie first.
+  document.getElementById('orleans-link').addEventListener('click', async ev => {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    if (!token) return;
+    ev.preventDefault();
+    const response = await fetch('/api/orleans/session', { method: 'POST', headers: { Authorization: `Bearer ${token}` }, cache: 'no-store' });
+    if (response.status === 401) { showTokenPrompt('refused'); return; }
+    window.location.href = '/orleans/';
+  });
   document.getElementById('forget-token').addEventListener('click', () => {
     sessionStorage.removeItem(TOKEN_KEY);
     route();
