@@ -35,14 +35,30 @@ public sealed class SiloApplication : IAsyncDisposable
     public IReadOnlyList<string> Addresses =>
         [.. Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []];
 
-    public Task StartAsync(CancellationToken cancellationToken = default) => App.StartAsync(cancellationToken);
+    /// <summary>Starts the silo and its server, then checks the addresses the server actually bound: without an API
+    /// token every one must be loopback, or the silo stops again and throws <see cref="SiloConfigurationException"/>
+    /// (whatever the listen settings said, this is what clients can reach).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await App.StartAsync(cancellationToken);
+        if (Settings.ApiToken is null && Addresses.Where(a => !SiloHostSettings.IsLoopback(a)).ToList() is { Count: > 0 } exposed)
+        {
+            await App.StopAsync(CancellationToken.None);
+            throw new SiloConfigurationException([
+                $"the server bound {string.Join(", ", exposed)}, which is not loopback, and no API token is set ({SiloSettingNames.ApiTokenVariable}); it stopped without serving."]);
+        }
+    }
 
     /// <summary>Graceful stop: the schedulers stop claiming, in-flight turns are cancelled (stored turns stay)
     /// and every lease is handed back, within <see cref="SiloHostSettings.ShutdownTimeout"/>.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default) => App.StopAsync(cancellationToken);
 
     /// <summary>Runs until SIGTERM/SIGINT (or the token), then stops gracefully.</summary>
-    public Task RunAsync(CancellationToken cancellationToken = default) => HostingAbstractionsHostExtensions.RunAsync(App, cancellationToken);
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        await StartAsync(cancellationToken);
+        await App.WaitForShutdownAsync(cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -111,6 +111,7 @@ public sealed class SiloHostSettings
         }
 
         var (urls, usesDefault) = ListenAddresses(configuration);
+        problems.AddRange(urls.Select(ListenUrlProblem).OfType<string>());
         var exposed = urls.Where(u => !IsLoopback(u)).ToList();
         if (exposed.Count > 0 && string.IsNullOrEmpty(token))
         {
@@ -141,6 +142,56 @@ public sealed class SiloHostSettings
         var endpoint = new[] { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT" }
             .Select(v => configuration[v]).First(v => !string.IsNullOrWhiteSpace(v))!;
         return "OTLP " + new Uri(endpoint.Trim()).GetLeftPart(UriPartial.Authority);
+    }
+
+    /// <summary>Why <paramref name="url"/> is not a listen URL Kestrel binds as written — <c>scheme://host:port</c>
+    /// with an optional trailing <c>/</c> (or <c>http://unix:/path</c>) — or null when it is. Kestrel reads what it
+    /// cannot parse as "every interface, port 80", so <c>http://127.0.0.1:18083#x</c> must never reach it.</summary>
+    public static string? ListenUrlProblem(string url)
+    {
+        var text = url.Trim();
+        var scheme = text.IndexOf("://", StringComparison.Ordinal);
+        var prefix = scheme < 0 ? "" : text[..scheme];
+        if (!string.Equals(prefix, "http", StringComparison.OrdinalIgnoreCase) && !string.Equals(prefix, "https", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"--urls: '{url}' is not an http:// or https:// URL.";
+        }
+        var rest = text[(scheme + 3)..];
+        if (rest.StartsWith("unix:/", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        var authority = rest.EndsWith('/') ? rest[..^1] : rest;
+        if (authority.IndexOfAny(['/', '?', '#', '@', ' ']) >= 0)
+        {
+            return $"--urls: '{url}' has a path, query, fragment or user; a listen URL is scheme://host:port.";
+        }
+        string host, port;
+        if (authority.StartsWith('['))
+        {
+            var close = authority.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0 || (close + 1 < authority.Length && authority[close + 1] != ':'))
+            {
+                return $"--urls: '{url}' has a malformed IPv6 host.";
+            }
+            host = authority[1..close];
+            port = close + 1 < authority.Length ? authority[(close + 2)..] : "";
+        }
+        else
+        {
+            var colon = authority.LastIndexOf(':');
+            host = colon < 0 ? authority : authority[..colon];
+            port = colon < 0 ? "" : authority[(colon + 1)..];
+        }
+        if (host.Length == 0 || (host is not ("*" or "+") && Uri.CheckHostName(host) == UriHostNameType.Unknown))
+        {
+            return $"--urls: '{url}' has no valid host.";
+        }
+        if (port.Length > 0 && (!port.All(char.IsAsciiDigit) || port.Length > 5 || int.Parse(port, CultureInfo.InvariantCulture) > 65535))
+        {
+            return $"--urls: '{url}' has an invalid port '{port}' (a number from 0 to 65535).";
+        }
+        return null;
     }
 
     /// <summary>Whether a listen URL binds only the loopback interface (<c>localhost</c>, <c>127.0.0.0/8</c>,

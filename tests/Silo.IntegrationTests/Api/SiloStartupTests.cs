@@ -163,6 +163,39 @@ public sealed partial class SiloStartupTests
         Assert.False(File.Exists(db));
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:18083#x", "has a path, query, fragment or user")]
+    [InlineData("http://127.0.0.1:18083x", "has an invalid port '18083x'")]
+    [InlineData("http://127.0.0.1:18083?x", "has a path, query, fragment or user")]
+    [InlineData("http://127.0.0.1:18083/api", "has a path, query, fragment or user")]
+    [InlineData("http://127.0.0.1:99999", "has an invalid port '99999'")]
+    [InlineData("127.0.0.1:18083", "is not an http:// or https:// URL")]
+    [InlineData("http://:8080", "has no valid host")]
+    public void AListenUrlKestrelWouldMisreadIsASettingsError(string url, string problem) =>
+        Assert.Equal($"--urls: '{url}' {problem}" + (problem.StartsWith("has an invalid port", StringComparison.Ordinal) ? " (a number from 0 to 65535)." : problem.StartsWith("is not", StringComparison.Ordinal) ? "." : problem.StartsWith("has no", StringComparison.Ordinal) ? "." : "; a listen URL is scheme://host:port."),
+            SiloHostSettings.ListenUrlProblem(url));
+
+    [Theory]
+    [InlineData("http://127.0.0.1:8080")]
+    [InlineData("http://localhost:8080/")]
+    [InlineData("https://[::1]:8443")]
+    [InlineData("http://*:8080")]
+    [InlineData("http://0.0.0.0:0")]
+    [InlineData("http://unix:/run/sotopia.sock")]
+    public void WellFormedListenUrlsPass(string url) => Assert.Null(SiloHostSettings.ListenUrlProblem(url));
+
+    [Fact]
+    public async Task TheSiloProcessRefusesAMalformedLoopbackUrlInsteadOfBindingEveryInterface()
+    {
+        using var folder = new TempDirectory("sotopia-refuse-malformed");
+        var db = folder.Combine("sotopia.db");
+        var (exit, output) = await DotnetProcess.RunAsync("SotopiaPi.Silo.dll", ["--store", db, "--urls", "http://127.0.0.1:18083#x"]);
+        Assert.True(exit == 2, $"expected exit code 2, got {exit}. Output:\n{output}");
+        Assert.Contains("--urls: 'http://127.0.0.1:18083#x' has a path, query, fragment or user", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task TheSiloProcessNeverPrintsTheToken()
     {
