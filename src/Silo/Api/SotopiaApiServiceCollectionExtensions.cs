@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -26,6 +27,8 @@ public static class SotopiaApiServiceCollectionExtensions
         }
         services.AddSingleton<ApiMarker>();
         services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestBodyHandler>();
+        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = BadRequestBodyHandler.MaxRequestBodyBytes);
         services.Configure<JsonOptions>(o => ApiJson.Apply(o.SerializerOptions));
         services.AddSingleton(new ApiTokenValidator(apiToken));
         services.TryAddSingleton(TimeProvider.System);

@@ -96,6 +96,19 @@ public sealed class BadRequestTests(EmptySiloFixture fixture) : IClassFixture<Em
     }
 
     [Fact]
+    public async Task ABodyOverTheLimitIs413WithAProblemNotA500()
+    {
+        var big = "{\"name\": \"" + new string('x', 2 * 1024 * 1024) + "\"}";
+
+        using var response = await Silo.PostJsonAsync("api/campaigns", big);
+
+        Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var problem = await response.Content.ReadAsStringAsync();
+        Assert.Contains("The request body is larger than the limit of 1024 KiB.", problem, StringComparison.Ordinal);
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
     public async Task InvalidCampaignIdIsNamed()
     {
         await ApiAssert.FieldErrorAsync(await Silo.PostJsonAsync("api/campaigns?id=" + Uri.EscapeDataString("no spaces!"), ApiSpecs.Small), "id");
