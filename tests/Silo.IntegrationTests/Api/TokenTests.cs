@@ -65,11 +65,15 @@ public sealed class TokenTests : IAsyncLifetime
     [Theory]
     [InlineData("/healthz")]
     [InlineData("/readyz")]
-    public async Task ProbesNeedNoToken(string path)
+    public async Task ProbesNeedNoTokenButShowTheirChecksOnlyWithIt(string path)
     {
         using var anonymous = new HttpClient { BaseAddress = _silo!.BaseAddress };
         using var response = await anonymous.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"status":"healthy"}""", await response.Content.ReadAsStringAsync());
+
+        using var authorized = await _silo.Http.GetAsync(path);
+        Assert.Contains("\"checks\":[", await authorized.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
