@@ -8,7 +8,6 @@ namespace SotopiaPi.Silo.Hosting;
 public static class SotopiaStoreFactory
 {
     /// <summary>Opens and migrates the store. The caller owns (disposes) it.</summary>
-    /// <exception cref="NotSupportedException">PostgreSQL was asked for but its store is not part of this build.</exception>
     public static async Task<ISotopiaStore> OpenAsync(StoreConnection connection, TimeProvider time, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
