@@ -270,6 +270,22 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task AListingWithoutALimitReturnsEveryEpisodeWellPastTheOldTenThousandCap()
+    {
+        // The stores' own read page (1,000 rows), so 12,000 episodes cross twelve pages.
+        var store = await NewStoreAsync(pageSize: 1000);
+        var ids = await SeedEpisodesAsync(store, "big", 12_000);
+        var other = await SeedEpisodesAsync(store, "small", 5);
+
+        var listed = await store.ListEpisodesAsync(new EpisodeQuery { CampaignId = "big" });
+
+        Assert.Equal(ids, listed.Select(e => e.Id));
+        Assert.Equal(12_000, (await store.CountEpisodesAsync("big")).Total);
+        Assert.Equal(12_005, (await store.ListEpisodesAsync(new EpisodeQuery())).Count);
+        Assert.Equal(other, (await store.ListEpisodesAsync(new EpisodeQuery { CampaignId = "small" })).Select(e => e.Id));
+    }
+
+    [Fact]
     public async Task EpisodesAreListedByCreationTimeThenId()
     {
         var store = await NewStoreAsync();
