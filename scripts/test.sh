@@ -45,6 +45,12 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
+# The azure profile's tests start their own Azure Storage emulator (Azurite, from npm) on free ports.
+if ! command -v azurite >/dev/null 2>&1; then
+  echo "== installing Azurite (npm install -g azurite)"
+  npm install -g azurite --no-audit --no-fund >/dev/null || sudo npm install -g azurite --no-audit --no-fund >/dev/null
+fi
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT

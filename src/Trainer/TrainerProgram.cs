@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Telemetry;
 using SotopiaPi.Storage.Artifacts;
+using SotopiaPi.Storage.Azure;
 using SotopiaPi.Trainer.Hosting;
 using SotopiaPi.Trainer.Options;
 
@@ -68,6 +69,13 @@ public static partial class TrainerProgram
             await Console.Error.WriteLineAsync("error: invalid telemetry settings:\n  " + string.Join("\n  ", telemetryProblems));
             return 2;
         }
+        var azureProblems = new List<string>();
+        var azure = TrainerProfile.ReadAzure(configuration, azureProblems);
+        if (azureProblems.Count > 0)
+        {
+            await Console.Error.WriteLineAsync("error: invalid settings:\n  " + string.Join("\n  ", azureProblems));
+            return 2;
+        }
         if (missing.Count > 0)
         {
             await Console.Error.WriteLineAsync($"error: missing {string.Join(" and ", missing)}.\n\n{TrainerCommandLine.Usage}");
@@ -90,14 +98,26 @@ public static partial class TrainerProgram
 
         await using (store)
         {
-            var artifacts = new FileArtifactStore(artifactsSetting!);
+            IArtifactStore artifacts;
+            try
+            {
+                artifacts = azure is null
+                    ? new FileArtifactStore(artifactsSetting!)
+                    : await BlobArtifactStore.OpenAsync(azure.CreateBlobServiceClient().GetBlobContainerClient(azure.ArtifactsContainer), artifactsSetting!);
+            }
+            catch (global::Azure.RequestFailedException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: could not open the artifact container {azure!.ArtifactsContainer} on {azure.Describe()}: {ex.Status} {ex.ErrorCode}");
+                return 1;
+            }
             using var host = BuildHost(configuration, store, artifacts, commandLine, backends);
             var options = host.Services.GetRequiredService<IOptions<TrainerOptions>>();
             var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SotopiaPi.Trainer");
             try
             {
                 var o = options.Value;
-                LogConfiguration(logger, o.TrainerId, TrainerStoreFactory.Describe(storeSetting!), artifacts.Root,
+                LogConfiguration(logger, o.TrainerId, TrainerStoreFactory.Describe(storeSetting!),
+                    artifacts is BlobArtifactStore blob ? $"{blob.ContainerUri} (local copies in {blob.Root})" : artifacts.Root,
                     o.Backends.Count == 0 ? "all" : string.Join(", ", o.Backends),
                     o.OpenAI.ApiKeyVariable, Environment.GetEnvironmentVariable(o.OpenAI.ApiKeyVariable) is { Length: > 0 } ? "set" : "not set",
                     o.External.VllmServers.Count == 0 ? "none" : string.Join(", ", o.External.VllmServers));

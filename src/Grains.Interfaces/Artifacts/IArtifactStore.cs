@@ -20,4 +20,8 @@ public interface IArtifactStore
 
     /// <summary>The absolute path of a relative artifact path.</summary>
     string GetFullPath(string relativePath);
+
+    /// <summary>What the policy registry records for an artifact: the relative path for a folder store, the blob's URI
+    /// (without any SAS) for the Blob store. Every method of the store accepts what this returns.</summary>
+    string Locate(string relativePath) => relativePath;
 }

@@ -16,6 +16,7 @@ using SotopiaPi.Sotopia.Llm;
 using SotopiaPi.Silo.Options;
 using SotopiaPi.Silo.Telemetry;
 using SotopiaPi.Storage.Artifacts;
+using SotopiaPi.Storage.Azure;
 using SotopiaPi.Trainer.Hosting;
 using SotopiaPi.Trainer.Options;
 
@@ -23,7 +24,8 @@ namespace SotopiaPi.Silo.Hosting;
 
 /// <summary>Builds the silo process: reads and checks the settings (refusing a non-loopback address without an
 /// API token), opens and migrates the store (the Orleans tables included), and composes one web application: the
-/// Orleans silo (its profile chosen by the store: a SQLite file runs one local silo, PostgreSQL a cluster), the
+/// Orleans silo (its profile: <c>--profile azure</c> puts Orleans and the artifacts on Azure Storage; otherwise the store
+/// chooses: a SQLite file runs one local silo, PostgreSQL a cluster), the
 /// backend, the optional in-process trainer and the HTTP API.</summary>
 public static class SiloHost
 {
@@ -78,7 +80,11 @@ public static class SiloHost
         }
         try
         {
-            AddServices(builder, settings, store, new FileArtifactStore(settings.ArtifactsRoot));
+            IArtifactStore artifacts = settings.Azure is { } azure
+                ? await BlobArtifactStore.OpenAsync(
+                    azure.CreateBlobServiceClient().GetBlobContainerClient(azure.ArtifactsContainer), settings.ArtifactsRoot, cancellationToken)
+                : new FileArtifactStore(settings.ArtifactsRoot);
+            AddServices(builder, settings, store, artifacts);
             configureServices?.Invoke(builder.Services);
             var app = builder.Build();
             app.Services.GetRequiredService<SiloReadiness>().OnMigrated();
@@ -159,7 +165,11 @@ public static class SiloHost
             {
                 throw new SiloConfigurationException(ex.Failures.ToList());
             }
-            if (settings.Store.Kind == StoreKind.Sqlite)
+            if (settings.Azure is { } azure)
+            {
+                silo.UseSotopiaAzureCluster(siloOptions, azure);
+            }
+            else if (settings.Store.Kind == StoreKind.Sqlite)
             {
                 silo.UseSotopiaLocalCluster(siloOptions, store);
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using SotopiaPi.ServiceDefaults;
+using SotopiaPi.Storage.Azure;
 
 namespace SotopiaPi.Silo.Hosting;
 
@@ -14,8 +15,9 @@ public sealed class SiloHostSettings
 
     private SiloHostSettings(
         StoreConnection store, string artifactsRoot, bool runTrainer, TimeSpan shutdownTimeout, string? apiToken,
-        IReadOnlyList<string> listenUrls, bool usesDefaultUrl, string? advertisedUrl, string telemetry, bool prometheus)
+        IReadOnlyList<string> listenUrls, bool usesDefaultUrl, string? advertisedUrl, string telemetry, bool prometheus, AzureStorageOptions? azure)
     {
+        Azure = azure;
         AdvertisedUrl = advertisedUrl;
         Telemetry = telemetry;
         Prometheus = prometheus;
@@ -30,7 +32,11 @@ public sealed class SiloHostSettings
 
     public StoreConnection Store { get; }
 
+    /// <summary>The artifact folder; on the azure profile, the local folder blobs are materialised into.</summary>
     public string ArtifactsRoot { get; }
+
+    /// <summary>The azure profile's storage (checked), or null on the other profiles.</summary>
+    public AzureStorageOptions? Azure { get; }
 
     /// <summary>Also run a trainer in this process (off by default; one silo of a cluster should have it until
     /// the separate trainer process exists).</summary>
@@ -72,6 +78,24 @@ public sealed class SiloHostSettings
         catch (FormatException ex)
         {
             problems.Add($"--store / {SiloSettingNames.StoreVariable}: {ex.Message}");
+        }
+
+        AzureStorageOptions? azure = null;
+        switch (Get(configuration, SiloSettingNames.Profile, SiloSettingNames.ProfileVariable)?.ToLowerInvariant())
+        {
+            case null or "auto":
+                break;
+            case "azure":
+                azure = configuration.GetSection(AzureStorageOptions.SectionName).Get<AzureStorageOptions>() ?? new AzureStorageOptions();
+                problems.AddRange(azure.Validate());
+                if (store is { Kind: not StoreKind.PostgreSql })
+                {
+                    problems.Add($"--profile / {SiloSettingNames.ProfileVariable}: the azure profile keeps the project store in PostgreSQL; --store / {SiloSettingNames.StoreVariable} is {store.Description}.");
+                }
+                break;
+            case var other:
+                problems.Add($"--profile / {SiloSettingNames.ProfileVariable}: '{other}' is not one of auto, azure.");
+                break;
         }
 
         var runTrainer = false;
@@ -130,7 +154,7 @@ public sealed class SiloHostSettings
         var artifacts = Get(configuration, SiloSettingNames.Artifacts, SiloSettingNames.ArtifactsVariable) is { Length: > 0 } dir
             ? Path.GetFullPath(dir)
             : SotopiaStoreFactory.DefaultArtifactsRoot(store!);
-        return new SiloHostSettings(store!, artifacts, runTrainer, shutdownTimeout, string.IsNullOrEmpty(token) ? null : token, urls, usesDefault, advertised, TelemetryTarget(configuration), prometheus);
+        return new SiloHostSettings(store!, artifacts, runTrainer, shutdownTimeout, string.IsNullOrEmpty(token) ? null : token, urls, usesDefault, advertised, TelemetryTarget(configuration), prometheus, azure);
     }
 
     private static string TelemetryTarget(IConfiguration configuration)
@@ -233,7 +257,7 @@ public sealed class SiloHostSettings
     }
 
     public override string ToString() =>
-        $"store: {Store.Description}; artifacts: {ArtifactsRoot}; trainer: {(RunTrainer ? "on" : "off")}; " +
+        $"store: {Store.Description}; {(Azure is null ? "" : $"profile: azure ({Azure.Describe()}, artifacts container {Azure.ArtifactsContainer}); ")}artifacts: {ArtifactsRoot}; trainer: {(RunTrainer ? "on" : "off")}; " +
         $"listen: {string.Join(", ", ListenUrls)}; API token: {(ApiToken is null ? "none (loopback only)" : "required")}; shutdown timeout: {ShutdownTimeout}; " +
         $"telemetry: {Telemetry}{(Prometheus ? "; Prometheus: /metrics" : "")}";
 

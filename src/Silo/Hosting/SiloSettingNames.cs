@@ -8,6 +8,10 @@ public static class SiloSettingNames
     public const string StoreVariable = "SOTOPIA_STORE";
     public const string Artifacts = "artifacts";
     public const string ArtifactsVariable = "SOTOPIA_ARTIFACTS";
+    /// <summary>Where Orleans and the artifacts live: <c>auto</c> (by the store: a SQLite file runs one local silo,
+    /// PostgreSQL a cluster on it) or <c>azure</c> (Azure Table + Blob, section <c>AzureStorage</c>; store PostgreSQL).</summary>
+    public const string Profile = "profile";
+    public const string ProfileVariable = "SOTOPIA_PROFILE";
     public const string Trainer = "trainer";
     public const string TrainerVariable = "SOTOPIA_TRAINER";
     public const string Backend = "backend";

@@ -22,6 +22,7 @@ using SotopiaPi.Sotopia.Prompts;
 using SotopiaPi.Sotopia.Simulator;
 using SotopiaPi.Sotopia.Training;
 using SotopiaPi.Storage;
+using SotopiaPi.Storage.Azure;
 using SotopiaPi.Storage.Orleans;
 
 namespace SotopiaPi.Silo.Hosting;
@@ -123,6 +124,32 @@ public static class SotopiaSiloBuilderExtensions
         });
         silo.UseSotopiaPostgresClustering(connectionString);
         silo.UseSotopiaPostgresReminders(connectionString);
+        ConfigureClusterEndpoints(silo, options);
+        silo.Services.AddGrainStorage(StorageNames.Sotopia, (_, _) => new StoreGrainStorage(store));
+        return silo;
+    }
+
+    /// <summary>The azure profile: membership and reminders on Azure Table storage, grain state on Azure Blob storage
+    /// (JSON, ETag-conditional writes). The project store stays PostgreSQL; the artifact store is the caller's
+    /// (<see cref="BlobArtifactStore"/>).</summary>
+    public static ISiloBuilder UseSotopiaAzureCluster(this ISiloBuilder silo, SiloOptions options, AzureStorageOptions azure)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = options.ClusterId;
+        });
+        silo.UseSotopiaAzureClustering(azure);
+        silo.UseSotopiaAzureReminders(azure);
+        silo.AddSotopiaAzureGrainStorage(StorageNames.Sotopia, azure);
+        ConfigureClusterEndpoints(silo, options);
+        return silo;
+    }
+
+    /// <summary>Listens on every interface and advertises <c>Silo:AdvertisedAddress</c>, the pod IP, or the machine's address.</summary>
+    private static void ConfigureClusterEndpoints(ISiloBuilder silo, SiloOptions options)
+    {
         var advertised = options.AdvertisedAddress ?? Environment.GetEnvironmentVariable(SiloSettingNames.PodIpVariable);
         if (advertised is not null)
         {
@@ -132,8 +159,6 @@ public static class SotopiaSiloBuilderExtensions
         {
             silo.ConfigureEndpoints(options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
         }
-        silo.Services.AddGrainStorage(StorageNames.Sotopia, (_, _) => new StoreGrainStorage(store));
-        return silo;
     }
 
     /// <summary>The offline simulator: expert, partner and trainable policies and the simulator judge.</summary>

@@ -5,7 +5,8 @@ namespace SotopiaPi.Sotopia.Policies;
 
 /// <summary>Loads and saves the simulator's trainable policy checkpoints through the artifact store.
 /// Version 0 is the built-in base model (no file). Checkpoints are written once per training request at
-/// <c>checkpoints/&lt;policy&gt;/&lt;request&gt;/model.json</c>, so a retried request overwrites its own file
+/// <c>checkpoints/&lt;policy&gt;/&lt;request&gt;/model.json</c> (the registry records <see cref="IArtifactStore.Locate"/>'s
+/// address of it: a blob URI on the Blob store), so a retried request overwrites its own file
 /// with identical content and never another version's.</summary>
 public sealed class SimulatorCheckpointStore(IPolicyVersions policies, IArtifactStore artifacts)
 {
@@ -41,6 +42,6 @@ public sealed class SimulatorCheckpointStore(IPolicyVersions policies, IArtifact
             model.Save(stream);
             return Task.CompletedTask;
         }, cancellationToken);
-        return (path, hash);
+        return (artifacts.Locate(path), hash);
     }
 }

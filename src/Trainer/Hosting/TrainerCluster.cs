@@ -3,10 +3,12 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Storage;
+using SotopiaPi.Storage.Azure;
 
 namespace SotopiaPi.Trainer.Hosting;
 
-/// <summary>How the trainer process finds the silos: through the store they share. A PostgreSQL store holds Orleans'
+/// <summary>How the trainer process finds the silos: on the azure profile through the Azure Table membership
+/// (<see cref="TrainerProfile"/>), otherwise through the store they share. A PostgreSQL store holds Orleans'
 /// membership table, whose active silos are the gateways; a SQLite file belongs to one silo on this machine, reached
 /// on 127.0.0.1 at <c>Silo:GatewayPort</c>. <c>Silo:ClusterId</c> must be the silos' (default <c>sotopia</c>). While no
 /// silo answers the trainer keeps trying, so it may start before the silos.</summary>
@@ -20,7 +22,16 @@ public static class TrainerCluster
         var clusterId = cluster.ClusterId;
         client.Services.AddSerializer(s => s.AddSotopiaSerialization());
         client.AddActivityPropagation();
-        if (TrainerStoreFactory.IsPostgres(store))
+        if (TrainerProfile.ReadAzure(configuration) is { } azure)
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = clusterId;
+                o.ServiceId = clusterId;
+            });
+            client.UseSotopiaAzureClustering(azure);
+        }
+        else if (TrainerStoreFactory.IsPostgres(store))
         {
             client.Configure<ClusterOptions>(o =>
             {

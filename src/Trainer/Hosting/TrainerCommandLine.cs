@@ -13,6 +13,8 @@ public sealed record TrainerCommandLine
 
           --store VALUE      the store: a SQLite file path or a PostgreSQL connection string   (env SOTOPIA_STORE)
           --artifacts DIR    the artifact root (a shared volume in a cluster)                   (env SOTOPIA_ARTIFACTS)
+          --profile NAME     auto, or azure: the silos' Azure Table membership and the Blob artifact container
+                             (section AzureStorage; --artifacts is then the local copy folder)  (env SOTOPIA_PROFILE)
           --backend LIST     backends this trainer serves, comma-separated: embedded, openai, external
                              (default: all)                                                     (env SOTOPIA_TRAINER_BACKENDS)
           --config FILE      a JSON file with a "Trainer" section (see docs/trainer.md)         (env SOTOPIA_TRAINER_CONFIG)
@@ -78,6 +80,9 @@ public sealed record TrainerCommandLine
                     break;
                 case "--id":
                     result = result with { TrainerId = Value() };
+                    break;
+                case "--profile":
+                    passthrough.Add($"{TrainerProfile.Setting}={Value()}");
                     break;
                 default:
                     if (name.StartsWith("--", StringComparison.Ordinal) && name.Contains(':', StringComparison.Ordinal))
