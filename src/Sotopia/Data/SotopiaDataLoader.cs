@@ -18,7 +18,7 @@ namespace SotopiaPi.Sotopia.Data;
 /// Reading is bounded by <see cref="DataLimits"/>: files must be regular files of at most
 /// <see cref="DataLimits.MaxFileBytes"/> in strict UTF-8, and JSONL lines at most <see cref="DataLimits.MaxLineBytes"/>
 /// long; what passes a limit is reported as an error naming the file, the line and the limit.</summary>
-public static class SotopiaDataLoader
+public static partial class SotopiaDataLoader
 {
     public const string CharactersFile = "agent_profiles.jsonl";
     public const string RelationshipsFile = "relationship_profiles.jsonl";
@@ -212,7 +212,7 @@ public static class SotopiaDataLoader
         {
             var line = exception.LineNumber is long number ? (int)number + 1 : (int?)null;
             collector.Problems.Add(new DataProblem(DataProblemSeverity.Error, display, line, null, DescribeJsonError(exception)));
-            return $"JSON file {path} (unreadable)";
+            return $"JSON file {path} (not valid JSON)";
         }
 
         using (document)
@@ -361,9 +361,15 @@ public static class SotopiaDataLoader
             message = message[..cut];
         }
 
+        // The parser quotes the offending character ("'r' is an invalid start of a value"): never echo file content.
+        message = QuotedCharacter().Replace(message, "a character");
+
         var column = exception.BytePositionInLine is long position
             ? $" at column {(position + 1).ToString(CultureInfo.InvariantCulture)}"
             : "";
         return $"invalid JSON{column}: {message.TrimEnd('.')}";
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^'[^']{1,8}'")]
+    private static partial System.Text.RegularExpressions.Regex QuotedCharacter();
 }

@@ -35,6 +35,28 @@ public sealed class BadInputTests
         Assert.Equal(["a1", "a2"], result.Dataset.Characters.Select(c => c.Id));
     }
 
+    [Theory]
+    [InlineData("root:$6$secret::0:99999:7:::\n")]
+    [InlineData("{\"a\": 1} Zsecret\n")]
+    [InlineData("{\"a\": ksecret}\n")]
+    public void ANonJsonFileIsDescribedWithoutItsContentAndNotCalledUnreadable(string content)
+    {
+        using var dir = new TempDirectory();
+        var file = dir.File("shadow.json");
+        File.WriteAllText(file, content);
+
+        var result = SotopiaDataLoader.Load(file);
+
+        var problem = Assert.Single(result.Errors);
+        Assert.StartsWith("invalid JSON", problem.Message, StringComparison.Ordinal);
+        foreach (var c in new[] { "'r'", "'Z'", "'k'", "secret" })
+        {
+            Assert.DoesNotContain(c, problem.ToString(), StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("unreadable", result.Source, StringComparison.Ordinal);
+        Assert.Contains("not valid JSON", result.Source, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void InvalidUtf8InAJsonFileIsAnErrorNamingItsLine()
     {
