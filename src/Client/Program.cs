@@ -13,6 +13,7 @@ if (Console.IsOutputRedirected)
 var root = new RootCommand("sotopia — SOTOPIA-π at cluster scale: generate social tasks, play and judge episodes, filter, fine-tune, repeat.");
 root.Options.Add(CliContext.Home);
 root.Options.Add(ClusterMode.Url);
+root.Options.Add(ClusterMode.HttpTimeout);
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(CampaignCommands.Create());
 root.Subcommands.Add(EpisodeCommands.Create());

@@ -18,6 +18,15 @@ internal static class ClusterMode
         Recursive = true,
     };
 
+    /// <summary>How long the console waits for one answer from the silo before it gives up with an error naming the
+    /// URL (a frozen silo would otherwise hang the console).</summary>
+    public static Option<double> HttpTimeout { get; } = new("--http-timeout")
+    {
+        Description = "Seconds to wait for each answer from the silo (--cluster) before giving up (default 30).",
+        Recursive = true,
+        DefaultValueFactory = _ => 30,
+    };
+
     /// <summary>Wraps the command's embedded action: with <c>--cluster</c> the cluster action runs instead.</summary>
     public static void Branch(Command command, Func<SotopiaApiClient, ParseResult, CancellationToken, Task<int>> cluster)
     {
@@ -42,7 +51,12 @@ internal static class ClusterMode
             {
                 throw new UserFacingException($"--cluster: '{url}' is not an http(s) URL.");
             }
-            using var client = new SotopiaApiClient(baseAddress, Environment.GetEnvironmentVariable(TokenVariable));
+            var timeout = parse.GetValue(HttpTimeout);
+            if (!(timeout is > 0 and <= 86_400))
+            {
+                throw new UserFacingException($"--http-timeout: {timeout} is not a number of seconds between 0 and 86400.", 2);
+            }
+            using var client = new SotopiaApiClient(baseAddress, Environment.GetEnvironmentVariable(TokenVariable), TimeSpan.FromSeconds(timeout));
             try
             {
                 return await action(client, parse, ct);

@@ -13,12 +13,12 @@ internal sealed class SotopiaApiClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public SotopiaApiClient(Uri baseAddress, string? token, HttpMessageHandler? handler = null)
+    public SotopiaApiClient(Uri baseAddress, string? token, TimeSpan timeout, HttpMessageHandler? handler = null)
     {
         BaseAddress = baseAddress;
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.BaseAddress = baseAddress;
-        _http.Timeout = TimeSpan.FromMinutes(2);
+        _http.Timeout = timeout;
         if (!string.IsNullOrEmpty(token))
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -100,7 +100,7 @@ internal sealed class SotopiaApiClient : IDisposable
         }
         catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
         {
-            throw new SotopiaApiException(null, $"the silo at {BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s", inner: ex);
+            throw new SotopiaApiException(null, $"the silo at {BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0.###} s (frozen or overloaded?); wait longer with --http-timeout <seconds>", inner: ex);
         }
         using (response)
         {

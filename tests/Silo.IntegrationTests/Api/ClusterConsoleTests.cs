@@ -95,6 +95,30 @@ public sealed partial class ClusterConsoleTests : IAsyncLifetime
         Assert.Contains("cannot reach the silo at http://127.0.0.1:1/", Plain(unreachable), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheConsoleGivesUpOnAFrozenSiloNamingItsUrlAndTheOption()
+    {
+        // A frozen silo: the connection is accepted, no answer ever comes.
+        using var frozen = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        frozen.Start();
+        var port = ((System.Net.IPEndPoint)frozen.LocalEndpoint).Port;
+        var accepted = frozen.AcceptSocketAsync();
+        var (exit, output) = await DotnetProcess.RunAsync(
+            "sotopia.dll", ["--cluster", $"http://127.0.0.1:{port}", "--http-timeout", "1.5", "campaign", "list"],
+            new Dictionary<string, string?> { ["SOTOPIA_API_TOKEN"] = Token, ["TERM"] = null, ["NO_COLOR"] = "1" });
+        using (await accepted)
+        {
+            Assert.True(exit == 1, $"expected exit code 1, got {exit}:\n{output}");
+            var text = Plain(output);
+            Assert.Contains($"the silo at http://127.0.0.1:{port}/ did not answer within 1.5 s", text, StringComparison.Ordinal);
+            Assert.Contains("--http-timeout", text, StringComparison.Ordinal);
+        }
+
+        var (badExit, bad) = await RunSotopiaAsync(Token, "--http-timeout", "0", "campaign", "list");
+        Assert.True(badExit == 2, $"expected exit code 2, got {badExit}:\n{bad}");
+        Assert.Contains("--http-timeout: 0", bad, StringComparison.Ordinal);
+    }
+
     private async Task<string> SotopiaAsync(params string[] arguments)
     {
         var (exit, output) = await RunSotopiaAsync(Token, arguments);
