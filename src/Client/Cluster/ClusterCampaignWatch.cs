@@ -16,7 +16,7 @@ internal sealed class ClusterCampaignWatch(SotopiaApiClient client, IAnsiConsole
     private const int MaxConsecutiveFailures = 30;
     private static readonly TimeSpan PlainRepeat = TimeSpan.FromSeconds(5);
 
-    private readonly StageRateTracker _rates = new();
+    private readonly StageRateTracker _rates = new(TimeProvider.System);
     private readonly Dictionary<string, (string Text, DateTimeOffset At)> _printed = [];
     private int _failures;
 
