@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SotopiaPi.Silo.Api.Campaigns;
+using SotopiaPi.Silo.Api.Datasets;
 using SotopiaPi.Silo.Api.Health;
 using SotopiaPi.Silo.Api.Silos;
 using SotopiaPi.Silo.Runtime;
@@ -19,7 +20,9 @@ public static class SotopiaApiServiceCollectionExtensions
     /// <param name="services">The host's services.</param>
     /// <param name="apiToken">The bearer token every /api request must carry, or null for none (loopback only;
     /// the silo host enforces that rule).</param>
-    public static IServiceCollection AddSotopiaApi(this IServiceCollection services, string? apiToken)
+    /// <param name="datasetsRoot">The folder API imports may read from, or null: imports through the API are off
+    /// (except the shipped starter dataset).</param>
+    public static IServiceCollection AddSotopiaApi(this IServiceCollection services, string? apiToken, string? datasetsRoot = null)
     {
         if (services.Any(d => d.ServiceType == typeof(ApiMarker)))
         {
@@ -31,6 +34,7 @@ public static class SotopiaApiServiceCollectionExtensions
         services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = BadRequestBodyHandler.MaxRequestBodyBytes);
         services.Configure<JsonOptions>(o => ApiJson.Apply(o.SerializerOptions));
         services.AddSingleton(new ApiTokenValidator(apiToken));
+        services.AddSingleton(new DatasetFolder(datasetsRoot is null ? null : Path.GetFullPath(datasetsRoot)));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CampaignLauncher>();
         services.TryAddSingleton<SiloReadiness>();

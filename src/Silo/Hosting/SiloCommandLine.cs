@@ -18,6 +18,8 @@ public static class SiloCommandLine
                                                                                           env ASPNETCORE_URLS
           --artifacts <dir>           artifact folder (default: next to a SQLite file, else ./artifacts)
                                                                                           env SOTOPIA_ARTIFACTS
+          --datasets <dir>            the folder API imports may read (paths below it only; unset: API imports
+                                      off except "starter")                            env SOTOPIA_DATASETS
           --trainer                   also run a trainer in this process (default off)    env SOTOPIA_TRAINER=true
           --advertised-url <url>      where other machines reach this silo (reported by /api/silos)
                                                                                           env SOTOPIA_ADVERTISED_URL
@@ -26,7 +28,10 @@ public static class SiloCommandLine
           --Silo:MaxConcurrentEpisodes <n>, --Silo:SiloId <id>, …                          env Silo__MaxConcurrentEpisodes, …
 
         Security: listening on anything but loopback requires SOTOPIA_API_TOKEN (at least 16 characters); every
-        /api request must then send "Authorization: Bearer <token>". /healthz and /readyz stay open.
+        /api request must then send "Authorization: Bearer <token>". /healthz and /readyz stay open
+        (without the token they answer only {"status": "healthy"|"unhealthy"}). Without a token the silo also checks
+        the addresses it actually bound after start and stops unless all are loopback; a --urls that is not
+        scheme://host:port is a settings error (exit 2). Request bodies are limited to 1 MiB (413 above).
         """;
 
     public static bool WantsHelp(IEnumerable<string> args) => args.Any(a => a is "--help" or "-h" or "-?");

@@ -200,6 +200,6 @@ public static class SiloHost
             services.AddOptions<TrainerOptions>().Bind(builder.Configuration.GetSection(TrainerOptions.SectionName));
             services.AddSotopiaTrainer();
         }
-        services.AddSotopiaApi(settings.ApiToken);
+        services.AddSotopiaApi(settings.ApiToken, settings.DatasetsRoot);
     }
 }

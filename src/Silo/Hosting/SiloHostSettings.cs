@@ -15,9 +15,10 @@ public sealed class SiloHostSettings
 
     private SiloHostSettings(
         StoreConnection store, string artifactsRoot, bool runTrainer, TimeSpan shutdownTimeout, string? apiToken,
-        IReadOnlyList<string> listenUrls, bool usesDefaultUrl, string? advertisedUrl, string telemetry, bool prometheus, AzureStorageOptions? azure)
+        IReadOnlyList<string> listenUrls, bool usesDefaultUrl, string? advertisedUrl, string telemetry, bool prometheus, AzureStorageOptions? azure, string? datasetsRoot)
     {
         Azure = azure;
+        DatasetsRoot = datasetsRoot;
         AdvertisedUrl = advertisedUrl;
         Telemetry = telemetry;
         Prometheus = prometheus;
@@ -37,6 +38,9 @@ public sealed class SiloHostSettings
 
     /// <summary>The azure profile's storage (checked), or null on the other profiles.</summary>
     public AzureStorageOptions? Azure { get; }
+
+    /// <summary>The folder API imports may read from (full path), or null: imports through the API are off.</summary>
+    public string? DatasetsRoot { get; }
 
     /// <summary>Also run a trainer in this process (off by default; one silo of a cluster should have it until
     /// the separate trainer process exists).</summary>
@@ -134,6 +138,16 @@ public sealed class SiloHostSettings
             problems.Add($"--advertised-url / {SiloSettingNames.AdvertisedUrlVariable}: '{advertised}' is not an absolute URL.");
         }
 
+        string? datasets = null;
+        if (Get(configuration, SiloSettingNames.Datasets, SiloSettingNames.DatasetsVariable) is { } datasetsText)
+        {
+            datasets = Path.GetFullPath(datasetsText);
+            if (!Directory.Exists(datasets))
+            {
+                problems.Add($"--datasets / {SiloSettingNames.DatasetsVariable}: '{datasetsText}' is not an existing folder.");
+            }
+        }
+
         var (urls, usesDefault) = ListenAddresses(configuration);
         problems.AddRange(urls.Select(ListenUrlProblem).OfType<string>());
         var exposed = urls.Where(u => !IsLoopback(u)).ToList();
@@ -154,7 +168,7 @@ public sealed class SiloHostSettings
         var artifacts = Get(configuration, SiloSettingNames.Artifacts, SiloSettingNames.ArtifactsVariable) is { Length: > 0 } dir
             ? Path.GetFullPath(dir)
             : SotopiaStoreFactory.DefaultArtifactsRoot(store!);
-        return new SiloHostSettings(store!, artifacts, runTrainer, shutdownTimeout, string.IsNullOrEmpty(token) ? null : token, urls, usesDefault, advertised, TelemetryTarget(configuration), prometheus, azure);
+        return new SiloHostSettings(store!, artifacts, runTrainer, shutdownTimeout, string.IsNullOrEmpty(token) ? null : token, urls, usesDefault, advertised, TelemetryTarget(configuration), prometheus, azure, datasets);
     }
 
     private static string TelemetryTarget(IConfiguration configuration)
@@ -257,7 +271,7 @@ public sealed class SiloHostSettings
     }
 
     public override string ToString() =>
-        $"store: {Store.Description}; {(Azure is null ? "" : $"profile: azure ({Azure.Describe()}, artifacts container {Azure.ArtifactsContainer}); ")}artifacts: {ArtifactsRoot}; trainer: {(RunTrainer ? "on" : "off")}; " +
+        $"store: {Store.Description}; {(Azure is null ? "" : $"profile: azure ({Azure.Describe()}, artifacts container {Azure.ArtifactsContainer}); ")}artifacts: {ArtifactsRoot}; datasets: {DatasetsRoot ?? "none (API imports off)"}; trainer: {(RunTrainer ? "on" : "off")}; " +
         $"listen: {string.Join(", ", ListenUrls)}; API token: {(ApiToken is null ? "none (loopback only)" : "required")}; shutdown timeout: {ShutdownTimeout}; " +
         $"telemetry: {Telemetry}{(Prometheus ? "; Prometheus: /metrics" : "")}";
 

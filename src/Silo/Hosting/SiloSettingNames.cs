@@ -23,6 +23,8 @@ public static class SiloSettingNames
     /// <c>SOTOPIA_PROMETHEUS=true</c>; off by default (the collector serves them in the manifests).</summary>
     public const string Prometheus = "prometheus";
     public const string PrometheusVariable = "SOTOPIA_PROMETHEUS";
+    public const string Datasets = "datasets";
+    public const string DatasetsVariable = "SOTOPIA_DATASETS";
     public const string AdvertisedUrl = "advertised-url";
     public const string AdvertisedUrlVariable = "SOTOPIA_ADVERTISED_URL";
 

@@ -1,6 +1,5 @@
 using System.Net;
 using SotopiaPi.Grains.Interfaces;
-using SotopiaPi.Silo.Runtime;
 
 namespace SotopiaPi.Silo.IntegrationTests.Api;
 
@@ -144,19 +143,20 @@ public sealed class BadRequestTests(EmptySiloFixture fixture) : IClassFixture<Em
     public async Task DatasetImportProblemsAreNamedAndAValidImportIsStored()
     {
         await ApiAssert.FieldErrorAsync(await Silo.PostJsonAsync("api/datasets/import", "{}"), "path");
-        var missing = await ApiAssert.FieldErrorAsync(await Silo.PostJsonAsync("api/datasets/import", """{"path": "/no/such/data"}"""), "path");
-        Assert.Contains("/no/such/data", missing[0], StringComparison.Ordinal);
-        await ApiAssert.FieldErrorAsync(await Silo.PostJsonAsync("api/datasets/import", """{"path": "/tmp", "sets": ["/no/such/sets.json"]}"""), "sets");
+        var missing = await ApiAssert.FieldErrorAsync(await Silo.PostJsonAsync("api/datasets/import", """{"path": "no-such-data"}"""), "path");
+        Assert.Contains(fixture.Folder.Combine("no-such-data"), missing[0], StringComparison.Ordinal);
+        Assert.Contains("does not exist", missing[0], StringComparison.Ordinal);
+        await ApiAssert.FieldErrorAsync(await Silo.PostJsonAsync("api/datasets/import", """{"path": "starter", "sets": ["no-such-sets.json"]}"""), "sets");
 
         var broken = fixture.Folder.Combine("broken-data");
         Directory.CreateDirectory(broken);
         await File.WriteAllTextAsync(Path.Combine(broken, "agent_profiles.jsonl"), "{\"pk\": \"a1\", \"first_name\": \"Ann\"\n");
         var problems = await ApiAssert.FieldErrorAsync(
-            await Silo.PostJsonAsync("api/datasets/import", $$"""{"path": {{System.Text.Json.JsonSerializer.Serialize(broken)}}}"""), "path");
+            await Silo.PostJsonAsync("api/datasets/import", """{"path": "broken-data"}"""), "path");
         Assert.Contains(problems, p => p.StartsWith("agent_profiles.jsonl:1", StringComparison.Ordinal));
         Assert.Equal(0, (await Silo.GetAsync<DatasetSummaryResponse>("api/datasets")).Characters);
 
-        using var imported = await Silo.PostJsonAsync("api/datasets/import", $$"""{"path": {{System.Text.Json.JsonSerializer.Serialize(DatasetLocator.StarterPath)}}}""");
+        using var imported = await Silo.PostJsonAsync("api/datasets/import", """{"path": "starter"}""");
         await ApiAssert.SuccessAsync(imported);
         var result = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<DatasetImportResponse>(imported.Content, Grains.Interfaces.SotopiaJson.Options))!;
         Assert.True(result.Scenarios > 0 && result.Characters > 0);
@@ -164,6 +164,22 @@ public sealed class BadRequestTests(EmptySiloFixture fixture) : IClassFixture<Em
         var stored = await Silo.GetAsync<DatasetSummaryResponse>("api/datasets");
         Assert.Equal((result.Characters, result.Scenarios, result.Tasks), (stored.Characters, stored.Scenarios, stored.Tasks));
         Assert.True(stored.NamedSets["hard"] > 0);
+    }
+
+    [Theory]
+    [InlineData("/etc/passwd")]
+    [InlineData("/etc/no-such-file")]
+    [InlineData("../../../../etc/passwd")]
+    [InlineData("/tmp")]
+    public async Task ImportsReadOnlyBelowTheDatasetsFolderAndSayNothingAboutOtherPaths(string outside)
+    {
+        var problems = await ApiAssert.FieldErrorAsync(
+            await Silo.PostJsonAsync("api/datasets/import", $$"""{"path": {{System.Text.Json.JsonSerializer.Serialize(outside)}}}"""), "path");
+        var problem = Assert.Single(problems);
+        Assert.Equal($"'{outside}' is outside the datasets folder {fixture.Folder.Path}; the API imports only paths below it", problem);
+        var sets = await ApiAssert.FieldErrorAsync(
+            await Silo.PostJsonAsync("api/datasets/import", $$"""{"path": "starter", "sets": [{{System.Text.Json.JsonSerializer.Serialize(outside)}}]}"""), "sets");
+        Assert.Contains("outside the datasets folder", Assert.Single(sets), StringComparison.Ordinal);
     }
 
     private async Task AssertNothingStoredAsync() =>

@@ -3,7 +3,8 @@ using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Api;
 
-/// <summary>A silo on a fresh, empty SQLite store (no trainer), for requests that must be refused.</summary>
+/// <summary>A silo on a fresh, empty SQLite store (no trainer, its datasets folder the fixture's folder), for
+/// requests that must be refused.</summary>
 public sealed class EmptySiloFixture : IAsyncLifetime
 {
     private readonly TempDirectory _folder = new("sotopia-api-empty");
@@ -14,7 +15,9 @@ public sealed class EmptySiloFixture : IAsyncLifetime
     public TempDirectory Folder => _folder;
 
     public async Task InitializeAsync() =>
-        _silo = await SiloTestHost.StartAsync(_folder.Combine("sotopia.db"), siloId: "empty-silo", trainer: false);
+        _silo = await SiloTestHost.StartAsync(
+            _folder.Combine("sotopia.db"), siloId: "empty-silo", trainer: false,
+            settings: new Dictionary<string, string?> { ["datasets"] = _folder.Path });
 
     public async Task DisposeAsync()
     {

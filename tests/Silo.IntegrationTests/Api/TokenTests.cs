@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
@@ -74,6 +75,20 @@ public sealed class TokenTests : IAsyncLifetime
 
         using var authorized = await _silo.Http.GetAsync(path);
         Assert.Contains("\"checks\":[", await authorized.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnonymousReadinessSaysOnlyHealthyOrUnhealthy()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _silo!.BaseAddress };
+        using var response = await anonymous.GetAsync("/readyz");
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(["status"], body.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("healthy", body.RootElement.GetProperty("status").GetString());
+
+        using var withToken = await _silo.Http.GetAsync("/readyz");
+        using var detailed = JsonDocument.Parse(await withToken.Content.ReadAsStringAsync());
+        Assert.Equal(3, detailed.RootElement.GetProperty("checks").GetArrayLength());
     }
 
     [Fact]

@@ -36,10 +36,11 @@ internal static class DatasetsApi
         });
     }
 
-    /// <summary>Body: <c>{"path": "/data/sotopia", "sets": ["/data/used_env.json"]}</c>. 400 names <c>path</c>
-    /// (or <c>sets</c>) with every problem, each as "file:line: field: message".</summary>
+    /// <summary>Body: <c>{"path": "sotopia", "sets": ["used_env.json"]}</c>, paths below the silo's datasets folder
+    /// (see <see cref="DatasetFolder"/>). 400 names <c>path</c> (or <c>sets</c>) with every problem, each as
+    /// "file:line: field: message".</summary>
     public static async Task<Results<Ok<DatasetImportResponse>, ValidationProblem>> ImportAsync(
-        HttpRequest request, IDatasetStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
+        HttpRequest request, IDatasetStore store, DatasetFolder folder, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var (body, errors) = await ApiJson.ReadAsync<DatasetImportRequest>(request, cancellationToken);
         if (body is null)
@@ -50,15 +51,28 @@ internal static class DatasetsApi
         {
             return ApiProblems.Invalid(InvalidImport, "path", "is required (a folder or file on the silo's machine)");
         }
-        var missingSets = body.Sets.Where(s => !File.Exists(s)).ToList();
+        if (!folder.TryResolve(body.Path, out var path, out var pathProblem))
+        {
+            return ApiProblems.Invalid(InvalidImport, "path", pathProblem);
+        }
+        var sets = new List<string>();
+        foreach (var set in body.Sets)
+        {
+            if (!folder.TryResolve(set, out var setPath, out var setProblem))
+            {
+                return ApiProblems.Invalid(InvalidImport, "sets", setProblem);
+            }
+            sets.Add(setPath);
+        }
+        var missingSets = sets.Where(s => !File.Exists(s)).ToList();
         if (missingSets.Count > 0)
         {
-            return ApiProblems.Invalid(InvalidImport, "sets", $"not found on the silo: {string.Join(", ", missingSets)}");
+            return ApiProblems.Invalid(InvalidImport, "sets", $"not found in the datasets folder: {string.Join(", ", missingSets)}");
         }
         DataLoadResult loaded;
         try
         {
-            loaded = await Task.Run(() => SotopiaDataLoader.Load(body.Path, body.Sets), cancellationToken);
+            loaded = await Task.Run(() => SotopiaDataLoader.Load(path, sets), cancellationToken);
         }
         catch (DataLoadException ex)
         {

@@ -6,18 +6,19 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace SotopiaPi.Silo.Api.Health;
 
 /// <summary>Writes a health report as <c>{"status": "healthy", "checks": [{"name", "status", "description"}]}</c>.
-/// The probes need no token, so when the silo has one the checks (whose descriptions may name the database host or
-/// an exception) are written only for a request that carries it; anyone else reads just <c>{"status": …}</c>.</summary>
+/// The probes need no token, so when the silo has one, a request without it gets only <c>{"status": …}</c>: the
+/// checks' descriptions (store host, exception text) are shown only to callers presenting the token (or to every
+/// caller of a token-less silo, which listens on loopback only).</summary>
 internal static class HealthResponseWriter
 {
     public static async Task WriteAsync(HttpContext context, HealthReport report)
     {
+        var details = context.RequestServices.GetRequiredService<ApiTokenValidator>().IsValid(context.Request.Headers.Authorization.ToString());
         context.Response.ContentType = "application/json; charset=utf-8";
         await using var json = new Utf8JsonWriter(context.Response.Body);
         json.WriteStartObject();
         json.WriteString("status", Name(report.Status));
-        var tokens = context.RequestServices.GetRequiredService<ApiTokenValidator>();
-        if (tokens.Enabled && !tokens.IsValid(context.Request.Headers.Authorization))
+        if (!details)
         {
             json.WriteEndObject();
             await json.FlushAsync(context.RequestAborted);
