@@ -9,6 +9,11 @@ namespace SotopiaPi.Client.Output;
 /// turn and judgement, per model, priced with the campaign's price table.</summary>
 internal static class CampaignUsageOutput
 {
+    /// <summary>A budget in dollars, never rounded to "$0": 5 → "$5.00", 0.004 → "$0.004", 0.0000004 → "$4E-07".</summary>
+    public static string Usd(decimal usd) => usd != 0 && Math.Abs(usd) < 0.0001m
+        ? "$" + ((double)usd).ToString("0.###E+00", CultureInfo.InvariantCulture)
+        : "$" + usd.ToString("0.00####", CultureInfo.InvariantCulture);
+
     public static async Task RenderAsync(ISotopiaStore store, CampaignRecord campaign, IAnsiConsole console, CancellationToken ct)
     {
         var budget = campaign.Spec.Budget;
@@ -20,7 +25,7 @@ internal static class CampaignUsageOutput
         var limits = new List<string>();
         if (budget.MaxCostUsd is { } usd)
         {
-            limits.Add(string.Create(CultureInfo.InvariantCulture, $"${usd:0.##}"));
+            limits.Add(Usd(usd));
         }
         if (budget.MaxTokens is { } tokens)
         {

@@ -50,3 +50,15 @@ public sealed class CampaignOutcomeTests
         Assert.StartsWith("--max-failed must be a percentage from 0 to 100", error.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>A set budget is never shown as "$0" (issue 13, item 4).</summary>
+public sealed class BudgetTextTests
+{
+    [Theory]
+    [InlineData("5", "$5.00")]
+    [InlineData("0.004", "$0.004")]
+    [InlineData("0.0000004", "$4E-07")]
+    [InlineData("0", "$0.00")]
+    public void TheBudgetKeepsItsDigits(string usd, string expected) =>
+        Assert.Equal(expected, SotopiaPi.Client.Output.CampaignUsageOutput.Usd(decimal.Parse(usd, System.Globalization.CultureInfo.InvariantCulture)));
+}
