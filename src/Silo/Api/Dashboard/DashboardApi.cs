@@ -95,7 +95,7 @@ internal static class DashboardApi
         {
             errors[key] = [$"unknown parameter (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})"];
         }
-        var filter = EpisodeFilter.Parse(name => request.Query.TryGetValue(name, out var v) ? v.ToString() : null, errors);
+        var filter = DashboardEpisodeQuery.Parse(name => request.Query.TryGetValue(name, out var v) ? v.ToString() : null, errors);
         if (errors.Count > 0)
         {
             return ApiProblems.Invalid(InvalidQuery, errors);

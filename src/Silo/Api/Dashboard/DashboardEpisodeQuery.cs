@@ -7,7 +7,7 @@ namespace SotopiaPi.Silo.Api.Dashboard;
 /// <summary>The episode browser's filter, parsed and validated from the query string. Store-side parts
 /// (campaign, round, phase, status) narrow the listing; the rest (scenario, who played, score range) is
 /// matched per episode by <see cref="Matches"/>.</summary>
-internal sealed partial record EpisodeFilter
+internal sealed partial record DashboardEpisodeQuery
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 1000;
@@ -30,7 +30,7 @@ internal sealed partial record EpisodeFilter
     public bool HasScoreRange => Min is not null || Max is not null;
 
     /// <summary>Parses the query values; every wrong one is named in <paramref name="errors"/>.</summary>
-    public static EpisodeFilter Parse(Func<string, string?> query, Dictionary<string, string[]> errors)
+    public static DashboardEpisodeQuery Parse(Func<string, string?> query, Dictionary<string, string[]> errors)
     {
         var campaign = Text(query("campaign"));
         if (campaign is not null && !IdPattern().IsMatch(campaign))
@@ -68,7 +68,7 @@ internal sealed partial record EpisodeFilter
         {
             errors["min"] = [$"{min.Value.ToString(CultureInfo.InvariantCulture)} is above max {max.Value.ToString(CultureInfo.InvariantCulture)}"];
         }
-        return new EpisodeFilter
+        return new DashboardEpisodeQuery
         {
             CampaignId = campaign,
             Round = ParseInt(query("round"), "round", 0, int.MaxValue, errors),
