@@ -35,18 +35,34 @@ public sealed class EnvironmentContractTests(RenderedOverlaysFixture overlays) :
         ["otel-collector"] = [],
     };
 
-    /// <summary>The azure profile's variables as k8s/overlays/azure sets them (issue 14 items 1–2, built on another
-    /// branch): accepted while no src project references Microsoft.Orleans.Persistence.AzureStorage; from then on the
-    /// silo's and the trainer's code must read each of them.</summary>
-    private static readonly string[] AzureProfileNames = ["SOTOPIA_PROFILE", "SOTOPIA_AZURE_STORAGE", "SOTOPIA_AZURE_ARTIFACTS_CONTAINER"];
+    /// <summary>The azure profile's variables as k8s/overlays/azure sets them: the profile switch, which the silo's and
+    /// the trainer's code must name, and <c>AzureStorage__*</c>, which must be properties of
+    /// <see cref="SotopiaPi.Storage.Azure.AzureStorageOptions"/> bound by that code.</summary>
+    private static readonly string[] AzureProfileNames = ["SOTOPIA_PROFILE", "AzureStorage__ConnectionString", "AzureStorage__ArtifactsContainer"];
 
     public static TheoryData<string> Overlays => [.. RenderedOverlay.Names];
 
     private static bool AzureProfileMerged => Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "src"), "*.csproj", SearchOption.AllDirectories)
         .Any(f => File.ReadAllText(f).Contains("Microsoft.Orleans.Persistence.AzureStorage", StringComparison.Ordinal));
 
-    private static string? AzureProblem(string variable, string folder) =>
-        AzureProfileMerged && !SourceMentions(folder, variable) ? $"{variable}: an azure profile variable {folder} does not read" : null;
+    private static string? AzureProblem(string variable, string folder)
+    {
+        const string section = "AzureStorage__";
+        if (!AzureProfileMerged)
+        {
+            return null;
+        }
+        if (variable.StartsWith(section, StringComparison.Ordinal))
+        {
+            var property = variable[section.Length..];
+            if (typeof(SotopiaPi.Storage.Azure.AzureStorageOptions).GetProperty(property) is null)
+            {
+                return $"{variable}: AzureStorageOptions has no property {property}";
+            }
+            return SourceMentions(folder, "AzureStorageOptions") ? null : $"{variable}: {folder} never binds AzureStorageOptions";
+        }
+        return SourceMentions(folder, variable) ? null : $"{variable}: an azure profile variable {folder} does not read";
+    }
 
     private static bool TrainerProcessMerged => File.Exists(Path.Combine(RepositoryPaths.Root, "src", "Trainer", "TrainerProgram.cs"));
 
@@ -193,6 +209,8 @@ public sealed class EnvironmentContractTests(RenderedOverlaysFixture overlays) :
                 "SOTOPIA_STORE" => "Host=db.example;Database=sotopia;Username=sotopia;Password=secret",
                 "SOTOPIA_API_TOKEN" => "a-token-of-at-least-sixteen-characters",
                 "Silo__SiloId" => "sotopia-silo-7d9f-abcde",
+                // The shape of a storage account's connection string (the Secret's value).
+                "AzureStorage__ConnectionString" => "DefaultEndpointsProtocol=https;AccountName=sotopia;AccountKey=a2V5;EndpointSuffix=core.windows.net",
                 _ => value is null ? values.GetValueOrDefault(variable) ?? "placeholder" : System.Text.RegularExpressions.Regex.Replace(value, @"\$\((\w+)\)", m => values.GetValueOrDefault(m.Groups[1].Value) ?? ""),
             };
         }

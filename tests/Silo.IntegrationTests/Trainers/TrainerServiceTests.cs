@@ -152,15 +152,26 @@ public sealed class TrainerServiceTests
         var trained = new ConcurrentQueue<(string Trainer, string Request)>();
         await using var trainer = await TrainerFixture.CreateAsync(
             services: s => s.AddSingleton<ITrainingBackend>(new CountingBackend("t1", trained)),
-            queue: new TrainingQueueOptions { RenewInterval = TimeSpan.FromMilliseconds(100), TrainerLifetime = TimeSpan.FromMilliseconds(500) });
+            queue: new TrainingQueueOptions { RenewInterval = TimeSpan.FromMilliseconds(100), TrainerLifetime = TimeSpan.FromSeconds(2) });
         await trainer.RequestAsync("r7", backend: "counting");
         var dead = (await trainer.TakeAsync("dead"))!;
         await trainer.Queue.ReportProgressAsync(dead.Ticket, "epoch 3/20 (then the machine died)");
 
-        // "dead" never subscribed again: the queue drops it and queues the request as a new attempt.
+        // "dead" never subscribed again: the queue drops it and queues the request as a new attempt, which t1 — a
+        // running trainer that renews its subscription, so the queue never drops it — takes.
         await trainer.Store.WaitForTrainingAsync("r7", r => r.Status == TrainingStatus.Pending && r.TrainerId is null,
             "the queue to take r7 back from the silent trainer", TimeSpan.FromSeconds(30));
-        var (request, _) = await trainer.ProcessNextAsync();
+        await trainer.Service.StartAsync(CancellationToken.None);
+        TrainingRequest request;
+        try
+        {
+            request = await trainer.Store.WaitForTrainingAsync("r7", r => r.Status is TrainingStatus.Succeeded or TrainingStatus.Failed,
+                "t1 to finish r7", TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await trainer.Service.StopAsync(CancellationToken.None);
+        }
 
         Assert.True(request.Status == TrainingStatus.Succeeded, $"request ended {request.Status}: {request.Error}");
         Assert.Equal(("t1", 2), (request.TrainerId, request.Attempt));

@@ -48,6 +48,11 @@ public sealed class DependencyTests
             ["Npgsql"] = "the cluster store",
             ["Microsoft.Orleans.Clustering.AdoNet"] = "Orleans membership on the store's PostgreSQL",
             ["Microsoft.Orleans.Reminders.AdoNet"] = "Orleans reminders on the store's PostgreSQL",
+            ["Microsoft.Orleans.Clustering.AzureStorage"] = "the azure profile: Orleans membership on Azure Table",
+            ["Microsoft.Orleans.Reminders.AzureStorage"] = "the azure profile: Orleans reminders on Azure Table",
+            ["Microsoft.Orleans.Persistence.AzureStorage"] = "the azure profile: grain state on Azure Blob",
+            ["Azure.Storage.Blobs"] = "the azure profile's artifact store",
+            ["Azure.Identity"] = "the azure profile's DefaultAzureCredential sign-in",
             ["Microsoft.Extensions.Logging.Abstractions"] = "logging",
         },
         ["ServiceDefaults"] = new(StringComparer.Ordinal)
