@@ -81,35 +81,65 @@ public sealed class CrashRecoveryTests
     }
 
     /// <summary>Waits until the store shows at least that many finished episodes, then SIGKILLs the process,
-    /// asserting that the campaign was still running (so the kill really interrupted it).</summary>
+    /// asserting that the campaign was still running (so the kill really interrupted it). The store is read again on
+    /// each change the child makes to the database files (file-system events, not a timer), within five minutes.</summary>
     private static async Task<string> KillWhenAsync(DotnetProcess process, string home, int finishedAtLeast)
     {
         var db = Path.Combine(home, "sotopia.db");
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
-        while (!File.Exists(db))
+        using var changed = new SemaphoreSlim(0);
+        using var watcher = new FileSystemWatcher(home, "sotopia.db*")
         {
-            Assert.False(process.HasExited, $"sotopia exited before creating its store. Output:\n{process.Output}");
-            Assert.True(DateTime.UtcNow < deadline, "the store never appeared");
-            await Task.Delay(20);
-        }
-        await using var store = await SqliteSotopiaStore.OpenAsync(db);
-        await store.MigrateAsync();
-        while (true)
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
+        };
+        watcher.Changed += (_, _) => changed.Release();
+        watcher.Created += (_, _) => changed.Release();
+        watcher.EnableRaisingEvents = true;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        string seen = "no store yet";
+        SqliteSotopiaStore? store = null;
+        try
         {
-            Assert.False(process.HasExited, $"sotopia exited before the kill point ({finishedAtLeast} finished episodes). Output:\n{process.Output}");
-            Assert.True(DateTime.UtcNow < deadline, $"never reached {finishedAtLeast} finished episodes. Output:\n{process.Output}");
-            var campaign = await store.GetCampaignAsync(CampaignId);
-            if (campaign is not null)
+            while (true)
             {
-                var counts = await store.CountEpisodesAsync(CampaignId);
-                if (counts.Finished >= finishedAtLeast)
+                Assert.False(process.HasExited, $"sotopia exited before the kill point ({finishedAtLeast} finished episodes; {seen}). Output:\n{process.Output}");
+                if (store is null && File.Exists(db))
                 {
-                    process.Kill();
-                    Assert.Equal(CampaignStatus.Running, (await store.GetCampaignAsync(CampaignId))!.Status);
-                    return $"{counts.Finished}/{counts.Total} finished, stage {campaign.Stage} {campaign.Step}";
+                    store = await SqliteSotopiaStore.OpenAsync(db);
+                    await store.MigrateAsync();
+                }
+                if (store is not null)
+                {
+                    var campaign = await store.GetCampaignAsync(CampaignId);
+                    if (campaign is not null)
+                    {
+                        var counts = await store.CountEpisodesAsync(CampaignId);
+                        seen = $"{counts.Finished}/{counts.Total} finished, stage {campaign.Stage} {campaign.Step}";
+                        if (counts.Finished >= finishedAtLeast)
+                        {
+                            process.Kill();
+                            Assert.Equal(CampaignStatus.Running, (await store.GetCampaignAsync(CampaignId))!.Status);
+                            return seen;
+                        }
+                    }
+                }
+                await changed.WaitAsync(deadline.Token);
+                while (changed.CurrentCount > 0)
+                {
+                    // Many writes make one look at the store.
+                    changed.Wait(0);
                 }
             }
-            await Task.Delay(10);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Waited 5 minutes for {finishedAtLeast} finished episodes; last seen: {seen}. Output:\n{process.Output}");
+        }
+        finally
+        {
+            if (store is not null)
+            {
+                await store.DisposeAsync();
+            }
         }
     }
 }
