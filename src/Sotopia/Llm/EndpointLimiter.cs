@@ -69,6 +69,10 @@ public sealed class EndpointLimiter
     /// lets tests and diagnostics observe the limiter without polling it.</summary>
     public event Action<EndpointLimiter>? Waited;
 
+    /// <summary>Raised after the shared deadline moved (<see cref="Pauses"/> counts it): with <see cref="Waited"/>, what
+    /// tests and diagnostics need to see every change of the limiter's state without polling it.</summary>
+    public event Action<EndpointLimiter>? Paused;
+
     /// <summary>Responses that asked to slow down (429, 503, exhausted limits).</summary>
     public long Throttles => Interlocked.Read(ref _throttles);
 
@@ -199,6 +203,7 @@ public sealed class EndpointLimiter
         Interlocked.Increment(ref _pauses);
         _requests?.Block(until);
         _tokens?.Block(until);
+        Paused?.Invoke(this);
     }
 
     public bool RejectsSchema(string schemaName) => _rejectedSchemas.ContainsKey(schemaName);
