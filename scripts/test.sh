@@ -82,5 +82,10 @@ fi
 if [ "$failed" -ne 0 ]; then
   status=1
 fi
+if [ "$failed" -ne 0 ]; then
+  # The failures again, with their messages, so the end of the log says what failed.
+  echo "== failed tests"
+  cat "$results"/*.log | awk '/^  Failed [A-Za-z]/ {show=1; n=0} /^  Passed [A-Za-z]/ {show=0} show && n++ < 40'
+fi
 echo "$passed passed, $failed failed"
 exit $status

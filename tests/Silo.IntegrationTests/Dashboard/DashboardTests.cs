@@ -259,8 +259,9 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         var statuses = new System.Collections.Concurrent.ConcurrentQueue<(string Url, int Status)>();
         page.Response += (_, response) => statuses.Enqueue((response.Url, response.Status));
         await page.Locator("#orleans-link").ClickAsync();
-        // Committed is enough: the Orleans dashboard keeps requests open (log stream), so "load" may come late.
-        await page.WaitForURLAsync("**/orleans/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        // A retrying assertion on the URL, not WaitForURLAsync: that reads page.Url and then subscribes to the next
+        // navigation, so a navigation that commits in between (the click's POST is quick) was missed and it timed out.
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/orleans/$"), new PageAssertionsToHaveURLOptions { Timeout = 30_000 });
         await Expect(page.Locator(".brand-title")).ToHaveTextAsync("Orleans Dashboard");
         await session.ScreenshotAsync("orleans-dashboard");
         Assert.DoesNotContain(statuses, r => r.Status == 401);
