@@ -72,49 +72,21 @@ public sealed partial class PostgresSotopiaStore
         }, cancellationToken);
     }
 
-    public async Task<TrainingRequest?> GetTrainingRequestAsync(string requestId, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(requestId);
-        var json = await ReadAsync("get training request", async (connection, ct) =>
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT json::text FROM training_requests WHERE id = $1";
-            command.Text(requestId);
-            return await command.ExecuteStringAsync(ct).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
-        return json is null ? null : Parse<TrainingRequest>(json, $"training request '{requestId}'");
-    }
+    public Task<TrainingRequest?> GetTrainingRequestAsync(string requestId, CancellationToken cancellationToken = default) =>
+        GetJsonAsync<TrainingRequest>("get training request", "training_requests", "training request", requestId, cancellationToken);
 
     /// <summary>Pending and running requests, oldest <see cref="TrainingRequest.CreatedAt"/> first; equal times in
     /// the order they were created.</summary>
-    public async Task<IReadOnlyList<TrainingRequest>> ListOpenTrainingRequestsAsync(CancellationToken cancellationToken = default)
-    {
-        var rows = await ReadPagesAsync<(long CreatedAt, long Seq, string Id, string Json)>("list open training requests", async (connection, after, size, ct) =>
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = after is null
-                ? """
-                  SELECT created_at, seq, id, json::text FROM training_requests WHERE status IN ('pending', 'running')
-                  ORDER BY created_at, seq LIMIT $1
-                  """
-                : """
-                  SELECT created_at, seq, id, json::text FROM training_requests
-                  WHERE status IN ('pending', 'running') AND (created_at, seq) > ($2, $3)
-                  ORDER BY created_at, seq LIMIT $1
-                  """;
-            command.Int(size);
-            if (after is { } last)
-            {
-                command.Long(last.CreatedAt).Long(last.Seq);
-            }
-            var result = new List<(long, long, string, string)>();
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                result.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
-            }
-            return result;
-        }, cancellationToken).ConfigureAwait(false);
-        return rows.ConvertAll(r => Parse<TrainingRequest>(r.Json, $"training request '{r.Id}'"));
-    }
+    public async Task<IReadOnlyList<TrainingRequest>> ListOpenTrainingRequestsAsync(CancellationToken cancellationToken = default) =>
+        await ListJsonAsync<TrainingRequest>("list open training requests", "training request",
+            """
+            SELECT created_at, seq, id, json::text FROM training_requests WHERE status IN ('pending', 'running')
+            ORDER BY created_at, seq LIMIT $1
+            """,
+            """
+            SELECT created_at, seq, id, json::text FROM training_requests
+            WHERE status IN ('pending', 'running') AND (created_at, seq) > ($2, $3)
+            ORDER BY created_at, seq LIMIT $1
+            """,
+            cancellationToken).ConfigureAwait(false);
 }

@@ -284,6 +284,47 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore
         return (T)result!;
     }
 
+    /// <summary>Reads the JSON records of a table in key order, page by page (<see cref="ReadPagesAsync"/>).
+    /// <paramref name="firstPage"/> and <paramref name="nextPage"/> select <c>(created_at, seq, id, json::text)</c>, at
+    /// most <c>$1</c> rows; <paramref name="nextPage"/> starts after <c>($2, $3)</c> = (created_at, seq).
+    /// <paramref name="what"/> names a record in a parse error (e.g. "campaign").</summary>
+    private async Task<List<T>> ListJsonAsync<T>(string operation, string what, string firstPage, string nextPage, CancellationToken cancellationToken)
+    {
+        var rows = await ReadPagesAsync<(long CreatedAt, long Seq, string Id, string Json)>(operation, async (connection, after, size, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = after is null ? firstPage : nextPage;
+            command.Int(size);
+            if (after is { } last)
+            {
+                command.Long(last.CreatedAt).Long(last.Seq);
+            }
+            var result = new List<(long, long, string, string)>();
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                result.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
+            }
+            return result;
+        }, cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(r => Parse<T>(r.Json, $"{what} '{r.Id}'"));
+    }
+
+    /// <summary>The JSON record of <paramref name="table"/> with <paramref name="id"/>, or null.</summary>
+    private async Task<T?> GetJsonAsync<T>(string operation, string table, string what, string id, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        var json = await ReadAsync(operation, async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT json::text FROM {table} WHERE id = $1";
+            command.Text(id);
+            return await command.ExecuteStringAsync(ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return json is null ? null : Parse<T>(json, $"{what} '{id}'");
+    }
+
     /// <summary>Reads a listing in pages of at most <see cref="PostgresStoreOptions.ReadPageSize"/> rows, each page one
     /// short statement on a connection of its own (a listing never holds a connection or a snapshot for long), the
     /// next page starting after the last row of the previous one (<paramref name="readPage"/> gets that row, or null

@@ -24,34 +24,16 @@ public sealed partial class SqliteSotopiaStore
                 .ExecuteNonQuery() == 1, cancellationToken);
     }
 
-    public async Task<CampaignRecord?> GetCampaignAsync(string campaignId, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(campaignId);
-        var json = await ReadAsync("get campaign", session =>
-            session.Command("SELECT json FROM campaigns WHERE id = $id").With("$id", campaignId).ExecuteString(),
-            cancellationToken).ConfigureAwait(false);
-        return json is null ? null : Parse<CampaignRecord>(json, $"campaign '{campaignId}'");
-    }
+    public Task<CampaignRecord?> GetCampaignAsync(string campaignId, CancellationToken cancellationToken = default) =>
+        GetJsonAsync<CampaignRecord>("get campaign", "campaigns", "campaign", campaignId, cancellationToken);
 
     /// <summary>All campaigns, newest <see cref="CampaignRecord.CreatedAt"/> first; equal times latest-created first.</summary>
-    public async Task<IReadOnlyList<CampaignRecord>> ListCampaignsAsync(CancellationToken cancellationToken = default)
-    {
-        var rows = await ReadPagesAsync<(long CreatedAt, long RowId, string Id, string Json)>("list campaigns", (session, after, size) =>
-        {
-            var command = after is { } last
-                ? session.Command("""
-                    SELECT created_at, rowid, id, json FROM campaigns WHERE (created_at, rowid) < ($afterCreated, $afterRow)
-                    ORDER BY created_at DESC, rowid DESC LIMIT $size
-                    """).With("$afterCreated", last.CreatedAt).With("$afterRow", last.RowId)
-                : session.Command("SELECT created_at, rowid, id, json FROM campaigns ORDER BY created_at DESC, rowid DESC LIMIT $size");
-            var result = new List<(long, long, string, string)>();
-            using var reader = command.With("$size", size).ExecuteReader();
-            while (reader.Read())
-            {
-                result.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
-            }
-            return result;
-        }, cancellationToken).ConfigureAwait(false);
-        return rows.ConvertAll(r => Parse<CampaignRecord>(r.Json, $"campaign '{r.Id}'"));
-    }
+    public async Task<IReadOnlyList<CampaignRecord>> ListCampaignsAsync(CancellationToken cancellationToken = default) =>
+        await ListJsonAsync<CampaignRecord>("list campaigns", "campaign",
+            "SELECT created_at, rowid, id, json FROM campaigns ORDER BY created_at DESC, rowid DESC LIMIT $size",
+            """
+            SELECT created_at, rowid, id, json FROM campaigns WHERE (created_at, rowid) < ($afterCreated, $afterSeq)
+            ORDER BY created_at DESC, rowid DESC LIMIT $size
+            """,
+            cancellationToken).ConfigureAwait(false);
 }

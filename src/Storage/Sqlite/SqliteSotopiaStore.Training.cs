@@ -66,40 +66,22 @@ public sealed partial class SqliteSotopiaStore
         }, cancellationToken);
     }
 
-    public async Task<TrainingRequest?> GetTrainingRequestAsync(string requestId, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(requestId);
-        var json = await ReadAsync("get training request", session =>
-            session.Command("SELECT json FROM training_requests WHERE id = $id").With("$id", requestId).ExecuteString(),
-            cancellationToken).ConfigureAwait(false);
-        return json is null ? null : Parse<TrainingRequest>(json, $"training request '{requestId}'");
-    }
+    public Task<TrainingRequest?> GetTrainingRequestAsync(string requestId, CancellationToken cancellationToken = default) =>
+        GetJsonAsync<TrainingRequest>("get training request", "training_requests", "training request", requestId, cancellationToken);
 
     /// <summary>Pending and running requests, oldest <see cref="TrainingRequest.CreatedAt"/> first; equal times in
     /// the order they were created.</summary>
-    public async Task<IReadOnlyList<TrainingRequest>> ListOpenTrainingRequestsAsync(CancellationToken cancellationToken = default)
-    {
-        var rows = await ReadPagesAsync<(long CreatedAt, long Seq, string Id, string Json)>("list open training requests", (session, after, size) =>
-        {
-            var command = after is { } last
-                ? session.Command("""
-                    SELECT created_at, seq, id, json FROM training_requests
-                    WHERE status IN ('pending', 'running') AND (created_at, seq) > ($afterCreated, $afterSeq)
-                    ORDER BY created_at, seq LIMIT $size
-                    """).With("$afterCreated", last.CreatedAt).With("$afterSeq", last.Seq)
-                : session.Command("""
-                    SELECT created_at, seq, id, json FROM training_requests
-                    WHERE status IN ('pending', 'running')
-                    ORDER BY created_at, seq LIMIT $size
-                    """);
-            var result = new List<(long, long, string, string)>();
-            using var reader = command.With("$size", size).ExecuteReader();
-            while (reader.Read())
-            {
-                result.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
-            }
-            return result;
-        }, cancellationToken).ConfigureAwait(false);
-        return rows.ConvertAll(r => Parse<TrainingRequest>(r.Json, $"training request '{r.Id}'"));
-    }
+    public async Task<IReadOnlyList<TrainingRequest>> ListOpenTrainingRequestsAsync(CancellationToken cancellationToken = default) =>
+        await ListJsonAsync<TrainingRequest>("list open training requests", "training request",
+            """
+            SELECT created_at, seq, id, json FROM training_requests
+            WHERE status IN ('pending', 'running')
+            ORDER BY created_at, seq LIMIT $size
+            """,
+            """
+            SELECT created_at, seq, id, json FROM training_requests
+            WHERE status IN ('pending', 'running') AND (created_at, seq) > ($afterCreated, $afterSeq)
+            ORDER BY created_at, seq LIMIT $size
+            """,
+            cancellationToken).ConfigureAwait(false);
 }

@@ -214,6 +214,39 @@ public sealed partial class SqliteSotopiaStore : ISotopiaStore
         return rows;
     }
 
+    /// <summary>Reads the JSON records of a table in key order, page by page (<see cref="ReadPagesAsync"/>).
+    /// <paramref name="firstPage"/> and <paramref name="nextPage"/> select <c>(created_at, seq, id, json)</c>, at most
+    /// <c>$size</c> rows; <paramref name="nextPage"/> starts after <c>($afterCreated, $afterSeq)</c>.
+    /// <paramref name="what"/> names a record in a parse error (e.g. "campaign").</summary>
+    private async Task<List<T>> ListJsonAsync<T>(string operation, string what, string firstPage, string nextPage, CancellationToken cancellationToken)
+    {
+        var rows = await ReadPagesAsync<(long CreatedAt, long Seq, string Id, string Json)>(operation, (session, after, size) =>
+        {
+            var command = after is { } last
+                ? session.Command(nextPage).With("$afterCreated", last.CreatedAt).With("$afterSeq", last.Seq)
+                : session.Command(firstPage);
+            var result = new List<(long, long, string, string)>();
+            using var reader = command.With("$size", size).ExecuteReader();
+            while (reader.Read())
+            {
+                result.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
+            }
+            return result;
+        }, cancellationToken).ConfigureAwait(false);
+        return rows.ConvertAll(r => Parse<T>(r.Json, $"{what} '{r.Id}'"));
+    }
+
+    /// <summary>The JSON record of <paramref name="table"/> with <paramref name="id"/>, or null.</summary>
+    private async Task<T?> GetJsonAsync<T>(string operation, string table, string what, string id, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        var json = await ReadAsync(operation, session =>
+            session.Command($"SELECT json FROM {table} WHERE id = $id").With("$id", id).ExecuteString(),
+            cancellationToken).ConfigureAwait(false);
+        return json is null ? null : Parse<T>(json, $"{what} '{id}'");
+    }
+
     private Task<T> ReadAsync<T>(string operation, Func<SqliteSession, T> work, CancellationToken cancellationToken, bool snapshot = false)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
