@@ -6,6 +6,23 @@ namespace SotopiaPi.Storage;
 /// place so they cannot drift.</summary>
 internal static class StoreRules
 {
+    /// <summary>A freshly opened store, migrated; disposed (and the error rethrown) when the migration fails, so a
+    /// failed open leaves no connection or file handle behind.</summary>
+    public static async Task<TStore> MigratedAsync<TStore>(TStore store, CancellationToken cancellationToken)
+        where TStore : ISotopiaStore, IAsyncDisposable
+    {
+        try
+        {
+            await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>A fence for one episode cannot write another episode's turn (a bug, not a stale write).</summary>
     public static void RequireFence(EpisodeFence fence, string episodeId, string parameterName)
     {

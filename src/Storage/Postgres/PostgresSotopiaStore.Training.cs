@@ -36,15 +36,7 @@ public sealed partial class PostgresSotopiaStore
 
     public Task UpdateTrainingRequestAsync(TrainingRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentException.ThrowIfNullOrEmpty(request.Id, nameof(request));
-        var status = StoreValues.Name(request.Status);
-        var statusJson = StoreValues.Json(request.Status);
-        var trainerJson = StoreValues.Json(request.TrainerId);
-        var progressJson = StoreValues.Json(request.Progress);
-        var versionJson = StoreValues.Json(request.PublishedVersion);
-        var errorJson = StoreValues.Json(request.Error);
-        var completedJson = StoreValues.Json(request.CompletedAt);
+        var (status, statusJson, trainerJson, progressJson, versionJson, errorJson, completedJson) = StoreValues.UpdatedFields(request);
         return WriteAsync("update training request", async (connection, ct) =>
         {
             await using (var update = connection.CreateCommand())

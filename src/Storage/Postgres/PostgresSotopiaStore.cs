@@ -113,19 +113,7 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore
             builder.UseLoggerFactory(options.LoggerFactory);
         }
         var store = new PostgresSotopiaStore(builder.Build(), options, time, description);
-        if (options.MigrateOnOpen)
-        {
-            try
-            {
-                await store.MigrateAsync(ct).ConfigureAwait(false);
-            }
-            catch
-            {
-                await store.DisposeAsync().ConfigureAwait(false);
-                throw;
-            }
-        }
-        return store;
+        return options.MigrateOnOpen ? await StoreRules.MigratedAsync(store, ct).ConfigureAwait(false) : store;
     }
 
     /// <summary>Applies every migration not yet recorded in <c>schema_migrations</c>, all in one transaction that

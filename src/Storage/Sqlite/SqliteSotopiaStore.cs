@@ -107,19 +107,7 @@ public sealed partial class SqliteSotopiaStore : ISotopiaStore
         var writer = new SqliteGroupCommit(writeSession, fullPath, options.MaxBatchSize);
         var readers = new SqliteReadPool(readConnection, [$"PRAGMA busy_timeout = {busyTimeoutMs}"], fullPath, options.ReadConnections);
         var store = new SqliteSotopiaStore(fullPath, time, writer, readers, options.ReadPageSize);
-        if (options.MigrateOnOpen)
-        {
-            try
-            {
-                await store.MigrateAsync(ct).ConfigureAwait(false);
-            }
-            catch
-            {
-                await store.DisposeAsync().ConfigureAwait(false);
-                throw;
-            }
-        }
-        return store;
+        return options.MigrateOnOpen ? await StoreRules.MigratedAsync(store, ct).ConfigureAwait(false) : store;
     }
 
     /// <summary>Applies every migration not yet recorded in <c>schema_migrations</c>, in one transaction

@@ -14,6 +14,17 @@ internal static class StoreValues
 
     public static long ToMs(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 
+    /// <summary>What an update of a training request replaces: its status column and, as JSON values, the fields of
+    /// its document that may change (status, trainer, progress, published version, error, completion time).</summary>
+    public static (string Status, string StatusJson, string TrainerJson, string ProgressJson, string VersionJson, string ErrorJson, string CompletedJson)
+        UpdatedFields(TrainingRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(request.Id, nameof(request));
+        return (Name(request.Status), Json(request.Status), Json(request.TrainerId), Json(request.Progress),
+            Json(request.PublishedVersion), Json(request.Error), Json(request.CompletedAt));
+    }
+
     public static long? ToMs(DateTimeOffset? time) => time?.ToUnixTimeMilliseconds();
 
     public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
