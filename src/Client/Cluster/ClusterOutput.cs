@@ -176,28 +176,8 @@ internal static class ClusterOutput
         }
     }
 
-    public static void Policy(PolicyResponse policy, IAnsiConsole console)
-    {
-        var table = new Table().Title($"[bold]{Markup.Escape(policy.Name)}[/]").Border(TableBorder.Rounded);
-        foreach (var column in new[] { "", "version", "kind", "parent", "model", "examples", "final loss", "campaign", "created" })
-        {
-            table.AddColumn(column);
-        }
-        foreach (var v in policy.Versions)
-        {
-            table.AddRow(
-                v.Version == policy.ActiveVersion ? "*" : "",
-                $"v{v.Version}",
-                v.Kind,
-                v.ParentVersion is { } p ? $"v{p}" : "-",
-                Markup.Escape(v.Model),
-                v.Metrics.TryGetValue("examples", out var ex) ? ex.ToString("0", CultureInfo.InvariantCulture) : "-",
-                v.Metrics.TryGetValue("final_loss", out var loss) ? loss.ToString("0.0000", CultureInfo.InvariantCulture) : "-",
-                Markup.Escape(v.CampaignId ?? "-"),
-                v.CreatedAt.ToString("u", CultureInfo.InvariantCulture));
-        }
-        console.Write(table);
-    }
+    public static void Policy(PolicyResponse policy, IAnsiConsole console) =>
+        console.Write(PolicyVersionsTable.Create(policy.Name, policy.Versions, policy.ActiveVersion));
 
     /// <summary>The stored record the status describes (for the shared results tables).</summary>
     public static CampaignRecord ToRecord(CampaignStatusResponse status) => new()

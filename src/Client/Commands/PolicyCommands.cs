@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using SotopiaPi.Client.Output;
 using SotopiaPi.Client.Cluster;
 using SotopiaPi.Sotopia.Policies;
 
@@ -25,25 +26,7 @@ internal static class PolicyCommands
                 throw new UserFacingException($"Policy '{policyName}' has no versions yet.");
             }
             var active = await runtime.Store.GetActiveVersionAsync(policyName, ct);
-            var table = new Table().Title($"[bold]{Markup.Escape(policyName)}[/]").Border(TableBorder.Rounded);
-            foreach (var column in new[] { "", "version", "kind", "parent", "model", "examples", "final loss", "campaign", "created" })
-            {
-                table.AddColumn(column);
-            }
-            foreach (var v in versions)
-            {
-                table.AddRow(
-                    v.Version == active?.Version ? "*" : "",
-                    $"v{v.Version}",
-                    v.Kind,
-                    v.ParentVersion is { } p ? $"v{p}" : "-",
-                    Markup.Escape(v.Model),
-                    v.Metrics.TryGetValue("examples", out var ex) ? ex.ToString("0", CultureInfo.InvariantCulture) : "-",
-                    v.Metrics.TryGetValue("final_loss", out var loss) ? loss.ToString("0.0000", CultureInfo.InvariantCulture) : "-",
-                    Markup.Escape(v.CampaignId ?? "-"),
-                    v.CreatedAt.ToString("u", CultureInfo.InvariantCulture));
-            }
-            AnsiConsole.Write(table);
+            AnsiConsole.Write(PolicyVersionsTable.Create(policyName, versions, active?.Version));
             return 0;
         })));
 

@@ -19,23 +19,7 @@ internal static class OrleansPostgres
     public static string ConnectionString(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        NpgsqlConnectionStringBuilder settings;
-        try
-        {
-            settings = new NpgsqlConnectionStringBuilder(connectionString);
-        }
-        catch (Exception error) when (error is ArgumentException or FormatException or KeyNotFoundException)
-        {
-            throw new ArgumentException($"Invalid PostgreSQL connection string: {error.Message}", nameof(connectionString), error);
-        }
-        if (string.IsNullOrEmpty(settings.Host))
-        {
-            throw new ArgumentException("Invalid PostgreSQL connection string: it names no Host.", nameof(connectionString));
-        }
-        if (string.IsNullOrEmpty(settings.ApplicationName))
-        {
-            settings.ApplicationName = ApplicationName;
-        }
+        var settings = PostgresConnectionString.Parse(connectionString, ApplicationName);
         return settings.ConnectionString;
     }
 

@@ -68,23 +68,7 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore
         time ??= TimeProvider.System;
         ct.ThrowIfCancellationRequested();
 
-        NpgsqlConnectionStringBuilder settings;
-        try
-        {
-            settings = new NpgsqlConnectionStringBuilder(connectionString);
-        }
-        catch (Exception error) when (error is ArgumentException or FormatException or KeyNotFoundException)
-        {
-            throw new ArgumentException($"Invalid PostgreSQL connection string: {error.Message}", nameof(connectionString), error);
-        }
-        if (string.IsNullOrEmpty(settings.Host))
-        {
-            throw new ArgumentException("Invalid PostgreSQL connection string: it names no Host.", nameof(connectionString));
-        }
-        if (string.IsNullOrEmpty(settings.ApplicationName))
-        {
-            settings.ApplicationName = "sotopia-store";
-        }
+        var settings = PostgresConnectionString.Parse(connectionString, "sotopia-store");
         if (settings.MaxAutoPrepare == 0)
         {
             // The hot statements are few and run thousands of times: prepare them on each pooled connection.
