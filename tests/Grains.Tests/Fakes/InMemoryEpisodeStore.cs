@@ -144,7 +144,11 @@ internal sealed class InMemoryEpisodeStore : IEpisodeStore
     {
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<EpisodeRecord>>([.. _episodes.Values.Select(e => e.Episode).Where(e => (query.CampaignId is null || e.CampaignId == query.CampaignId) && (query.Round is null || e.Round == query.Round))]);
+            var matching = _episodes.Values.Select(e => e.Episode)
+                .Where(e => (query.CampaignId is null || e.CampaignId == query.CampaignId) && (query.Round is null || e.Round == query.Round))
+                .OrderBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal)
+                .Skip(query.Offset);
+            return Task.FromResult<IReadOnlyList<EpisodeRecord>>([.. query.Limit is { } limit ? matching.Take(limit) : matching]);
         }
     }
 

@@ -4,12 +4,13 @@ using SotopiaPi.Grains.Interfaces;
 namespace SotopiaPi.Grains.Tests.Fakes;
 
 /// <summary>The parts of <see cref="ISotopiaStore"/> a campaign's driver uses, in memory: episodes (with the real
-/// store's fence rules, through <see cref="InMemoryEpisodeStore"/>), the dataset and training requests. The rest
+/// store's fence rules, through <see cref="InMemoryEpisodeStore"/>), campaign records, the dataset and training requests. The rest
 /// throws <see cref="NotSupportedException"/>, so a driver that starts using it fails its tests loudly.</summary>
 internal sealed class InMemorySotopiaStore(SotopiaDataset dataset) : ISotopiaStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, TrainingRequest> _requests = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CampaignRecord> _campaigns = new(StringComparer.Ordinal);
     private SotopiaDataset _dataset = dataset;
 
     public InMemoryEpisodeStore Episodes { get; } = new();
@@ -89,9 +90,23 @@ internal sealed class InMemorySotopiaStore(SotopiaDataset dataset) : ISotopiaSto
 
     public Task MigrateAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public Task<bool> SaveCampaignAsync(CampaignRecord campaign, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    /// <summary>Stores the campaign record as given (no revision check).</summary>
+    public Task<bool> SaveCampaignAsync(CampaignRecord campaign, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            _campaigns[campaign.Id] = campaign;
+            return Task.FromResult(true);
+        }
+    }
 
-    public Task<CampaignRecord?> GetCampaignAsync(string campaignId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<CampaignRecord?> GetCampaignAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_campaigns.GetValueOrDefault(campaignId));
+        }
+    }
 
     public Task<IReadOnlyList<CampaignRecord>> ListCampaignsAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
