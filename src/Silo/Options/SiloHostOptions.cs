@@ -70,7 +70,9 @@ public sealed class SiloHostOptions
         ArgumentNullException.ThrowIfNull(configuration);
         foreach (var (property, key, variable) in Aliases)
         {
-            var value = new[] { key, variable }.OfType<string>().Select(k => configuration[k]).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
+            // A token of spaces is a bad token, not an unset one; for the rest, blank counts as unset.
+            var value = new[] { key, variable }.OfType<string>().Select(k => configuration[k])
+                .FirstOrDefault(v => property == nameof(ApiToken) ? !string.IsNullOrEmpty(v) : !string.IsNullOrWhiteSpace(v));
             if (value is not null)
             {
                 yield return KeyValuePair.Create($"{SectionName}:{property}", (string?)(property == nameof(ApiToken) ? value : value.Trim()));
