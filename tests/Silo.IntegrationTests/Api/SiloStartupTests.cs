@@ -90,6 +90,20 @@ public sealed partial class SiloStartupTests
         Assert.Equal((true, true, "simulator", "llm.yaml"), (settings.RunTrainer, settings.Prometheus, settings.Backend, settings.LlmConfigPath));
     }
 
+    [Theory]
+    [InlineData("gcp", "--profile / SOTOPIA_PROFILE: 'gcp' is not one of auto, azure.")]
+    [InlineData("azure", "--profile / SOTOPIA_PROFILE: the azure profile keeps the project store in PostgreSQL; --store / SOTOPIA_STORE is SQLite ")]
+    public void TheProfileIsCheckedAgainstTheStore(string profile, string expected)
+    {
+        var error = Assert.Throws<SiloConfigurationException>(() => SiloHostSettings.Resolve(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["SOTOPIA_STORE"] = "Data Source=x.db",
+            ["SOTOPIA_PROFILE"] = profile,
+        }).Build()));
+
+        Assert.Contains(error.Problems, p => p.StartsWith(expected, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void TheHostValidatesItsOptionsAtStart()
     {
