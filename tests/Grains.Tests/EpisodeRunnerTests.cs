@@ -219,6 +219,65 @@ public sealed class EpisodeRunnerTests
         await Assert.ThrowsAsync<ArgumentException>(() => Runner().RunAsync(again, Setup(), Seats(LeaveAtSix), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task StoreRetriesBackOffFrom200MillisecondsDoublingUpToFiveSeconds()
+    {
+        var time = new TimerWatchingTimeProvider(Start);
+        var begun = await BeginAsync("e-1");
+        var attempts = 0;
+        _store.BeforeAppend = turn =>
+        {
+            if (turn.Number == 2 && ++attempts <= 7)
+            {
+                throw new TimeoutException($"the database did not answer (attempt {attempts})");
+            }
+        };
+
+        var run = new EpisodeRunner(_store, _judge, time).RunAsync(begun, Setup(), Seats(LeaveAtSix), CancellationToken.None);
+        var delays = new List<TimeSpan>();
+        for (var retry = 1; retry <= 7; retry++)
+        {
+            var due = await time.Timers.ReadAsync().AsTask().WaitAsync(Bounded);
+            delays.Add(due);
+            // One tick short of the delay, the write is not tried again.
+            time.Advance(due - TimeSpan.FromMilliseconds(1));
+            Assert.Equal(retry, attempts);
+            time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+        var status = await run.WaitAsync(Bounded);
+
+        Assert.Equal([200, 400, 800, 1600, 3200, 5000, 5000], delays.Select(d => (int)d.TotalMilliseconds));
+        Assert.Equal(EpisodeStatus.Completed, status);
+        Assert.Equal(8, attempts);
+        Assert.Equal(Enumerable.Range(0, 7), _store.TurnsOf("e-1").Select(t => t.Number));
+        Assert.Equal(Start.AddMilliseconds(16_200), (await _store.GetEpisodeAsync("e-1"))!.CompletedAt);
+    }
+
+    [Fact]
+    public async Task AFinalWriteWhoseAnswerWasLostCountsAsDoneNotAsAStaleActivation()
+    {
+        var begun = await BeginAsync("e-1");
+        var lost = false;
+        _store.AfterComplete = completion =>
+        {
+            if (!lost)
+            {
+                lost = true;
+                throw new IOException("connection reset after commit");
+            }
+        };
+
+        var run = Runner().RunAsync(begun, Setup(), Seats(LeaveAtSix), CancellationToken.None);
+        Assert.False(run.IsCompleted, "the runner should wait out its backoff before writing the outcome again");
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        var status = await run.WaitAsync(Bounded);
+
+        Assert.Equal(EpisodeStatus.Completed, status);
+        Assert.True(lost);
+        Assert.Equal(1, _store.StaleWritesRefused);
+        Assert.Equal(EpisodeStatus.Completed, (await _store.GetEpisodeAsync("e-1"))!.Status);
+    }
+
     private EpisodeRunner Runner() => new(_store, _judge, _time);
 
     private static IReadOnlyList<IEpisodeSeat> Seats(Func<int, AgentAction> script) => [new ScriptedSeat(0, script), new ScriptedSeat(1, script)];

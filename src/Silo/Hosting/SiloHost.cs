@@ -58,7 +58,9 @@ public static class SiloHost
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
         configure?.Invoke(builder);
 
-        var settings = SiloHostSettings.Read(builder.Configuration);
+        // The documented switches and variables (--store, SOTOPIA_STORE, …) set the SiloHost section the options bind.
+        builder.Configuration.AddInMemoryCollection([.. SiloHostOptions.AliasedValues(builder.Configuration)]);
+        var settings = SiloHostSettings.Resolve(builder.Configuration);
         if (settings.UsesDefaultUrl)
         {
             builder.WebHost.UseUrls(SiloSettingNames.DefaultUrl);
@@ -148,6 +150,8 @@ public static class SiloHost
     private static void AddServices(WebApplicationBuilder builder, SiloHostSettings settings, ISotopiaStore store, IArtifactStore artifacts)
     {
         var services = builder.Services;
+        services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SiloHostOptions>, SiloHostOptionsValidator>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
         // OpenTelemetry (service defaults): the providers are built with the host and flushed when it is disposed.
         builder.AddSotopiaTelemetry(prometheus: settings.Prometheus);
@@ -182,18 +186,14 @@ public static class SiloHost
                 }
             }
         });
-        var backend = builder.Configuration[SiloSettingNames.Backend] ?? builder.Configuration[SiloSettingNames.BackendVariable] ?? "simulator";
-        switch (backend.Trim().ToLowerInvariant())
+        if (settings.Backend == "llm")
         {
-            case "simulator":
-                services.AddSotopiaSimulatorBackend();
-                break;
-            case "llm":
-                // Roles, endpoints and limits from SOTOPIA_LLM_CONFIG (or the OPENAI_* defaults); keys from the environment.
-                services.AddSotopiaLlmBackend(LlmConfigLoader.Load(builder.Configuration[SiloSettingNames.LlmConfig]));
-                break;
-            default:
-                throw new InvalidOperationException($"backend: '{backend}' is not one of simulator, llm (set --backend or SOTOPIA_BACKEND).");
+            // Roles, endpoints and limits from --llm-config / SOTOPIA_LLM_CONFIG (or the OPENAI_* defaults); keys from the environment.
+            services.AddSotopiaLlmBackend(LlmConfigLoader.Load(settings.LlmConfigPath));
+        }
+        else
+        {
+            services.AddSotopiaSimulatorBackend();
         }
         if (settings.RunTrainer)
         {

@@ -2,12 +2,15 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using SotopiaPi.ServiceDefaults;
+using SotopiaPi.Silo.Options;
 using SotopiaPi.Storage.Azure;
 
 namespace SotopiaPi.Silo.Hosting;
 
-/// <summary>What the silo process was told to do, read from ASP.NET configuration (command line, environment,
-/// appsettings) and checked as a whole. <see cref="ToString"/> never shows the API token or a password.</summary>
+/// <summary>What the silo process was told to do, typed: <see cref="SiloHostOptions"/> once
+/// <see cref="SiloHostOptionsValidator"/> accepted them, with what follows from them (the parsed store, the artifact
+/// folder, the addresses Kestrel will bind, the telemetry target). <see cref="ToString"/> never shows the API token
+/// or a password.</summary>
 public sealed class SiloHostSettings
 {
     /// <summary>The smallest API token accepted (a short token is guessable).</summary>
@@ -67,109 +70,42 @@ public sealed class SiloHostSettings
     /// <summary>Nothing configured where to listen: the silo binds <see cref="SiloSettingNames.DefaultUrl"/>.</summary>
     public bool UsesDefaultUrl { get; }
 
-    /// <summary>Reads and checks the settings; throws <see cref="SiloConfigurationException"/> listing every
-    /// problem, including the security rule: a silo listening on anything but loopback needs an API token.</summary>
-    public static SiloHostSettings Read(IConfiguration configuration)
+    /// <summary>The backend: <c>simulator</c> or <c>llm</c>.</summary>
+    public string Backend { get; private init; } = "simulator";
+
+    /// <summary>The LLM configuration file given by <c>--llm-config</c>, or null (the LLM backend then reads <c>SOTOPIA_LLM_CONFIG</c>).</summary>
+    public string? LlmConfigPath { get; private init; }
+
+    /// <summary>Binds <see cref="SiloHostOptions"/> from the documented names in <paramref name="configuration"/>,
+    /// checks them with <see cref="SiloHostOptionsValidator"/> (the validator the host also runs at start) and
+    /// returns the typed view. Used before the host is built, because the store, the artifact store and the listen
+    /// addresses decide what is composed; throws <see cref="SiloConfigurationException"/> listing every problem.</summary>
+    public static SiloHostSettings Resolve(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var problems = new List<string>();
-
-        StoreConnection? store = null;
-        try
+        var options = SiloHostOptions.Bind(configuration);
+        var result = new SiloHostOptionsValidator(configuration).Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
+        if (result.Failed)
         {
-            store = StoreConnection.Parse(Get(configuration, SiloSettingNames.Store, SiloSettingNames.StoreVariable) ?? "");
+            throw new SiloConfigurationException([.. result.Failures]);
         }
-        catch (FormatException ex)
-        {
-            problems.Add($"--store / {SiloSettingNames.StoreVariable}: {ex.Message}");
-        }
-
-        AzureStorageOptions? azure = null;
-        switch (Get(configuration, SiloSettingNames.Profile, SiloSettingNames.ProfileVariable)?.ToLowerInvariant())
-        {
-            case null or "auto":
-                break;
-            case "azure":
-                azure = configuration.GetSection(AzureStorageOptions.SectionName).Get<AzureStorageOptions>() ?? new AzureStorageOptions();
-                problems.AddRange(azure.Validate());
-                if (store is { Kind: not StoreKind.PostgreSql })
-                {
-                    problems.Add($"--profile / {SiloSettingNames.ProfileVariable}: the azure profile keeps the project store in PostgreSQL; --store / {SiloSettingNames.StoreVariable} is {store.Description}.");
-                }
-                break;
-            case var other:
-                problems.Add($"--profile / {SiloSettingNames.ProfileVariable}: '{other}' is not one of auto, azure.");
-                break;
-        }
-
-        var runTrainer = false;
-        if (Get(configuration, SiloSettingNames.Trainer, SiloSettingNames.TrainerVariable) is { } trainerText && !TryParseFlag(trainerText, out runTrainer))
-        {
-            problems.Add($"--trainer / {SiloSettingNames.TrainerVariable}: '{trainerText}' is not true or false.");
-        }
-
-        var prometheus = false;
-        if (Get(configuration, SiloSettingNames.Prometheus, SiloSettingNames.PrometheusVariable) is { } prometheusText && !TryParseFlag(prometheusText, out prometheus))
-        {
-            problems.Add($"--prometheus / {SiloSettingNames.PrometheusVariable}: '{prometheusText}' is not true or false.");
-        }
-
-        var shutdownTimeout = TimeSpan.FromSeconds(30);
-        if (Get(configuration, SiloSettingNames.ShutdownTimeout, SiloSettingNames.ShutdownTimeoutVariable) is { } timeoutText
-            && (!TimeSpan.TryParse(timeoutText, CultureInfo.InvariantCulture, out shutdownTimeout) || shutdownTimeout <= TimeSpan.Zero || shutdownTimeout > TimeSpan.FromHours(1)))
-        {
-            problems.Add($"--shutdown-timeout / {SiloSettingNames.ShutdownTimeoutVariable}: '{timeoutText}' is not a duration between 00:00:01 and 01:00:00 (format hh:mm:ss).");
-        }
-
-        // An empty variable counts as unset.
-        var token = configuration[SiloSettingNames.ApiTokenVariable] is { Length: > 0 } configuredToken ? configuredToken : null;
-        if (token is not null)
-        {
-            if (token.Length < MinimumTokenLength || token.Any(char.IsWhiteSpace))
-            {
-                // Never echo the token, not even a part of it.
-                problems.Add($"{SiloSettingNames.ApiTokenVariable}: the token must be at least {MinimumTokenLength} characters without spaces (it is not shown here).");
-            }
-        }
-
-        var advertised = Get(configuration, SiloSettingNames.AdvertisedUrl, SiloSettingNames.AdvertisedUrlVariable);
-        if (advertised is not null && !Uri.TryCreate(advertised, UriKind.Absolute, out _))
-        {
-            problems.Add($"--advertised-url / {SiloSettingNames.AdvertisedUrlVariable}: '{advertised}' is not an absolute URL.");
-        }
-
-        string? datasets = null;
-        if (Get(configuration, SiloSettingNames.Datasets, SiloSettingNames.DatasetsVariable) is { } datasetsText)
-        {
-            datasets = Path.GetFullPath(datasetsText);
-            if (!Directory.Exists(datasets))
-            {
-                problems.Add($"--datasets / {SiloSettingNames.DatasetsVariable}: '{datasetsText}' is not an existing folder.");
-            }
-        }
-
+        var store = StoreConnection.Parse(options.Store!);
         var (urls, usesDefault) = ListenAddresses(configuration);
-        problems.AddRange(urls.Select(ListenUrlProblem).OfType<string>());
-        var exposed = urls.Where(u => !IsLoopback(u)).ToList();
-        if (exposed.Count > 0 && string.IsNullOrEmpty(token))
+        var artifacts = options.Artifacts is { Length: > 0 } dir ? Path.GetFullPath(dir) : SotopiaStoreFactory.DefaultArtifactsRoot(store);
+        var azure = string.Equals(options.Profile, "azure", StringComparison.OrdinalIgnoreCase) ? AzureSection(configuration) : null;
+        return new SiloHostSettings(
+            store, artifacts, options.RunsTrainer(), options.ShutdownTimeoutValue(), string.IsNullOrEmpty(options.ApiToken) ? null : options.ApiToken,
+            urls, usesDefault, options.AdvertisedUrl, TelemetryTarget(configuration), options.ServesPrometheus(), azure,
+            options.Datasets is { } datasets ? Path.GetFullPath(datasets) : null)
         {
-            problems.Add(
-                $"the silo would listen on {string.Join(", ", exposed)}, which is not loopback, without an API token. Set {SiloSettingNames.ApiTokenVariable} " +
-                $"(at least {MinimumTokenLength} characters; clients send it as 'Authorization: Bearer <token>'), or listen on 127.0.0.1 only.");
-        }
-
-        // The OTEL_* variables the OpenTelemetry SDK reads (service defaults): unusable ones stop the silo here.
-        problems.AddRange(ServiceDefaultsExtensions.TelemetryProblems(configuration));
-
-        if (problems.Count > 0)
-        {
-            throw new SiloConfigurationException(problems);
-        }
-        var artifacts = Get(configuration, SiloSettingNames.Artifacts, SiloSettingNames.ArtifactsVariable) is { Length: > 0 } dir
-            ? Path.GetFullPath(dir)
-            : SotopiaStoreFactory.DefaultArtifactsRoot(store!);
-        return new SiloHostSettings(store!, artifacts, runTrainer, shutdownTimeout, string.IsNullOrEmpty(token) ? null : token, urls, usesDefault, advertised, TelemetryTarget(configuration), prometheus, azure, datasets);
+            Backend = options.Backend?.ToLowerInvariant() ?? "simulator",
+            LlmConfigPath = options.LlmConfig,
+        };
     }
+
+    /// <summary>The azure profile's storage settings (section <c>AzureStorage</c>).</summary>
+    internal static AzureStorageOptions AzureSection(IConfiguration configuration) =>
+        configuration.GetSection(AzureStorageOptions.SectionName).Get<AzureStorageOptions>() ?? new AzureStorageOptions();
 
     private static string TelemetryTarget(IConfiguration configuration)
     {
@@ -278,7 +214,7 @@ public sealed class SiloHostSettings
     /// <summary>The addresses Kestrel will bind, with its precedence: endpoints in configuration
     /// (<c>Kestrel:Endpoints:*:Url</c>) override <c>urls</c> (<c>--urls</c>, <c>ASPNETCORE_URLS</c>), which override
     /// <c>http_ports</c>/<c>https_ports</c> (<c>ASPNETCORE_HTTP_PORTS</c>: every interface).</summary>
-    private static (IReadOnlyList<string> Urls, bool UsesDefault) ListenAddresses(IConfiguration configuration)
+    internal static (IReadOnlyList<string> Urls, bool UsesDefault) ListenAddresses(IConfiguration configuration)
     {
         var endpoints = configuration.GetSection("Kestrel:Endpoints").GetChildren()
             .Select(e => e["Url"]).OfType<string>().Where(u => u.Length > 0).ToList();
@@ -299,27 +235,5 @@ public sealed class SiloHostSettings
             }
         }
         return ports.Count == 0 ? ([SiloSettingNames.DefaultUrl], true) : (ports, false);
-    }
-
-    private static string? Get(IConfiguration configuration, string key, string variable)
-    {
-        var value = configuration[key];
-        return string.IsNullOrWhiteSpace(value) ? (string.IsNullOrWhiteSpace(configuration[variable]) ? null : configuration[variable]!.Trim()) : value.Trim();
-    }
-
-    private static bool TryParseFlag(string text, out bool value)
-    {
-        switch (text.Trim().ToLowerInvariant())
-        {
-            case "true" or "1" or "yes" or "on":
-                value = true;
-                return true;
-            case "false" or "0" or "no" or "off":
-                value = false;
-                return true;
-            default:
-                value = false;
-                return false;
-        }
     }
 }

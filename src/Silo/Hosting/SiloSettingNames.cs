@@ -1,7 +1,8 @@
 namespace SotopiaPi.Silo.Hosting;
 
 /// <summary>The configuration keys of the silo process. Each has a command-line form (<c>--store</c>) and an
-/// environment-variable form (<c>SOTOPIA_STORE</c>); the command line wins.</summary>
+/// environment-variable form (<c>SOTOPIA_STORE</c>); the command line wins. Both set the same property of
+/// <see cref="Options.SiloHostOptions"/> (its <see cref="Options.SiloHostOptions.Aliases"/>).</summary>
 public static class SiloSettingNames
 {
     public const string Store = "store";

@@ -12,7 +12,12 @@ namespace SotopiaPi.Sotopia.Llm;
 /// <c>OPENAI_BASE_URL</c>), the file's <c>defaults</c> section, <c>SOTOPIA_LLM_DEFAULTS_&lt;FIELD&gt;</c>, the file's
 /// <c>roles.&lt;role&gt;</c> section, <c>SOTOPIA_LLM_&lt;ROLE&gt;_&lt;FIELD&gt;</c> (ROLE = POLICY, PARTNER, EXPERT,
 /// JUDGE, GENERATOR; FIELD = the key upper-cased, e.g. <c>SOTOPIA_LLM_JUDGE_MODEL</c>). Unknown keys and bad values
-/// are errors naming the file and line (or the variable) and the field; all problems are reported at once.</summary>
+/// are errors naming the file and line (or the variable) and the field; all problems are reported at once.
+/// It stays a hand-written reader rather than options bound from IConfiguration: the file is a format of its own
+/// (snake_case keys, role aliases such as <c>evaluator</c>, durations such as <c>500ms</c>, per-model prices), its
+/// errors name the line they come from, which the configuration binder does not know, and each field is layered
+/// per role over defaults with the origin (file line or variable) kept for the error; the binder would also stop at
+/// the first value it cannot convert instead of listing them all.</summary>
 public static partial class LlmConfigLoader
 {
     /// <summary>The fields a role (or <c>defaults</c>) may set.</summary>

@@ -21,6 +21,9 @@ internal sealed class InMemoryEpisodeStore : IEpisodeStore
     /// <summary>Called before each completion; may throw (the write then did not happen).</summary>
     public Action<EpisodeCompletion>? BeforeComplete { get; set; }
 
+    /// <summary>Called after each completion is stored; may throw (the write happened, its answer is lost).</summary>
+    public Action<EpisodeCompletion>? AfterComplete { get; set; }
+
     public long StaleWritesRefused => Interlocked.Read(ref _staleRefused);
 
     public IReadOnlyList<Turn> TurnsOf(string episodeId)
@@ -100,6 +103,7 @@ internal sealed class InMemoryEpisodeStore : IEpisodeStore
                 CompletedAt = completion.CompletedAt,
             }, value);
         }
+        AfterComplete?.Invoke(completion);
         return Task.CompletedTask;
     }
 
@@ -140,7 +144,11 @@ internal sealed class InMemoryEpisodeStore : IEpisodeStore
     {
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<EpisodeRecord>>([.. _episodes.Values.Select(e => e.Episode).Where(e => query.CampaignId is null || e.CampaignId == query.CampaignId)]);
+            var matching = _episodes.Values.Select(e => e.Episode)
+                .Where(e => (query.CampaignId is null || e.CampaignId == query.CampaignId) && (query.Round is null || e.Round == query.Round))
+                .OrderBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal)
+                .Skip(query.Offset);
+            return Task.FromResult<IReadOnlyList<EpisodeRecord>>([.. query.Limit is { } limit ? matching.Take(limit) : matching]);
         }
     }
 

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using SotopiaPi.Silo.Hosting;
+using SotopiaPi.Silo.Options;
 using SotopiaPi.TestInfrastructure;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
@@ -32,7 +35,7 @@ public sealed partial class SiloStartupTests
     [Fact]
     public void SettingsComeFromTheEnvironmentVariableNames()
     {
-        var settings = SiloHostSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = SiloHostSettings.Resolve(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["SOTOPIA_STORE"] = "Data Source=env/sotopia.db",
             ["SOTOPIA_TRAINER"] = "true",
@@ -53,7 +56,7 @@ public sealed partial class SiloStartupTests
     [Fact]
     public void EveryBadSettingIsListedAtOnce()
     {
-        var error = Assert.Throws<SiloConfigurationException>(() => SiloHostSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var error = Assert.Throws<SiloConfigurationException>(() => SiloHostSettings.Resolve(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["trainer"] = "maybe",
             ["shutdown-timeout"] = "soon",
@@ -64,6 +67,60 @@ public sealed partial class SiloStartupTests
         Assert.Contains(error.Problems, p => p.Contains("'maybe'", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.Contains("'soon'", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.Contains("'not a url'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheSwitchWinsOverTheVariableAndBothSetTheOptions()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["store"] = " switch.db ",
+            ["SOTOPIA_STORE"] = "variable.db",
+            ["SOTOPIA_TRAINER"] = "yes",
+            ["prometheus"] = "on",
+            ["SOTOPIA_BACKEND"] = "",
+            ["llm-config"] = "llm.yaml",
+        }).Build();
+
+        var options = SiloHostOptions.Bind(configuration);
+        var settings = SiloHostSettings.Resolve(configuration);
+
+        Assert.Equal(("switch.db", "yes", "on", (string?)null, "llm.yaml"), (options.Store, options.Trainer, options.Prometheus, options.Backend, options.LlmConfig));
+        Assert.Equal(Path.GetFullPath("switch.db"), settings.Store.Value);
+        Assert.Equal((true, true, "simulator", "llm.yaml"), (settings.RunTrainer, settings.Prometheus, settings.Backend, settings.LlmConfigPath));
+    }
+
+    [Theory]
+    [InlineData("gcp", "--profile / SOTOPIA_PROFILE: 'gcp' is not one of auto, azure.")]
+    [InlineData("azure", "--profile / SOTOPIA_PROFILE: the azure profile keeps the project store in PostgreSQL; --store / SOTOPIA_STORE is SQLite ")]
+    public void TheProfileIsCheckedAgainstTheStore(string profile, string expected)
+    {
+        var error = Assert.Throws<SiloConfigurationException>(() => SiloHostSettings.Resolve(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["SOTOPIA_STORE"] = "Data Source=x.db",
+            ["SOTOPIA_PROFILE"] = profile,
+        }).Build()));
+
+        Assert.Contains(error.Problems, p => p.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheHostValidatesItsOptionsAtStart()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["SOTOPIA_STORE"] = "Data Source=x.db",
+            ["backend"] = "gpu",
+        }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+        var withAliases = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(SiloHostOptions.AliasedValues(configuration)).Build();
+        services.AddOptions<SiloHostOptions>().Bind(withAliases.GetSection(SiloHostOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SiloHostOptions>, SiloHostOptionsValidator>();
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(["--backend / SOTOPIA_BACKEND: 'gpu' is not one of simulator, llm."], error.Failures);
     }
 
     [Theory]

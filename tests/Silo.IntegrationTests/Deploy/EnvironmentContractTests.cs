@@ -217,7 +217,7 @@ public sealed class EnvironmentContractTests(RenderedOverlaysFixture overlays) :
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values.Select(p => new KeyValuePair<string, string?>(
             (p.Key.StartsWith("ASPNETCORE_", StringComparison.Ordinal) ? p.Key["ASPNETCORE_".Length..] : p.Key).Replace("__", ":", StringComparison.Ordinal), p.Value))).Build();
 
-        var settings = SiloHostSettings.Read(configuration);
+        var settings = SiloHostSettings.Resolve(configuration);
         Assert.Equal(Hosting.StoreKind.PostgreSql, settings.Store.Kind);
         Assert.NotNull(settings.ApiToken);
         Assert.Equal(["http://*:8080"], settings.ListenUrls);
