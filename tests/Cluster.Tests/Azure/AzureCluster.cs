@@ -21,72 +21,45 @@ namespace SotopiaPi.Cluster.Tests.Azure;
 
 /// <summary>TestingHost silos in this process on the azure profile: membership and reminders in Azurite's Table service,
 /// grain state and artifacts in its Blob service, the project store in a private PostgreSQL database.</summary>
-internal sealed class AzureCluster : IAsyncDisposable
+internal sealed class AzureCluster : TestingHostCluster
 {
     private static readonly ConcurrentDictionary<string, AzureCluster> All = new(StringComparer.Ordinal);
     private const string KeySetting = "Sotopia:AzureTestKey";
-    private readonly string _key = Guid.NewGuid().ToString("N");
-    private readonly TempDirectory _folder = new();
 
-    public TestCluster Cluster { get; private set; } = null!;
-    public ObservedStore Store { get; private set; } = null!;
     public BlobArtifactStore Artifacts { get; private set; } = null!;
     public AzureStorageOptions Azure { get; private set; } = null!;
     public PolicyGate? Gate { get; private set; }
     public int Capacity { get; private set; }
-    public CapturedLogs Logs { get; } = new();
 
     /// <summary>The name of the silo that hosts the trainer (the first one configured: without TestingHost's membership
     /// there is no "Primary").</summary>
     public string? TrainerSilo => TrainerSiloField;
 
     internal string? TrainerSiloField;
-    public IGrainFactory Grains => Cluster.GrainFactory;
 
     public static async Task<AzureCluster> StartAsync(AzuriteFixture azurite, PostgresServerFixture postgres, int silos, int capacityPerSilo, PolicyGate? gate = null)
     {
         var cluster = new AzureCluster { Gate = gate, Capacity = capacityPerSilo };
-        cluster.Azure = azurite.Options("c" + cluster._key[..10]);
+        cluster.Azure = azurite.Options("c" + cluster.Key[..10]);
         var database = await postgres.CreateDatabaseAsync();
         var pg = await PostgresSotopiaStore.OpenAsync(database);
         await pg.MigrateAsync();
         cluster.Store = new ObservedStore(pg) { Diagnostics = () => cluster.Logs.Tail() };
         cluster.Artifacts = await BlobArtifactStore.OpenAsync(
-            cluster.Azure.CreateBlobServiceClient().GetBlobContainerClient(cluster.Azure.ArtifactsContainer), cluster._folder.Combine("artifacts"));
-        All[cluster._key] = cluster;
+            cluster.Azure.CreateBlobServiceClient().GetBlobContainerClient(cluster.Azure.ArtifactsContainer), cluster.Folder.Combine("artifacts"));
+        All[cluster.Key] = cluster;
         var builder = new TestClusterBuilder((short)silos);
         builder.Options.UseTestClusterMembership = false;
-        builder.Options.ConfigureFileLogging = false;
-        builder.Properties[KeySetting] = cluster._key;
+        builder.Properties[KeySetting] = cluster.Key;
         builder.AddSiloBuilderConfigurator<AzureSiloConfigurator>();
         builder.AddClientBuilderConfigurator<AzureClientConfigurator>();
-        cluster.Cluster = builder.Build();
-        await cluster.Cluster.DeployAsync();
+        await cluster.DeployAsync(builder);
         return cluster;
     }
 
     public static AzureCluster Get(IConfiguration configuration) => All[configuration[KeySetting]!];
 
-    public Task<CampaignRecord> CreateAsync(CampaignSpec spec, string id) =>
-        new CampaignLauncher(Store, Grains, CampaignModels.Simulator, TimeProvider.System).CreateAsync(spec, id);
-
-    public T SiloService<T>(SiloHandle silo)
-        where T : notnull => Cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<T>();
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await Cluster.StopAllSilosAsync();
-        }
-        finally
-        {
-            await Cluster.DisposeAsync();
-            All.TryRemove(_key, out _);
-            await Store.DisposeAsync();
-            _folder.Dispose();
-        }
-    }
+    protected override void Unregister() => All.TryRemove(Key, out _);
 }
 
 /// <summary>A TestingHost silo on the azure profile (the same <see cref="SotopiaSiloBuilderExtensions.UseSotopiaAzureCluster"/>
