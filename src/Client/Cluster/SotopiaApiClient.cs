@@ -41,6 +41,10 @@ internal sealed class SotopiaApiClient : IDisposable
     public Task<CampaignReportData> GetReportAsync(string id, CancellationToken ct) =>
         SendAsync<CampaignReportData>(HttpMethod.Get, $"api/campaigns/{Uri.EscapeDataString(id)}/report", null, ct);
 
+    /// <summary>The report with the judge-versus-human gap for <paramref name="ratings"/> (checked by the silo).</summary>
+    public Task<CampaignReportData> GetReportAsync(string id, HumanRatingsRequest ratings, CancellationToken ct) =>
+        SendAsync<CampaignReportData>(HttpMethod.Post, $"api/campaigns/{Uri.EscapeDataString(id)}/report", ratings, ct);
+
     public Task<CampaignStatusResponse> CancelCampaignAsync(string id, CancellationToken ct) =>
         SendAsync<CampaignStatusResponse>(HttpMethod.Post, $"api/campaigns/{Uri.EscapeDataString(id)}/cancel", null, ct);
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using SotopiaPi.Client.Cluster;
+using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Reports;
 
 namespace SotopiaPi.Client.Commands;
@@ -17,7 +18,7 @@ internal static class ReportCommands
     {
         var campaign = new Option<string?>("--campaign") { Description = "Campaign id (default: the newest)." };
         var output = new Option<string?>("--out") { Description = "Folder to write the report into (default: <home>/reports/<campaign id>; with --cluster: ./reports/<campaign id>)." };
-        var human = new Option<string?>("--human") { Description = "Human ratings to compare with the judge (CSV or JSONL: episode_id, seat, annotator, dimension scores; see docs/reports.md). Not with --cluster." };
+        var human = new Option<string?>("--human") { Description = "Human ratings to compare with the judge (CSV or JSONL: episode_id, seat, annotator, dimension scores; see docs/reports.md)." };
         var command = new Command("report", "Write a campaign's report: report.html (charts included), summary.md and CSV tables.") { campaign, output, human };
         command.SetAction((parse, ct) => CliContext.GuardAsync(async () =>
         {
@@ -26,11 +27,6 @@ internal static class ReportCommands
             {
                 var record = await CampaignCommands.FindAsync(runtime.Store, parse.GetValue(campaign), ct);
                 var report = await ReportSource.LoadAsync(runtime.Store, record, ratings, ct);
-                if (report.Human is { Used: 0 } unused)
-                {
-                    throw new UserFacingException(
-                        $"None of the {unused.Ratings} ratings in '{unused.Source}' rates an evaluated, judged seat of campaign {record.Id}: {string.Join("; ", unused.Notes)}");
-                }
                 var folder = parse.GetValue(output) ?? Path.Combine(runtime.Home, "reports", record.Id);
                 await WriteAsync(report, folder, ct);
                 return 0;
@@ -38,14 +34,18 @@ internal static class ReportCommands
         }));
         ClusterMode.Branch(command, async (client, parse, ct) =>
         {
-            if (parse.GetValue(human) is not null)
+            // The ratings are checked here first (the same problems as in embedded mode, before any request), then sent
+            // as text: the silo checks them again and joins them with the episodes of its store.
+            HumanRatingsRequest? upload = null;
+            if (parse.GetValue(human) is { } file)
             {
-                throw new UserFacingException(
-                    "--human is not available with --cluster: the judge-versus-human comparison is computed from the episodes in a local store. Write the report without --human, or run 'sotopia report --human FILE' where the store is.", 2);
+                ReadRatings(file);
+                var text = await File.ReadAllTextAsync(file, ct);
+                upload = new HumanRatingsRequest { File = file, Format = HumanRatingReader.IsJsonl(file, text) ? "jsonl" : "csv", Text = text };
             }
             var id = parse.GetValue(campaign) ?? (await client.ListCampaignsAsync(ct)).FirstOrDefault()?.Id
                 ?? throw new UserFacingException($"The cluster at {client.BaseAddress} has no campaigns yet.");
-            var report = await client.GetReportAsync(id, ct);
+            var report = upload is null ? await client.GetReportAsync(id, ct) : await client.GetReportAsync(id, upload, ct);
             var folder = parse.GetValue(output) ?? Path.Combine("reports", SafeFolderName(report.Campaign.Id));
             await WriteAsync(report, folder, ct);
             return 0;
@@ -55,6 +55,11 @@ internal static class ReportCommands
 
     private static async Task WriteAsync(CampaignReportData report, string folder, CancellationToken ct)
     {
+        if (report.Human is { Used: 0 } unused)
+        {
+            throw new UserFacingException(
+                $"None of the {unused.Ratings} ratings in '{unused.Source}' rates an evaluated, judged seat of campaign {report.Campaign.Id}: {string.Join("; ", unused.Notes)}");
+        }
         var files = await ReportFiles.WriteAsync(report, folder, ct);
         AnsiConsole.MarkupLineInterpolated($"Report for campaign [bold]{report.Campaign.Id}[/] ({report.Campaign.Status}, {report.Episodes.Total} episodes):");
         foreach (var path in files)

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.TestInfrastructure;
@@ -71,38 +73,90 @@ public sealed partial class ClusterReportTests(ClusterReportTests.CompletedCampa
         var (embeddedExit, embeddedOutput) = await SotopiaAsync(_work.Path, "--home", campaign.StoreHome, "report", "--campaign", CampaignId, "--out", embedded);
         Assert.True(embeddedExit == 0, $"embedded report exited {embeddedExit}:\n{embeddedOutput}");
 
-        var names = Directory.GetFiles(embedded).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
-        Assert.Contains("report.html", names);
-        Assert.Contains("summary.md", names);
-        Assert.Contains(names, n => n!.EndsWith(".csv", StringComparison.Ordinal));
-        Assert.Equal(names, Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
-        foreach (var name in names)
-        {
-            Assert.True(
-                await File.ReadAllTextAsync(Path.Combine(embedded, name!)) == await File.ReadAllTextAsync(Path.Combine(folder, name!)),
-                $"{name} differs between the embedded and the cluster report");
-        }
+        AssertSameFiles(embedded, folder);
         // The report has the evaluation in it (not an empty shell that would match trivially).
         Assert.Contains("| expert", await File.ReadAllTextAsync(Path.Combine(folder, "summary.md")), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task ReportWithClusterWritesIntoOutAndRefusesHumanRatings()
+    public async Task ReportWithClusterAndHumanRatingsMatchesTheEmbeddedReport()
     {
-        var target = campaign.Combine("chosen-" + Guid.NewGuid().ToString("N"));
-        var (exit, output) = await SotopiaAsync(_work.Path, "--cluster", Silo.BaseAddress.ToString(), "report", "--campaign", CampaignId, "--out", target);
-        Assert.True(exit == 0, $"report --cluster --out exited {exit}:\n{output}");
-        Assert.True(File.Exists(Path.Combine(target, "report.html")), output);
+        // Two evaluated, judged seats rated one point below the judge, and one rating of a seat that is not evaluated.
+        var episodes = await Silo.Store.ListEpisodesAsync(new EpisodeQuery { CampaignId = CampaignId, Phase = "eval" });
+        var rated = episodes.Where(e => e.Outcome is { Succeeded: true } o && o.Evaluation.ForSeat(e.ScoredSeats[0]).Goal >= 1).Take(2).ToList();
+        Assert.Equal(2, rated.Count);
+        var csv = new StringBuilder("episode_id,seat,annotator,goal\n");
+        foreach (var e in rated)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{e.Id},{e.ScoredSeats[0] + 1},rater-a,{e.Outcome!.Evaluation!.ForSeat(e.ScoredSeats[0]).Goal - 1}\n");
+        }
+        csv.Append(CultureInfo.InvariantCulture, $"{rated[0].Id},{2 - rated[0].ScoredSeats[0]},rater-a,5\n");
+        var ratings = campaign.Combine("ratings-" + Guid.NewGuid().ToString("N") + ".csv");
+        await File.WriteAllTextAsync(ratings, csv.ToString());
 
-        var (humanExit, human) = await SotopiaAsync(_work.Path, "--cluster", Silo.BaseAddress.ToString(), "report", "--human", campaign.Combine("ratings.csv"));
-        Assert.True(humanExit == 2, $"expected exit code 2, got {humanExit}:\n{human}");
-        Assert.Contains("--human is not available with --cluster", human, StringComparison.Ordinal);
+        var cluster = campaign.Combine("cluster-" + Guid.NewGuid().ToString("N"));
+        var (exit, output) = await SotopiaAsync(_work.Path, "--cluster", Silo.BaseAddress.ToString(), "report", "--campaign", CampaignId, "--out", cluster, "--human", ratings);
+        Assert.True(exit == 0, $"report --cluster --human exited {exit}:\n{output}");
+        Assert.Contains("warning: human ratings:", output, StringComparison.Ordinal);
+        var embedded = campaign.Combine("embedded-" + Guid.NewGuid().ToString("N"));
+        var (embeddedExit, embeddedOutput) = await SotopiaAsync(_work.Path, "--home", campaign.StoreHome, "report", "--campaign", CampaignId, "--out", embedded, "--human", ratings);
+        Assert.True(embeddedExit == 0, $"embedded report --human exited {embeddedExit}:\n{embeddedOutput}");
+
+        Assert.True(File.Exists(Path.Combine(cluster, "human_gap.csv")), output);
+        AssertSameFiles(embedded, cluster);
+        Assert.Contains("id=\"human-gap\"", await File.ReadAllTextAsync(Path.Combine(cluster, "report.html")), StringComparison.Ordinal);
+
+        // A bad file is refused by the console with file:line before any request; one the silo cannot match is explained.
+        var bad = campaign.Combine("bad-" + Guid.NewGuid().ToString("N") + ".csv");
+        await File.WriteAllTextAsync(bad, "episode_id,seat,annotator,goal\nx,3,a,11\n");
+        var (badExit, badOutput) = await SotopiaAsync(_work.Path, "--cluster", Silo.BaseAddress.ToString(), "report", "--human", bad);
+        Assert.True(badExit == 2, $"expected exit code 2, got {badExit}:\n{badOutput}");
+        Assert.Contains($"{bad}:2", badOutput, StringComparison.Ordinal);
+        var stranger = campaign.Combine("stranger-" + Guid.NewGuid().ToString("N") + ".csv");
+        await File.WriteAllTextAsync(stranger, "episode_id,seat,annotator,goal\nno-such-episode,1,a,5\n");
+        var (strangerExit, strangerOutput) = await SotopiaAsync(_work.Path, "--cluster", Silo.BaseAddress.ToString(), "report", "--human", stranger);
+        Assert.True(strangerExit == 2, $"expected exit code 2, got {strangerExit}:\n{strangerOutput}");
+        Assert.Contains($"None of the 1 ratings in '{stranger}'", strangerOutput, StringComparison.Ordinal);
 
         var (missingExit, missing) = await SotopiaAsync(_work.Path, "--cluster", Silo.BaseAddress.ToString(), "report", "--campaign", "nope");
         Assert.True(missingExit == 2, $"expected exit code 2, got {missingExit}:\n{missing}");
         Assert.Contains("Campaign 'nope' does not exist.", missing, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(_work.Path));
         Assert.Empty(Directory.GetFileSystemEntries(_home.Path));
+    }
+
+    [Fact]
+    public async Task TheReportEndpointChecksUploadedRatingsLikeTheConsole()
+    {
+        using (var bad = await Silo.PostJsonAsync($"api/campaigns/{CampaignId}/report", """{"file": "r.csv", "format": "csv", "text": "episode_id,seat,annotator,goal\nx,3,a,11\n"}"""))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+            var body = await bad.Content.ReadAsStringAsync();
+            Assert.Contains("The human ratings are not valid.", body, StringComparison.Ordinal);
+            Assert.Contains("r.csv:2", body, StringComparison.Ordinal);
+        }
+        using (var format = await Silo.PostJsonAsync($"api/campaigns/{CampaignId}/report", """{"file": "r.xml", "format": "xml", "text": ""}"""))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, format.StatusCode);
+            Assert.Contains("'xml' is not one of csv, jsonl", await format.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        using var missing = await Silo.PostJsonAsync("api/campaigns/nope/report", """{"file": "r.csv", "format": "csv", "text": "episode_id,seat,annotator,goal\n"}""");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    private static void AssertSameFiles(string expectedFolder, string actualFolder)
+    {
+        var names = Directory.GetFiles(expectedFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        Assert.Contains("report.html", names);
+        Assert.Contains("summary.md", names);
+        Assert.Contains(names, n => n!.EndsWith(".csv", StringComparison.Ordinal));
+        Assert.Equal(names, Directory.GetFiles(actualFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
+        foreach (var name in names)
+        {
+            Assert.True(
+                File.ReadAllText(Path.Combine(expectedFolder, name!)) == File.ReadAllText(Path.Combine(actualFolder, name!)),
+                $"{name} differs between the embedded and the cluster report");
+        }
     }
 
     [Theory]
