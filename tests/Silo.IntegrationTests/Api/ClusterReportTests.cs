@@ -173,6 +173,20 @@ public sealed partial class ClusterReportTests(ClusterReportTests.CompletedCampa
         Assert.Empty(Directory.GetFileSystemEntries(_home.Path));
     }
 
+    [Theory]
+    [InlineData("campaign", "list")]
+    [InlineData("campaign", "status", CampaignId)]
+    [InlineData("episodes", "list", "--campaign", CampaignId)]
+    [InlineData("policy", "list")]
+    [InlineData("silos")]
+    public async Task ACommandWithAClusterModeCreatesNoLocalStore(params string[] command)
+    {
+        var (exit, output) = await SotopiaAsync(_work.Path, ["--cluster", Silo.BaseAddress.ToString(), .. command]);
+        Assert.True(exit == 0, $"sotopia {string.Join(' ', command)} exited {exit}:\n{output}");
+        Assert.Empty(Directory.GetFileSystemEntries(_work.Path));
+        Assert.Empty(Directory.GetFileSystemEntries(_home.Path));
+    }
+
     private async Task<(int ExitCode, string Output)> SotopiaAsync(string workingDirectory, params string[] arguments)
     {
         using var process = DotnetProcess.Start(
