@@ -53,8 +53,9 @@ internal static class CliContext
         return await action(runtime);
     }
 
-    /// <summary>A command without a cluster branch works on the local store only: with <c>--cluster</c> it refuses
-    /// (exit 2) before anything is created, instead of silently opening or creating <c>./.sotopia</c>.</summary>
+    /// <summary>A command without a cluster branch works on this machine only (the local store, local files, the local
+    /// model configuration): with <c>--cluster</c> it refuses (exit 2) before anything is created, instead of silently
+    /// ignoring the cluster and opening or creating <c>./.sotopia</c>.</summary>
     public static void RefuseCluster(ParseResult parse)
     {
         if (parse.GetValue(ClusterMode.Url) is { Length: > 0 })
@@ -65,7 +66,7 @@ internal static class CliContext
                 path.Insert(0, result.Command.Name);
             }
             throw new UserFacingException(
-                $"'sotopia {string.Join(' ', path)}' has no cluster mode: it works on a local store (--home). Drop --cluster, or use a command that talks to a cluster: " +
+                $"'sotopia {string.Join(' ', path)}' has no cluster mode: it works on this machine (local store, files or model configuration). Drop --cluster, or use a command that talks to a cluster: " +
                 "campaign start|status|list|watch|pause|resume|cancel, episodes list|show, policy list|activate|rollback, data import, report, silos.", 2);
         }
     }

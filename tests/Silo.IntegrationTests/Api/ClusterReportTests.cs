@@ -164,6 +164,8 @@ public sealed partial class ClusterReportTests(ClusterReportTests.CompletedCampa
     [InlineData("export sft", "export", "sft", "--campaign", CampaignId, "--round", "0", "--out", "sft.jsonl")]
     [InlineData("data export", "data", "export", "dataset")]
     [InlineData("tasks provenance", "tasks", "provenance")]
+    [InlineData("models check", "models", "check")]
+    [InlineData("data check", "data", "check", "starter")]
     public async Task ACommandWithoutAClusterModeRefusesClusterAndCreatesNothing(string name, params string[] command)
     {
         var (exit, output) = await SotopiaAsync(_work.Path, ["--cluster", Silo.BaseAddress.ToString(), .. command]);
