@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Sotopia.Reports;
 
 namespace SotopiaPi.Client.Cluster;
 
@@ -35,6 +36,14 @@ internal sealed class SotopiaApiClient : IDisposable
 
     public Task<CampaignStatusResponse> GetCampaignAsync(string id, CancellationToken ct) =>
         SendAsync<CampaignStatusResponse>(HttpMethod.Get, $"api/campaigns/{Uri.EscapeDataString(id)}", null, ct);
+
+    /// <summary>The campaign's report data as the silo computes it from the store (what <c>sotopia report</c> renders).</summary>
+    public Task<CampaignReportData> GetReportAsync(string id, CancellationToken ct) =>
+        SendAsync<CampaignReportData>(HttpMethod.Get, $"api/campaigns/{Uri.EscapeDataString(id)}/report", null, ct);
+
+    /// <summary>The report with the judge-versus-human gap for <paramref name="ratings"/> (checked by the silo).</summary>
+    public Task<CampaignReportData> GetReportAsync(string id, HumanRatingsRequest ratings, CancellationToken ct) =>
+        SendAsync<CampaignReportData>(HttpMethod.Post, $"api/campaigns/{Uri.EscapeDataString(id)}/report", ratings, ct);
 
     public Task<CampaignStatusResponse> CancelCampaignAsync(string id, CancellationToken ct) =>
         SendAsync<CampaignStatusResponse>(HttpMethod.Post, $"api/campaigns/{Uri.EscapeDataString(id)}/cancel", null, ct);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using SotopiaPi.Client.Cluster;
 using SotopiaPi.Client.Embedded;
 using SotopiaPi.Sotopia.Data;
 using SotopiaPi.Silo.Runtime;
@@ -47,7 +48,26 @@ internal static class CliContext
 
     public static async Task<T> WithRuntimeAsync<T>(ParseResult parse, CancellationToken ct, Func<EmbeddedRuntime, Task<T>> action)
     {
+        RefuseCluster(parse);
         await using var runtime = await EmbeddedRuntime.OpenAsync(parse.GetValue(Home)!, ct);
         return await action(runtime);
+    }
+
+    /// <summary>A command without a cluster branch works on this machine only (the local store, local files, the local
+    /// model configuration): with <c>--cluster</c> it refuses (exit 2) before anything is created, instead of silently
+    /// ignoring the cluster and opening or creating <c>./.sotopia</c>.</summary>
+    public static void RefuseCluster(ParseResult parse)
+    {
+        if (parse.GetValue(ClusterMode.Url) is { Length: > 0 })
+        {
+            var path = new List<string>();
+            for (var result = parse.CommandResult; result is not null && result.Parent is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            {
+                path.Insert(0, result.Command.Name);
+            }
+            throw new UserFacingException(
+                $"'sotopia {string.Join(' ', path)}' has no cluster mode: it works on this machine (local store, files or model configuration). Drop --cluster, or use a command that talks to a cluster: " +
+                "campaign start|status|list|watch|pause|resume|cancel, episodes list|show, policy list|activate|rollback, data import, report, silos.", 2);
+        }
     }
 }

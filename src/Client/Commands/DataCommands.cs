@@ -28,8 +28,11 @@ internal static class DataCommands
         var check = new Command("check", "Load and validate data; print counts, named sets and every problem. Exit code 0 = valid (warnings allowed), 1 = errors, 2 = unreadable.");
         check.Arguments.Add(path);
         check.Options.Add(sets);
-        check.SetAction(parseResult =>
-            DataCheck.Run(parseResult.GetValue(path) ?? "", parseResult.GetValue(sets) ?? [], Console.Out));
+        check.SetAction((parseResult, ct) => CliContext.GuardAsync(() =>
+        {
+            CliContext.RefuseCluster(parseResult);
+            return Task.FromResult(DataCheck.Run(parseResult.GetValue(path) ?? "", parseResult.GetValue(sets) ?? [], Console.Out));
+        }));
         return check;
     }
 }

@@ -23,6 +23,7 @@ internal static class ModelsCommands
         var command = new Command("show", "Print every role's endpoint, model, sampling settings and limits as configured (no call is made).") { config };
         command.SetAction((parse, ct) => CliContext.GuardAsync(() =>
         {
+            CliContext.RefuseCluster(parse);
             var settings = LlmBackendOptions.LoadSettings(parse.GetValue(config));
             var table = new Table().Title($"[bold]LLM roles[/] ({Markup.Escape(settings.Origin)})").Border(TableBorder.Rounded);
             foreach (var column in new[] { "role", "base URL", "model", "key variable", "temperature", "max tokens", "timeout", "concurrency", "RPM", "TPM", "structured" })
@@ -57,6 +58,7 @@ internal static class ModelsCommands
         var command = new Command("check", "Call every configured endpoint once; report model, latency, whether structured outputs work, and rate-limit headers. Exit code 0 = all answered.") { config };
         command.SetAction((parse, ct) => CliContext.GuardAsync(async () =>
         {
+            CliContext.RefuseCluster(parse);
             var settings = LlmBackendOptions.LoadSettings(parse.GetValue(config));
             using var gateway = new LlmGateway(settings with { Retry = settings.Retry with { MaxAttempts = Math.Min(settings.Retry.MaxAttempts, 2) } },
                 TimeProvider.System, NullLogger<LlmGateway>.Instance);

@@ -39,6 +39,7 @@ internal static class RunCommand
         };
         command.SetAction((parse, ct) => CliContext.GuardAsync(async () =>
         {
+            CliContext.RefuseCluster(parse);
             var home = parse.GetValue(output) ?? parse.GetValue(CliContext.Home)!;
             CampaignOutcome.CheckMaxFailed(parse.GetValue(maxFailed));
             // Everything that can be checked without a store is checked before the store folder is created.

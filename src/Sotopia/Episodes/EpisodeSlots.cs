@@ -2,7 +2,9 @@ namespace SotopiaPi.Sotopia.Episodes;
 
 /// <summary>How many episodes one silo plays at once (its configured capacity). An episode activated beyond it
 /// waits for a slot before it begins, so a silo never plays more than its share even when placement is uneven.
-/// One per silo; its counts feed the API's silo view and the metrics.</summary>
+/// One per silo; <see cref="Playing"/> feeds the metrics. <see cref="Completed"/> and <see cref="Failed"/> count this
+/// process only (tests check placement with them); the API and the console never show them — their episode counters
+/// come from the store and survive a silo restart.</summary>
 public sealed class EpisodeSlots : IDisposable
 {
     private readonly SemaphoreSlim _slots;

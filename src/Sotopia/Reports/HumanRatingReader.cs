@@ -28,15 +28,17 @@ public static class HumanRatingReader
         {
             throw new DataLoadException($"{path}: cannot read the human ratings file: {ex.Message}", ex);
         }
-        var extension = Path.GetExtension(path).ToLowerInvariant();
-        var jsonl = extension switch
-        {
-            ".csv" => false,
-            ".jsonl" or ".ndjson" or ".json" => true,
-            _ => text.TrimStart().StartsWith('{'),
-        };
-        return jsonl ? ParseJsonl(path, text) : ParseCsv(path, text);
+        return IsJsonl(path, text) ? ParseJsonl(path, text) : ParseCsv(path, text);
     }
+
+    /// <summary>Whether a ratings file is JSONL: by its extension (<c>.csv</c>; <c>.jsonl</c>, <c>.ndjson</c>,
+    /// <c>.json</c>), else by its first character (<c>{</c>).</summary>
+    public static bool IsJsonl(string path, string text) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".csv" => false,
+        ".jsonl" or ".ndjson" or ".json" => true,
+        _ => text.TrimStart().StartsWith('{'),
+    };
 
     public static HumanRatingImport ParseCsv(string file, string text)
     {

@@ -22,10 +22,13 @@ internal static class DashboardApi
 {
     private const int PageSize = 5_000;
     private const string InvalidQuery = "The episode query is not valid.";
+    private const string InvalidRatings = "The human ratings are not valid.";
+    private const int MaxProblemsShown = 50;
 
     public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("api/campaigns/{id}/report", GetReportAsync);
+        app.MapPost("api/campaigns/{id}/report", PostReportAsync);
         app.MapGet("api/campaigns/{id}/workers", GetWorkersAsync);
         app.MapGet("api/dashboard/campaigns", ListCampaignsAsync);
         app.MapGet("api/dashboard/episodes", ListEpisodesAsync);
@@ -46,6 +49,38 @@ internal static class DashboardApi
             return ApiProblems.NotFound($"Campaign '{id}' does not exist.");
         }
         return TypedResults.Ok(await ReportSource.LoadAsync(store, campaign, null, cancellationToken));
+    }
+
+    /// <summary>The report with the judge-versus-human gap for the ratings in the body (<see cref="HumanRatingsRequest"/>,
+    /// checked as <c>sotopia report --human</c> checks a file: 400 lists the first problems with file, line and field).</summary>
+    public static async Task<Results<Ok<CampaignReportData>, ValidationProblem, ProblemHttpResult>> PostReportAsync(
+        string id, HttpRequest request, ISotopiaStore store, CancellationToken cancellationToken)
+    {
+        var (body, errors) = await ApiJson.ReadAsync<HumanRatingsRequest>(request, cancellationToken);
+        if (body is null)
+        {
+            return ApiProblems.Invalid(InvalidRatings, errors);
+        }
+        if (body.Format is not ("csv" or "jsonl"))
+        {
+            return ApiProblems.Invalid(InvalidRatings, "format", $"'{body.Format}' is not one of csv, jsonl");
+        }
+        var campaign = await store.GetCampaignAsync(id, cancellationToken);
+        if (campaign is null)
+        {
+            return ApiProblems.NotFound($"Campaign '{id}' does not exist.");
+        }
+        var ratings = body.Format == "csv" ? HumanRatingReader.ParseCsv(body.File, body.Text) : HumanRatingReader.ParseJsonl(body.File, body.Text);
+        if (!ratings.IsValid)
+        {
+            var shown = ratings.Problems.Take(MaxProblemsShown).Select(p => p.ToString()).ToList();
+            if (ratings.Problems.Length > MaxProblemsShown)
+            {
+                shown.Add($"… and {ratings.Problems.Length - MaxProblemsShown} more");
+            }
+            return ApiProblems.Invalid(InvalidRatings, "text", [.. shown]);
+        }
+        return TypedResults.Ok(await ReportSource.LoadAsync(store, campaign, ratings, cancellationToken));
     }
 
     public static async Task<Results<Ok<CampaignWorkersResponse>, ProblemHttpResult>> GetWorkersAsync(
