@@ -261,6 +261,11 @@ public sealed partial class PostgresSotopiaStore
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query));
         ArgumentOutOfRangeException.ThrowIfNegative(query.Limit ?? 0, nameof(query));
+        if (query.After is not null && query.Offset > 0)
+        {
+            throw new ArgumentException("An episode query pages either by After or by Offset, not both.", nameof(query));
+        }
+        (long CreatedAt, string Id, string Json)? start = query.After is { } cursor ? (cursor.CreatedAtMs, cursor.Id, "") : null;
         var rows = await ReadPagesAsync<(long CreatedAt, string Id, string Json)>("list episodes", async (connection, after, size, ct) =>
         {
             await using var command = connection.CreateCommand();
@@ -291,15 +296,16 @@ public sealed partial class PostgresSotopiaStore
                 sql.Append($" AND scenario_id = ${++n}");
                 command.Text(query.ScenarioId);
             }
-            // The first page skips the offset; the next ones start after the last row read (created_at, id).
-            if (after is { } last)
+            // The first page skips the offset (or starts after the query's cursor); the next ones start after the
+            // last row read (created_at, id).
+            if ((after ?? start) is { } last)
             {
                 sql.Append($" AND (created_at, id) > (${++n}, ${++n})");
                 command.Long(last.CreatedAt).Text(last.Id);
             }
             sql.Append($" ORDER BY created_at, id LIMIT ${++n}");
             command.Int(size);
-            if (after is null)
+            if (after is null && start is null)
             {
                 sql.Append($" OFFSET ${++n}");
                 command.Int(query.Offset);

@@ -176,6 +176,10 @@ public sealed partial class SqliteSotopiaStore
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query));
         ArgumentOutOfRangeException.ThrowIfNegative(query.Limit ?? 0, nameof(query));
+        if (query.After is not null && query.Offset > 0)
+        {
+            throw new ArgumentException("An episode query pages either by After or by Offset, not both.", nameof(query));
+        }
         var filter = new StringBuilder();
         if (query.CampaignId is not null)
         {
@@ -197,13 +201,15 @@ public sealed partial class SqliteSotopiaStore
         {
             filter.Append(" AND scenario_id = $scenario");
         }
-        // The first page skips the offset; the next ones start after the last row read (created_at, id).
+        // The first page skips the offset (or starts after the query's cursor); the next ones start after the last
+        // row read (created_at, id).
+        (long CreatedAt, string Id, string Json)? start = query.After is { } cursor ? (cursor.CreatedAtMs, cursor.Id, "") : null;
         var first = $"SELECT created_at, id, json FROM episodes WHERE 1 = 1{filter} ORDER BY created_at, id LIMIT $size OFFSET $offset";
         var next = $"SELECT created_at, id, json FROM episodes WHERE (created_at, id) > ($afterCreated, $afterId){filter} ORDER BY created_at, id LIMIT $size";
 
         var rows = await ReadPagesAsync<(long CreatedAt, string Id, string Json)>("list episodes", (session, after, size) =>
         {
-            var command = after is { } last
+            var command = (after ?? start) is { } last
                 ? session.Command(next).With("$afterCreated", last.CreatedAt).With("$afterId", last.Id)
                 : session.Command(first).With("$offset", query.Offset);
             command.With("$size", size);
