@@ -363,6 +363,7 @@ public abstract partial class StoreContractTests
             }
             Assert.NotEmpty(whole);
             Assert.Equal(whole, paged);
+            Assert.Equal(whole.Count, await store.CountMatchingEpisodesAsync(filter with { After = cursor, Limit = 1 }));
         }
         await Assert.ThrowsAsync<ArgumentException>(() =>
             store.ListEpisodesAsync(new EpisodeQuery { After = new EpisodeCursor(0, "e-00"), Offset = 1 }));

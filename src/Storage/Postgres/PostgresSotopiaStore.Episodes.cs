@@ -394,6 +394,44 @@ public sealed partial class PostgresSotopiaStore
         }, cancellationToken);
     }
 
+    public Task<int> CountMatchingEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return ReadAsync("count matching episodes", async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            var sql = new StringBuilder("SELECT count(*) FROM episodes WHERE true");
+            var n = 0;
+            if (query.CampaignId is not null)
+            {
+                sql.Append($" AND campaign_id = ${++n}");
+                command.Text(query.CampaignId);
+            }
+            if (query.Round is not null)
+            {
+                sql.Append($" AND round = ${++n}");
+                command.Int(query.Round.Value);
+            }
+            if (query.Phase is not null)
+            {
+                sql.Append($" AND phase = ${++n}");
+                command.Text(query.Phase);
+            }
+            if (query.Status is not null)
+            {
+                sql.Append($" AND status = ${++n}");
+                command.Text(StoreValues.Name(query.Status.Value));
+            }
+            if (query.ScenarioId is not null)
+            {
+                sql.Append($" AND scenario_id = ${++n}");
+                command.Text(query.ScenarioId);
+            }
+            command.CommandText = sql.ToString();
+            return (int)await command.ExecuteInt64Async(ct).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
     /// <summary>Reads the first columns of a group-committed episode write's result row (exists, fence, status):
     /// a missing episode is a bug (<see cref="InvalidOperationException"/>), a fence that is not current or an
     /// episode that is not running a refused stale write.</summary>

@@ -316,6 +316,35 @@ public sealed partial class SqliteSotopiaStore
         }, cancellationToken);
     }
 
+    public Task<int> CountMatchingEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var sql = new StringBuilder("SELECT COUNT(*) FROM episodes WHERE 1 = 1");
+        var values = new List<(string Name, object Value)>();
+        void Add(string column, string name, object? value)
+        {
+            if (value is not null)
+            {
+                sql.Append($" AND {column} = {name}");
+                values.Add((name, value));
+            }
+        }
+        Add("campaign_id", "$campaign", query.CampaignId);
+        Add("round", "$round", query.Round);
+        Add("phase", "$phase", query.Phase);
+        Add("status", "$status", query.Status is { } status ? StoreValues.Name(status) : null);
+        Add("scenario_id", "$scenario", query.ScenarioId);
+        return ReadAsync("count matching episodes", session =>
+        {
+            var command = session.Command(sql.ToString());
+            foreach (var (name, value) in values)
+            {
+                command.With(name, value);
+            }
+            return (int)command.ExecuteInt64();
+        }, cancellationToken);
+    }
+
     /// <summary>The condition of every episode write, checked in the write's transaction (the writer is the only
     /// one, so nothing changes between the check and the write): the fence must be the episode's current one and
     /// the episode running. Otherwise <see cref="StaleWriteException"/>; a missing episode is a bug

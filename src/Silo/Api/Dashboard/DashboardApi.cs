@@ -21,7 +21,7 @@ namespace SotopiaPi.Silo.Api.Dashboard;
 internal static class DashboardApi
 {
     /// <summary>At most this many episodes are read for one page of the episode browser.</summary>
-    public const int ScanLimit = 5_000;
+    public const int ScanLimit = 2_000;
     private const int ScanPage = 500;
     private const string InvalidQuery = "The episode query is not valid.";
 
@@ -92,8 +92,8 @@ internal static class DashboardApi
     /// first, paged by cursor (created time, id): a page reads its own rows from an index, whatever its depth. Campaign,
     /// round, phase and status filter in the store; scenario, policy and score per episode, reading at most
     /// <see cref="ScanLimit"/> episodes per request (the page then ends early, with a <c>next_cursor</c> to go on).
-    /// <c>total</c> comes from the store's counts, or from one bounded pass when the candidates are at most
-    /// <see cref="ScanLimit"/>; otherwise it is null (not counted).</summary>
+    /// <c>total</c> is the store's count for its part of the filter; with a per-episode filter it is counted in one
+    /// bounded pass when the store selects at most <see cref="ScanLimit"/> episodes, else null (not counted).</summary>
     public static async Task<Results<Ok<DashboardEpisodePageResponse>, ValidationProblem, ProblemHttpResult>> ListEpisodesAsync(
         HttpRequest request, ISotopiaStore store, EpisodeSetupCache datasets, CancellationToken cancellationToken)
     {
@@ -113,14 +113,14 @@ internal static class DashboardApi
             return ApiProblems.NotFound($"Campaign '{campaignId}' does not exist.");
         }
 
-        // The store's counts bound the candidates (exact unless a phase or per-episode filter narrows them further).
-        var candidates = await CountCandidatesAsync(store, filter, cancellationToken);
-        var perEpisode = filter.FiltersInMemory || filter.Phase is not null;
+        // The store counts what its part of the filter selects (an index count): exact unless a per-episode filter
+        // narrows it further.
+        var candidates = await store.CountMatchingEpisodesAsync(filter.StoreQuery, cancellationToken);
         var matches = new List<(EpisodeRecord Episode, EpisodeSetup? Setup)>();
-        int? total = perEpisode ? null : candidates;
+        int? total = filter.FiltersInMemory ? null : candidates;
         var scanned = 0;
         EpisodeCursor? next;
-        if (perEpisode && candidates <= ScanLimit)
+        if (filter.FiltersInMemory && candidates <= ScanLimit)
         {
             // Few enough to count exactly in one bounded pass.
             var all = await store.ListEpisodesAsync(filter.StoreQuery with { Limit = ScanLimit }, cancellationToken);
@@ -181,22 +181,6 @@ internal static class DashboardApi
             NextCursor = next?.Encode(),
             Items = [.. matches.Take(filter.Limit).Select(m => EpisodeViews.Summary(m.Episode, m.Setup))],
         });
-    }
-
-    /// <summary>How many episodes the store-side filter without its phase selects, from the counts by status (an index
-    /// count per campaign; every campaign's when none is named).</summary>
-    private static async Task<int> CountCandidatesAsync(ISotopiaStore store, DashboardEpisodeQuery filter, CancellationToken cancellationToken)
-    {
-        if (filter.CampaignId is { } campaignId)
-        {
-            return EpisodesApi.CountOf(await store.CountEpisodesAsync(campaignId, filter.Round, cancellationToken), filter.Status);
-        }
-        var total = 0;
-        foreach (var campaign in await store.ListCampaignsAsync(cancellationToken))
-        {
-            total += EpisodesApi.CountOf(await store.CountEpisodesAsync(campaign.Id, filter.Round, cancellationToken), filter.Status);
-        }
-        return total;
     }
 
     /// <summary>Whether the episode comes after the cursor in listing order (created time, then id byte-wise, as the stores order).</summary>
