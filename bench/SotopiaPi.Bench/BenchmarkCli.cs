@@ -28,10 +28,12 @@ internal static class BenchmarkCli
                 return await ClusterBenchmarkCli.RunAsync(args);
             case "llm":
                 return await LlmBenchmarkCli.RunAsync(args);
+            case "listing":
+                return await ListingBenchmarkCli.RunAsync(args);
             case "llm-server":
                 return await LlmFakeEndpoint.RunFromArgsAsync(args);
             default:
-                Console.Error.WriteLine($"Unknown benchmark '{which}'. Known: episodes, cluster, llm.");
+                Console.Error.WriteLine($"Unknown benchmark '{which}'. Known: episodes, cluster, llm, listing.");
                 return 2;
         }
     }

@@ -181,6 +181,9 @@ public sealed class ObservedStore(ISotopiaStore inner) : ISotopiaStore
     public Task<EpisodeCounts> CountEpisodesAsync(string campaignId, int? round = null, CancellationToken cancellationToken = default) =>
         inner.CountEpisodesAsync(campaignId, round, cancellationToken);
 
+    public Task<int> CountMatchingEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken = default) =>
+        inner.CountMatchingEpisodesAsync(query, cancellationToken);
+
     public Task<CampaignRecord?> GetCampaignAsync(string campaignId, CancellationToken cancellationToken = default) => inner.GetCampaignAsync(campaignId, cancellationToken);
 
     public Task<IReadOnlyList<CampaignRecord>> ListCampaignsAsync(CancellationToken cancellationToken = default) => inner.ListCampaignsAsync(cancellationToken);

@@ -47,6 +47,11 @@ public interface IEpisodeStore
 
     Task<EpisodeCounts> CountEpisodesAsync(string campaignId, int? round = null, CancellationToken cancellationToken = default);
 
+    /// <summary>How many episodes match the query's filters (campaign, round, phase, status, scenario); its
+    /// <see cref="EpisodeQuery.After"/>, <see cref="EpisodeQuery.Offset"/> and <see cref="EpisodeQuery.Limit"/> are
+    /// ignored. One indexed count: no episode is read.</summary>
+    Task<int> CountMatchingEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken = default);
+
     /// <summary>How many writes this store instance refused as stale (a fence no longer current) since it was opened.</summary>
     long StaleWritesRefused { get; }
 }

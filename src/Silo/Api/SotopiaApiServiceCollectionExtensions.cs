@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SotopiaPi.Silo.Api.Campaigns;
 using SotopiaPi.Silo.Api.Datasets;
+using SotopiaPi.Silo.Api.Dashboard;
 using SotopiaPi.Silo.Api.Health;
 using SotopiaPi.Silo.Api.Silos;
 using SotopiaPi.Silo.Runtime;
@@ -38,6 +39,7 @@ public static class SotopiaApiServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CampaignLauncher>();
         services.TryAddSingleton<SiloReadiness>();
+        services.TryAddSingleton<CampaignReportCache>();
         services.TryAddSingleton<ISiloDirectory, OrleansSiloDirectory>();
         services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy("the process is up"), tags: [LiveTag])

@@ -261,6 +261,11 @@ public sealed partial class PostgresSotopiaStore
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query));
         ArgumentOutOfRangeException.ThrowIfNegative(query.Limit ?? 0, nameof(query));
+        if (query.After is not null && query.Offset > 0)
+        {
+            throw new ArgumentException("An episode query pages either by After or by Offset, not both.", nameof(query));
+        }
+        (long CreatedAt, string Id, string Json)? start = query.After is { } cursor ? (cursor.CreatedAtMs, cursor.Id, "") : null;
         var rows = await ReadPagesAsync<(long CreatedAt, string Id, string Json)>("list episodes", async (connection, after, size, ct) =>
         {
             await using var command = connection.CreateCommand();
@@ -291,15 +296,16 @@ public sealed partial class PostgresSotopiaStore
                 sql.Append($" AND scenario_id = ${++n}");
                 command.Text(query.ScenarioId);
             }
-            // The first page skips the offset; the next ones start after the last row read (created_at, id).
-            if (after is { } last)
+            // The first page skips the offset (or starts after the query's cursor); the next ones start after the
+            // last row read (created_at, id).
+            if ((after ?? start) is { } last)
             {
                 sql.Append($" AND (created_at, id) > (${++n}, ${++n})");
                 command.Long(last.CreatedAt).Text(last.Id);
             }
             sql.Append($" ORDER BY created_at, id LIMIT ${++n}");
             command.Int(size);
-            if (after is null)
+            if (after is null && start is null)
             {
                 sql.Append($" OFFSET ${++n}");
                 command.Int(query.Offset);
@@ -385,6 +391,44 @@ public sealed partial class PostgresSotopiaStore
             return new EpisodeCounts(
                 counts[(int)EpisodeStatus.Pending], counts[(int)EpisodeStatus.Running], counts[(int)EpisodeStatus.Completed],
                 counts[(int)EpisodeStatus.EvaluationFailed], counts[(int)EpisodeStatus.Failed], counts[(int)EpisodeStatus.Cancelled]);
+        }, cancellationToken);
+    }
+
+    public Task<int> CountMatchingEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return ReadAsync("count matching episodes", async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            var sql = new StringBuilder("SELECT count(*) FROM episodes WHERE true");
+            var n = 0;
+            if (query.CampaignId is not null)
+            {
+                sql.Append($" AND campaign_id = ${++n}");
+                command.Text(query.CampaignId);
+            }
+            if (query.Round is not null)
+            {
+                sql.Append($" AND round = ${++n}");
+                command.Int(query.Round.Value);
+            }
+            if (query.Phase is not null)
+            {
+                sql.Append($" AND phase = ${++n}");
+                command.Text(query.Phase);
+            }
+            if (query.Status is not null)
+            {
+                sql.Append($" AND status = ${++n}");
+                command.Text(StoreValues.Name(query.Status.Value));
+            }
+            if (query.ScenarioId is not null)
+            {
+                sql.Append($" AND scenario_id = ${++n}");
+                command.Text(query.ScenarioId);
+            }
+            command.CommandText = sql.ToString();
+            return (int)await command.ExecuteInt64Async(ct).ConfigureAwait(false);
         }, cancellationToken);
     }
 

@@ -120,6 +120,16 @@ internal static class SqliteMigrations
                 PRIMARY KEY (grain_type, grain_id)
             ) WITHOUT ROWID;
             """),
+        // Issue 13: episode listings by cursor stay cheap at 100,000 episodes.
+        new(4, "listing indexes", """
+            -- Listings page by (created_at, id) after a cursor; these let a filtered page read only its own rows in
+            -- order, and counts read only an index: a campaign's episodes, in one status, in one phase (and status); all
+            -- episodes in one status.
+            CREATE INDEX ix_episodes_campaign_order ON episodes (campaign_id, created_at, id);
+            CREATE INDEX ix_episodes_campaign_status ON episodes (campaign_id, status, created_at, id);
+            CREATE INDEX ix_episodes_campaign_phase ON episodes (campaign_id, phase, status, created_at, id);
+            CREATE INDEX ix_episodes_status_order ON episodes (status, created_at, id);
+            """),
     ];
 
     public const string CreateMigrationsTable = """

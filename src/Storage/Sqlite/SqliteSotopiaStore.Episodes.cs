@@ -176,6 +176,10 @@ public sealed partial class SqliteSotopiaStore
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query));
         ArgumentOutOfRangeException.ThrowIfNegative(query.Limit ?? 0, nameof(query));
+        if (query.After is not null && query.Offset > 0)
+        {
+            throw new ArgumentException("An episode query pages either by After or by Offset, not both.", nameof(query));
+        }
         var filter = new StringBuilder();
         if (query.CampaignId is not null)
         {
@@ -197,13 +201,15 @@ public sealed partial class SqliteSotopiaStore
         {
             filter.Append(" AND scenario_id = $scenario");
         }
-        // The first page skips the offset; the next ones start after the last row read (created_at, id).
+        // The first page skips the offset (or starts after the query's cursor); the next ones start after the last
+        // row read (created_at, id).
+        (long CreatedAt, string Id, string Json)? start = query.After is { } cursor ? (cursor.CreatedAtMs, cursor.Id, "") : null;
         var first = $"SELECT created_at, id, json FROM episodes WHERE 1 = 1{filter} ORDER BY created_at, id LIMIT $size OFFSET $offset";
         var next = $"SELECT created_at, id, json FROM episodes WHERE (created_at, id) > ($afterCreated, $afterId){filter} ORDER BY created_at, id LIMIT $size";
 
         var rows = await ReadPagesAsync<(long CreatedAt, string Id, string Json)>("list episodes", (session, after, size) =>
         {
-            var command = after is { } last
+            var command = (after ?? start) is { } last
                 ? session.Command(next).With("$afterCreated", last.CreatedAt).With("$afterId", last.Id)
                 : session.Command(first).With("$offset", query.Offset);
             command.With("$size", size);
@@ -307,6 +313,35 @@ public sealed partial class SqliteSotopiaStore
             return new EpisodeCounts(
                 counts[(int)EpisodeStatus.Pending], counts[(int)EpisodeStatus.Running], counts[(int)EpisodeStatus.Completed],
                 counts[(int)EpisodeStatus.EvaluationFailed], counts[(int)EpisodeStatus.Failed], counts[(int)EpisodeStatus.Cancelled]);
+        }, cancellationToken);
+    }
+
+    public Task<int> CountMatchingEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var sql = new StringBuilder("SELECT COUNT(*) FROM episodes WHERE 1 = 1");
+        var values = new List<(string Name, object Value)>();
+        void Add(string column, string name, object? value)
+        {
+            if (value is not null)
+            {
+                sql.Append($" AND {column} = {name}");
+                values.Add((name, value));
+            }
+        }
+        Add("campaign_id", "$campaign", query.CampaignId);
+        Add("round", "$round", query.Round);
+        Add("phase", "$phase", query.Phase);
+        Add("status", "$status", query.Status is { } status ? StoreValues.Name(status) : null);
+        Add("scenario_id", "$scenario", query.ScenarioId);
+        return ReadAsync("count matching episodes", session =>
+        {
+            var command = session.Command(sql.ToString());
+            foreach (var (name, value) in values)
+            {
+                command.With(name, value);
+            }
+            return (int)command.ExecuteInt64();
         }, cancellationToken);
     }
 

@@ -164,6 +164,17 @@ internal sealed class InMemoryEpisodeStore : IEpisodeStore
         }
     }
 
+    public Task<int> CountMatchingEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_episodes.Values.Select(e => e.Episode).Count(e =>
+                (query.CampaignId is null || e.CampaignId == query.CampaignId) && (query.Round is null || e.Round == query.Round)
+                && (query.Phase is null || e.Phase == query.Phase) && (query.Status is null || e.Status == query.Status)
+                && (query.ScenarioId is null || e.ScenarioId == query.ScenarioId)));
+        }
+    }
+
     public Task<EpisodeCounts> CountEpisodesAsync(string campaignId, int? round = null, CancellationToken cancellationToken = default)
     {
         lock (_gate)

@@ -88,6 +88,8 @@ internal sealed class InMemorySotopiaStore(SotopiaDataset dataset) : ISotopiaSto
 
     public Task<EpisodeCounts> CountEpisodesAsync(string campaignId, int? round = null, CancellationToken cancellationToken = default) => Episodes.CountEpisodesAsync(campaignId, round, cancellationToken);
 
+    public Task<int> CountMatchingEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken = default) => Episodes.CountMatchingEpisodesAsync(query, cancellationToken);
+
     public Task MigrateAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     /// <summary>Stores the campaign record as given (no revision check).</summary>

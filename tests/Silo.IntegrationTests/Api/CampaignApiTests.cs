@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Silo.Api.Dashboard;
 
 namespace SotopiaPi.Silo.IntegrationTests.Api;
 
@@ -94,6 +95,66 @@ public sealed class CampaignApiTests(CompletedCampaignFixture fixture) : IClassF
         var eval = await Silo.GetAsync<EpisodePageResponse>($"api/campaigns/{id}/episodes?round=1&limit=1000");
         Assert.Equal(fixture.Completed.Stages[1].Episodes.Total, eval.Total);
         Assert.All(eval.Items, e => Assert.Single(e.ScoredSeats));
+    }
+
+    /// <summary>Issue 13: following <c>next_cursor</c> page by page, with filters, gives exactly the unpaged listing
+    /// — no duplicate, no gap — in both episode listings; a cursor that was not handed out is refused by name.</summary>
+    [Fact]
+    public async Task CursorPagesWithFiltersGiveTheWholeListingWithoutDuplicatesOrGaps()
+    {
+        var id = fixture.Created.Id;
+        foreach (var filter in new[] { "", "&round=0", "&status=completed", "&round=1&status=completed" })
+        {
+            var whole = await Silo.GetAsync<EpisodePageResponse>($"api/campaigns/{id}/episodes?limit=1000{filter}");
+            Assert.Null(whole.NextCursor);
+            var paged = new List<string>();
+            string? cursor = null;
+            for (var pages = 0; pages < 100; pages++)
+            {
+                var page = await Silo.GetAsync<EpisodePageResponse>(
+                    $"api/campaigns/{id}/episodes?limit=2{filter}{(cursor is null ? "" : "&cursor=" + cursor)}");
+                Assert.Equal(whole.Total, page.Total);
+                Assert.Equal(cursor, page.Cursor);
+                paged.AddRange(page.Items.Select(e => e.Id));
+                cursor = page.NextCursor;
+                if (cursor is null)
+                {
+                    break;
+                }
+                Assert.Equal(2, page.Items.Length);
+            }
+            Assert.NotEmpty(whole.Items);
+            Assert.Equal(whole.Items.Select(e => e.Id), paged);
+        }
+
+        foreach (var filter in new[] { "", "&phase=eval", "&policy=expert&min=5", "&status=completed&score=overall&min=-10" })
+        {
+            var whole = await Silo.GetAsync<DashboardEpisodePageResponse>($"api/dashboard/episodes?campaign={id}&limit=1000{filter}");
+            Assert.Null(whole.NextCursor);
+            var paged = new List<string>();
+            string? cursor = null;
+            for (var pages = 0; pages < 100; pages++)
+            {
+                var page = await Silo.GetAsync<DashboardEpisodePageResponse>(
+                    $"api/dashboard/episodes?campaign={id}&limit=3{filter}{(cursor is null ? "" : "&cursor=" + cursor)}");
+                paged.AddRange(page.Items.Select(e => e.Id));
+                Assert.InRange(page.Items.Length, 0, 3);
+                cursor = page.NextCursor;
+                if (cursor is null)
+                {
+                    break;
+                }
+            }
+            Assert.NotEmpty(whole.Items);
+            Assert.Equal(whole.Total, whole.Items.Length);
+            Assert.Equal(whole.Items.Select(e => e.Id), paged);
+        }
+
+        var bogus = await ApiAssert.FieldErrorAsync(await Silo.Http.GetAsync($"api/campaigns/{id}/episodes?cursor=not-a-cursor"), "cursor");
+        Assert.Contains("next_cursor", bogus[0], StringComparison.Ordinal);
+        await ApiAssert.FieldErrorAsync(await Silo.Http.GetAsync($"api/dashboard/episodes?cursor=%25%25"), "cursor");
+        var first = await Silo.GetAsync<EpisodePageResponse>($"api/campaigns/{id}/episodes?limit=1");
+        await ApiAssert.FieldErrorAsync(await Silo.Http.GetAsync($"api/campaigns/{id}/episodes?offset=1&cursor={first.NextCursor}"), "offset");
     }
 
     [Fact]

@@ -86,10 +86,6 @@ public sealed class ReportUsageFromStoreTests : IAsyncLifetime
         Assert.Equal((6_000L, 550L, 0.01508m), (report.Rounds.Single().Usage.PromptTokens!.Value, report.Rounds.Single().Usage.CompletionTokens!.Value, report.Rounds.Single().Usage.CostUsd!.Value));
         var expert = report.Scores.Single(s => s.Set == ReportSets.All);
         Assert.Equal((13_100L, 0.03016m), (expert.Usage.TotalTokens!.Value, expert.Usage.CostUsd!.Value));
-
-        // Charts need no usage: the turns are not read and the figures stay unknown.
-        var scoresOnly = await ReportSource.LoadAsync(_store, _campaign, null, CancellationToken.None, withUsage: false);
-        Assert.Equal(UsageTotals.Unknown, scoresOnly.Usage);
     }
 
     public async Task DisposeAsync()

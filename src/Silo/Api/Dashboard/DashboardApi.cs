@@ -20,7 +20,9 @@ namespace SotopiaPi.Silo.Api.Dashboard;
 /// (<see cref="DashboardCharts"/>).</summary>
 internal static class DashboardApi
 {
-    private const int PageSize = 5_000;
+    /// <summary>At most this many episodes are read for one page of the episode browser.</summary>
+    public const int ScanLimit = 2_000;
+    private const int ScanPage = 500;
     private const string InvalidQuery = "The episode query is not valid.";
     private const string InvalidRatings = "The human ratings are not valid.";
     private const int MaxProblemsShown = 50;
@@ -39,16 +41,17 @@ internal static class DashboardApi
 
     /// <summary>The campaign's report (<see cref="CampaignReportBuilder"/>, loaded as <c>sotopia report</c> loads it):
     /// paper table for all/hard, per-dimension scores, paired comparisons, histograms, rounds, tokens and cost,
-    /// computed from the episodes stored so far.</summary>
+    /// computed from the episodes stored so far; a repeat is served from <see cref="CampaignReportCache"/> until the
+    /// campaign's episode counts or revision change.</summary>
     public static async Task<Results<Ok<CampaignReportData>, ProblemHttpResult>> GetReportAsync(
-        string id, ISotopiaStore store, CancellationToken cancellationToken)
+        string id, ISotopiaStore store, CampaignReportCache reports, CancellationToken cancellationToken)
     {
         var campaign = await store.GetCampaignAsync(id, cancellationToken);
         if (campaign is null)
         {
             return ApiProblems.NotFound($"Campaign '{id}' does not exist.");
         }
-        return TypedResults.Ok(await ReportSource.LoadAsync(store, campaign, null, cancellationToken));
+        return TypedResults.Ok(await reports.GetAsync(store, campaign, cancellationToken));
     }
 
     /// <summary>The report with the judge-versus-human gap for the ratings in the body (<see cref="HumanRatingsRequest"/>,
@@ -120,12 +123,17 @@ internal static class DashboardApi
 
     /// <summary>Query: <c>campaign</c>, <c>round</c>, <c>phase</c> (bc, sr, eval), <c>status</c>, <c>scenario</c>
     /// (id or codename), <c>policy</c> (expert, partner, v&lt;n&gt;), <c>score</c> (goal or overall) with
-    /// <c>min</c>/<c>max</c>, <c>offset</c>, <c>limit</c> (1..1000, default 50). Oldest first.</summary>
+    /// <c>min</c>/<c>max</c>, <c>cursor</c> (a page's <c>next_cursor</c>), <c>limit</c> (1..1000, default 50). Oldest
+    /// first, paged by cursor (created time, id): a page reads its own rows from an index, whatever its depth. Campaign,
+    /// round, phase and status filter in the store; scenario, policy and score per episode, reading at most
+    /// <see cref="ScanLimit"/> episodes per request (the page then ends early, with a <c>next_cursor</c> to go on).
+    /// <c>total</c> is the store's count for its part of the filter; with a per-episode filter it is counted in one
+    /// bounded pass when the store selects at most <see cref="ScanLimit"/> episodes, else null (not counted).</summary>
     public static async Task<Results<Ok<DashboardEpisodePageResponse>, ValidationProblem, ProblemHttpResult>> ListEpisodesAsync(
         HttpRequest request, ISotopiaStore store, EpisodeSetupCache datasets, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var known = new HashSet<string>(["campaign", "round", "phase", "status", "scenario", "policy", "score", "min", "max", "offset", "limit"], StringComparer.Ordinal);
+        var known = new HashSet<string>(["campaign", "round", "phase", "status", "scenario", "policy", "score", "min", "max", "cursor", "limit"], StringComparer.Ordinal);
         foreach (var key in request.Query.Keys.Where(k => !known.Contains(k)))
         {
             errors[key] = [$"unknown parameter (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})"];
@@ -139,26 +147,82 @@ internal static class DashboardApi
         {
             return ApiProblems.NotFound($"Campaign '{campaignId}' does not exist.");
         }
-        var episodes = await AllEpisodesAsync(
-            store,
-            new EpisodeQuery { CampaignId = filter.CampaignId, Round = filter.Round, Phase = filter.Phase, Status = filter.Status },
-            cancellationToken);
-        var matching = new List<(EpisodeRecord Episode, EpisodeSetup? Setup)>();
-        foreach (var episode in episodes)
+
+        // The store counts what its part of the filter selects (an index count): exact unless a per-episode filter
+        // narrows it further.
+        var candidates = await store.CountMatchingEpisodesAsync(filter.StoreQuery, cancellationToken);
+        var matches = new List<(EpisodeRecord Episode, EpisodeSetup? Setup)>();
+        int? total = filter.FiltersInMemory ? null : candidates;
+        var scanned = 0;
+        EpisodeCursor? next;
+        if (filter.FiltersInMemory && candidates <= ScanLimit)
         {
-            var setup = await TryGetSetupAsync(datasets, episode, cancellationToken);
-            if (filter.Matches(episode, setup?.Scenario.Codename))
+            // Few enough to count exactly in one bounded pass.
+            var all = await store.ListEpisodesAsync(filter.StoreQuery with { Limit = ScanLimit }, cancellationToken);
+            scanned = all.Count;
+            var count = 0;
+            foreach (var episode in all)
             {
-                matching.Add((episode, setup));
+                var setup = await TryGetSetupAsync(datasets, episode, cancellationToken);
+                if (!filter.Matches(episode, setup?.Scenario.Codename))
+                {
+                    continue;
+                }
+                count++;
+                if (matches.Count <= filter.Limit && (filter.Cursor is null || IsAfter(episode, filter.Cursor)))
+                {
+                    matches.Add((episode, setup));
+                }
             }
+            total = count;
+            next = matches.Count > filter.Limit ? EpisodeCursor.After(matches[filter.Limit - 1].Episode) : null;
+        }
+        else
+        {
+            // Read from the cursor until the page and one more match are found, the candidates end, or the scan budget
+            // is spent (then the next page starts after the last episode read).
+            var position = filter.Cursor;
+            var exhausted = false;
+            while (matches.Count <= filter.Limit && scanned < ScanLimit && !exhausted)
+            {
+                var size = filter.FiltersInMemory ? Math.Min(ScanPage, ScanLimit - scanned) : filter.Limit + 1 - matches.Count;
+                var page = await store.ListEpisodesAsync(filter.StoreQuery with { After = position, Limit = size }, cancellationToken);
+                exhausted = page.Count < size;
+                foreach (var episode in page)
+                {
+                    scanned++;
+                    position = EpisodeCursor.After(episode);
+                    var setup = await TryGetSetupAsync(datasets, episode, cancellationToken);
+                    if (filter.Matches(episode, setup?.Scenario.Codename))
+                    {
+                        matches.Add((episode, setup));
+                        if (matches.Count > filter.Limit)
+                        {
+                            break;
+                        }
+                    }
+                }
+            }
+            next = matches.Count > filter.Limit ? EpisodeCursor.After(matches[filter.Limit - 1].Episode)
+                : exhausted ? null
+                : position;
         }
         return TypedResults.Ok(new DashboardEpisodePageResponse
         {
-            Offset = filter.Offset,
+            Cursor = filter.Cursor?.Encode(),
             Limit = filter.Limit,
-            Total = matching.Count,
-            Items = [.. matching.Skip(filter.Offset).Take(filter.Limit).Select(m => EpisodeViews.Summary(m.Episode, m.Setup))],
+            Total = total,
+            Scanned = scanned,
+            NextCursor = next?.Encode(),
+            Items = [.. matches.Take(filter.Limit).Select(m => EpisodeViews.Summary(m.Episode, m.Setup))],
         });
+    }
+
+    /// <summary>Whether the episode comes after the cursor in listing order (created time, then id byte-wise, as the stores order).</summary>
+    private static bool IsAfter(EpisodeRecord episode, EpisodeCursor cursor)
+    {
+        var ms = episode.CreatedAt.ToUnixTimeMilliseconds();
+        return ms > cursor.CreatedAtMs || (ms == cursor.CreatedAtMs && string.CompareOrdinal(episode.Id, cursor.Id) > 0);
     }
 
     public static async Task<Results<Ok<EpisodeCharacterResponse[]>, ProblemHttpResult>> GetCharactersAsync(
@@ -202,20 +266,6 @@ internal static class DashboardApi
 
     private static bool HasEnded(CampaignStatus status) =>
         status is CampaignStatus.Completed or CampaignStatus.Failed or CampaignStatus.Cancelled;
-
-    private static async Task<List<EpisodeRecord>> AllEpisodesAsync(ISotopiaStore store, EpisodeQuery query, CancellationToken cancellationToken)
-    {
-        var episodes = new List<EpisodeRecord>();
-        while (true)
-        {
-            var page = await store.ListEpisodesAsync(query with { Offset = episodes.Count, Limit = PageSize }, cancellationToken);
-            episodes.AddRange(page);
-            if (page.Count < PageSize)
-            {
-                return episodes;
-            }
-        }
-    }
 
     private static async Task<EpisodeSetup?> TryGetSetupAsync(EpisodeSetupCache datasets, EpisodeRecord episode, CancellationToken ct)
     {

@@ -13,7 +13,7 @@ internal static class DashboardCharts
     public const string Route = "api/dashboard/campaigns/{id}/charts/{name}.svg";
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetChartAsync(
-        string id, string name, ISotopiaStore store, HttpResponse response, CancellationToken cancellationToken)
+        string id, string name, ISotopiaStore store, CampaignReportCache reports, HttpResponse response, CancellationToken cancellationToken)
     {
         if (!ReportCharts.Names.Contains(name, StringComparer.Ordinal))
         {
@@ -24,7 +24,7 @@ internal static class DashboardCharts
         {
             return ApiProblems.NotFound($"Campaign '{id}' does not exist.");
         }
-        var report = await ReportSource.LoadAsync(store, campaign, null, cancellationToken, withUsage: false);
+        var report = await reports.GetAsync(store, campaign, cancellationToken);
         // Opened on its own, the image may not run or load anything (it has neither script nor link).
         response.Headers.ContentSecurityPolicy = "default-src 'none'";
         response.Headers.XContentTypeOptions = "nosniff";

@@ -24,10 +24,17 @@ internal sealed partial record DashboardEpisodeQuery
     public string Score { get; init; } = "goal";
     public double? Min { get; init; }
     public double? Max { get; init; }
-    public int Offset { get; init; }
+    /// <summary>Where the page starts: after this episode (the previous page's <c>next_cursor</c>); null = the first page.</summary>
+    public EpisodeCursor? Cursor { get; init; }
     public int Limit { get; init; } = DefaultLimit;
 
     public bool HasScoreRange => Min is not null || Max is not null;
+
+    /// <summary>Whether some condition is checked per episode (<see cref="Matches"/>) rather than by the store.</summary>
+    public bool FiltersInMemory => Scenario is not null || Policy is not null || HasScoreRange;
+
+    /// <summary>The store-side part of the filter.</summary>
+    public EpisodeQuery StoreQuery => new() { CampaignId = CampaignId, Round = Round, Phase = Phase, Status = Status };
 
     /// <summary>Parses the query values; every wrong one is named in <paramref name="errors"/>.</summary>
     public static DashboardEpisodeQuery Parse(Func<string, string?> query, Dictionary<string, string[]> errors)
@@ -79,7 +86,7 @@ internal sealed partial record DashboardEpisodeQuery
             Score = score,
             Min = min,
             Max = max,
-            Offset = ParseInt(query("offset"), "offset", 0, int.MaxValue, errors) ?? 0,
+            Cursor = ParseCursor(query("cursor"), errors),
             Limit = ParseInt(query("limit"), "limit", 1, MaxLimit, errors) ?? DefaultLimit,
         };
     }
@@ -128,6 +135,19 @@ internal sealed partial record DashboardEpisodeQuery
         AgentRoles.Expert or AgentRoles.Partner => seat.Role == policy,
         _ => seat.Role == AgentRoles.Policy && policy == $"v{seat.Version.ToString(CultureInfo.InvariantCulture)}",
     };
+
+    private static EpisodeCursor? ParseCursor(string? text, Dictionary<string, string[]> errors)
+    {
+        if (Text(text) is not { } value)
+        {
+            return null;
+        }
+        if (!EpisodeCursor.TryParse(value, out var cursor))
+        {
+            errors["cursor"] = ["is not a cursor this API handed out (use a page's next_cursor as it is)"];
+        }
+        return cursor;
+    }
 
     private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

@@ -27,11 +27,14 @@ internal static class EpisodesApi
     }
 
     /// <summary>Query: <c>round</c> (stage index), <c>status</c> (pending, running, completed, evaluation_failed,
-    /// failed, cancelled), <c>offset</c> (≥ 0), <c>limit</c> (1..1000, default 50). Oldest first.</summary>
+    /// failed, cancelled), <c>cursor</c> (a page's <c>next_cursor</c>) or <c>offset</c> (≥ 0; a deep offset costs a
+    /// scan of the rows it skips), <c>limit</c> (1..1000, default 50). Oldest first. The page is one indexed read of
+    /// at most <c>limit</c> + 1 episodes; <c>total</c> comes from the store's counts by status.</summary>
     public static async Task<Results<Ok<EpisodePageResponse>, ValidationProblem, ProblemHttpResult>> ListEpisodesAsync(
         string campaignId,
         [FromQuery(Name = "round")] string? roundText,
         [FromQuery(Name = "status")] string? statusText,
+        [FromQuery(Name = "cursor")] string? cursorText,
         [FromQuery(Name = "offset")] string? offsetText,
         [FromQuery(Name = "limit")] string? limitText,
         ISotopiaStore store,
@@ -51,6 +54,18 @@ internal static class EpisodesApi
                 errors["status"] = [$"'{statusText}' is not one of {string.Join(", ", ApiJson.EnumNames(typeof(EpisodeStatus)))}"];
             }
         }
+        EpisodeCursor? cursor = null;
+        if (!string.IsNullOrWhiteSpace(cursorText))
+        {
+            if (!EpisodeCursor.TryParse(cursorText.Trim(), out cursor))
+            {
+                errors["cursor"] = ["is not a cursor this API handed out (use a page's next_cursor as it is)"];
+            }
+            else if (offset > 0)
+            {
+                errors["offset"] = ["cannot be combined with cursor"];
+            }
+        }
         if (errors.Count > 0)
         {
             return ApiProblems.Invalid(InvalidQuery, errors);
@@ -60,26 +75,38 @@ internal static class EpisodesApi
             return ApiProblems.NotFound($"Campaign '{campaignId}' does not exist.");
         }
 
+        // One more than the page, to know whether a next page exists.
         var episodes = await store.ListEpisodesAsync(
-            new EpisodeQuery { CampaignId = campaignId, Round = round, Status = status, Offset = offset, Limit = limit }, cancellationToken);
-        var counts = await store.CountEpisodesAsync(campaignId, round, cancellationToken);
-        var total = status switch
-        {
-            null => counts.Total,
-            EpisodeStatus.Pending => counts.Pending,
-            EpisodeStatus.Running => counts.Running,
-            EpisodeStatus.Completed => counts.Completed,
-            EpisodeStatus.EvaluationFailed => counts.EvaluationFailed,
-            EpisodeStatus.Failed => counts.Failed,
-            _ => counts.Cancelled,
-        };
-        var items = new List<EpisodeSummaryResponse>(episodes.Count);
-        foreach (var episode in episodes)
+            new EpisodeQuery { CampaignId = campaignId, Round = round, Status = status, After = cursor, Offset = offset, Limit = limit + 1 }, cancellationToken);
+        var total = CountOf(await store.CountEpisodesAsync(campaignId, round, cancellationToken), status);
+        var items = new List<EpisodeSummaryResponse>(Math.Min(episodes.Count, limit));
+        foreach (var episode in episodes.Take(limit))
         {
             items.Add(EpisodeViews.Summary(episode, await TryGetSetupAsync(datasets, episode, cancellationToken)));
         }
-        return TypedResults.Ok(new EpisodePageResponse { CampaignId = campaignId, Offset = offset, Limit = limit, Total = total, Items = [.. items] });
+        return TypedResults.Ok(new EpisodePageResponse
+        {
+            CampaignId = campaignId,
+            Offset = offset,
+            Limit = limit,
+            Total = total,
+            Cursor = cursor?.Encode(),
+            NextCursor = episodes.Count > limit ? EpisodeCursor.After(episodes[limit - 1]).Encode() : null,
+            Items = [.. items],
+        });
     }
+
+    /// <summary>How many of <paramref name="counts"/> are in <paramref name="status"/> (all when null).</summary>
+    internal static int CountOf(EpisodeCounts counts, EpisodeStatus? status) => status switch
+    {
+        null => counts.Total,
+        EpisodeStatus.Pending => counts.Pending,
+        EpisodeStatus.Running => counts.Running,
+        EpisodeStatus.Completed => counts.Completed,
+        EpisodeStatus.EvaluationFailed => counts.EvaluationFailed,
+        EpisodeStatus.Failed => counts.Failed,
+        _ => counts.Cancelled,
+    };
 
     public static async Task<Results<Ok<EpisodeDetailResponse>, ProblemHttpResult>> GetEpisodeAsync(
         string id, ISotopiaStore store, EpisodeSetupCache datasets, CancellationToken cancellationToken)

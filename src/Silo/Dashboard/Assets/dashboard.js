@@ -306,7 +306,7 @@
     const campaigns = await api('/api/dashboard/campaigns');
     if (mine !== generation) return;
     const query = new URLSearchParams();
-    for (const k of [...FILTERS, 'offset']) if (params.get(k)) query.set(k, params.get(k));
+    for (const k of [...FILTERS, 'cursor']) if (params.get(k)) query.set(k, params.get(k));
     const limit = 50;
     query.set('limit', limit);
     const form = h('form', { class: 'filters', id: 'episode-filters' },
@@ -344,14 +344,15 @@
       throw error;
     }
     if (mine !== generation) return;
-    const offset = page.offset;
-    const to = off => { const q = new URLSearchParams(params); q.set('offset', off); return `#/episodes?${q}`; };
+    const to = cursor => { const q = new URLSearchParams(params); if (cursor) q.set('cursor', cursor); else q.delete('cursor'); return `#/episodes?${q}`; };
+    const counted = page.total === null || page.total === undefined
+      ? `${page.items.length} shown (${page.scanned} read; the total is not counted for this filter)`
+      : `${page.total} episode${page.total === 1 ? '' : 's'} match`;
     document.getElementById('episode-results').replaceChildren(
       h('div', { class: 'pager' },
-        h('span', { id: 'episode-total' }, `${page.total} episode${page.total === 1 ? '' : 's'} match`),
-        page.total > 0 ? h('span', { class: 'muted' }, `showing ${offset + 1}–${offset + page.items.length}`) : null,
-        offset > 0 ? h('a', { href: to(Math.max(0, offset - limit)) }, '← previous') : null,
-        offset + page.items.length < page.total ? h('a', { href: to(offset + limit) }, 'next →') : null),
+        h('span', { id: 'episode-total' }, counted),
+        page.cursor ? h('a', { href: to(null) }, '⇤ first page') : null,
+        page.next_cursor ? h('a', { href: to(page.next_cursor), id: 'episode-next' }, 'next →') : null),
       h('table', { id: 'episodes' },
         h('thead', {}, h('tr', {}, ['Episode', 'Round', 'Phase', 'Status', 'Scenario', 'Seat 1', 'Seat 2', 'GOAL', 'Overall', 'Ended'].map(t => h('th', {}, t)))),
         h('tbody', {}, page.items.map(e => h('tr', { class: 'episode-row', 'data-episode': e.id },
