@@ -48,6 +48,10 @@ public static class LlmServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>The silo's campaign budget gate, or null without an LLM backend (or without a store).</summary>
+    internal static LlmBudgetGate? BudgetGate(this IServiceProvider services) =>
+        services.GetService<LlmBudgetGateHolder>()?.Gate;
+
     private sealed class LlmBackendMarker;
 
     /// <summary>The budget gate, or null without a silo (task generation and checks run without one).</summary>
