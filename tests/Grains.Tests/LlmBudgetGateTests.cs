@@ -1,17 +1,18 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Campaigns;
 using SotopiaPi.Sotopia.Llm;
-using SotopiaPi.TestInfrastructure;
 
-namespace SotopiaPi.Silo.IntegrationTests.Llm;
+namespace SotopiaPi.Grains.Tests;
 
 /// <summary>The budget gate on its own, with a fake clock and an in-memory store: each call reserves its estimate
 /// (prompt tokens + answer limit, priced) before it is made, and calls that would pass the budget wait or pause the
-/// campaign. Model calls are tasks held in flight by <see cref="TaskCompletionSource"/>s.</summary>
+/// campaign, which holds its calls (looking at it once per poll interval) until it runs again with room left; a
+/// cancelled campaign's calls fail. Model calls are tasks held in flight by <see cref="TaskCompletionSource"/>s.</summary>
 public sealed class LlmBudgetGateTests
 {
     private const string Model = "m";
@@ -25,7 +26,7 @@ public sealed class LlmBudgetGateTests
     private const decimal EstimateUsd = 0.0002m;
     private const decimal ActualUsd = 0.00014m;
 
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero));
+    private readonly TimerWatchingClock _time = new(new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero));
     private readonly FakeStore _store = new();
 
     [Fact]
@@ -52,7 +53,7 @@ public sealed class LlmBudgetGateTests
         var second = gate.ReserveAsync("e2", Model, 100, 50, CancellationToken.None).AsTask();
         Assert.False(second.IsCompleted, "a call was admitted although spent + reserved + its estimate (300 tokens) passes the budget of 200");
         first.Dispose();
-        var admitted = await Within.WaitAsync(second, Bound, "the waiting call to be admitted once the failed call released its reservation");
+        var admitted = await Bounded(second, Bound, "the waiting call to be admitted once the failed call released its reservation");
 
         Assert.Equal(new BudgetLedgerState(0, 0m, 1, 150, EstimateUsd), gate.State(CampaignId));
         Assert.Empty(_store.Pauses);
@@ -66,7 +67,7 @@ public sealed class LlmBudgetGateTests
         using var cancel = new CancellationTokenSource();
 
         var call = gate.ReserveAsync("e1", Model, 100, 50, cancel.Token).AsTask();
-        await Within.WaitAsync(_store.Paused.Task, Bound, "the campaign to be paused");
+        await Bounded(_store.Paused.Task, Bound, "the campaign to be paused");
 
         Assert.False(call.IsCompleted, "the call was admitted although its estimate ($0.0002) passes the budget ($0.0001)");
         Assert.Equal([CampaignId], _store.Pauses);
@@ -83,7 +84,7 @@ public sealed class LlmBudgetGateTests
         using var cancel = new CancellationTokenSource();
 
         var call = gate.ReserveAsync("e1", Model, 100, 50, cancel.Token).AsTask();
-        await Within.WaitAsync(_store.Paused.Task, Bound, "the campaign to be paused");
+        await Bounded(_store.Paused.Task, Bound, "the campaign to be paused");
 
         Assert.False(call.IsCompleted, "900 tokens spent + an estimate of 150 passes 1,000, yet the call was admitted");
         Assert.Equal(900, gate.State(CampaignId)!.SpentTokens);
@@ -133,10 +134,10 @@ public sealed class LlmBudgetGateTests
         Assert.Equal(10, Volatile.Read(ref modelCalls));
         Assert.Equal(new BudgetLedgerState(0, 0m, 10, 1_500, budgetUsd), gate.State(CampaignId));
         answer.SetResult();
-        await Within.WaitAsync(_store.Paused.Task, Bound, "the campaign to pause once less than one call's estimate was left",
+        await Bounded(_store.Paused.Task, Bound, "the campaign to pause once less than one call's estimate was left",
             () => $"{Volatile.Read(ref modelCalls)} model calls, ledger {gate.State(CampaignId)}");
         await cancel.CancelAsync();
-        var made = await Within.WaitAsync(Task.WhenAll(calls), Bound, "every call to end (made, or cancelled while the campaign is paused)");
+        var made = await Bounded(Task.WhenAll(calls), Bound, "every call to end (made, or cancelled while the campaign is paused)");
 
         // Each call costs $0.00014: 13 of them leave $0.00018, less than the next estimate of $0.0002.
         var state = gate.State(CampaignId)!;
@@ -171,13 +172,75 @@ public sealed class LlmBudgetGateTests
         var calls = Enumerable.Range(0, 30).Select(CallAsync).ToList();
         Assert.Equal(10, Volatile.Read(ref modelCalls));
         answer.SetResult();
-        await Within.WaitAsync(_store.Paused.Task, Bound, "the campaign to pause once the spending passed the limit");
+        await Bounded(_store.Paused.Task, Bound, "the campaign to pause once the spending passed the limit");
         await cancel.CancelAsync();
-        await Within.WaitAsync(Task.WhenAll(calls.Select(c => c.ContinueWith(_ => 0, TaskScheduler.Default))), Bound, "every call to end");
+        await Bounded(Task.WhenAll(calls.Select(c => c.ContinueWith(_ => 0, TaskScheduler.Default))), Bound, "every call to end");
 
         Assert.Equal(10, Volatile.Read(ref modelCalls));
         Assert.Equal(3_000, gate.State(CampaignId)!.SpentTokens);
         Assert.Equal(20, calls.Count(c => c.IsCanceled));
+    }
+
+    [Fact]
+    public async Task SpendingAtTheLimitPausesTheCampaignAndHoldsItsCallsUntilItRunsWithRoomLeft()
+    {
+        _store.AddFinishedEpisode("old", new CallUsage(Model, 1_000, 200, 0, TimeSpan.Zero));
+        var gate = Gate(new CampaignBudget { MaxTokens = 1_000, Prices = Prices });
+        using var stop = new CancellationTokenSource();
+
+        var held = gate.ReserveAsync("e1", Model, 100, 50, stop.Token).AsTask();
+
+        Assert.Equal(TimeSpan.FromSeconds(1), await NextTimerAsync());
+        Assert.False(held.IsCompleted, "a call of a campaign over its budget must wait");
+        Assert.Equal([CampaignId], _store.Pauses);
+        Assert.Equal(CampaignStatus.Paused, _store.Campaign!.Status);
+
+        // Still paused a poll interval later: it keeps waiting and does not pause the campaign again.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.FromSeconds(1), await NextTimerAsync());
+        Assert.False(held.IsCompleted, "a call of a paused campaign must wait");
+        Assert.Single(_store.Pauses);
+
+        // An operator raises the budget and resumes: at the next poll the call goes on, the spending read again.
+        _store.Campaign = _store.Campaign with { Status = CampaignStatus.Running, Spec = _store.Campaign.Spec with { Budget = new CampaignBudget { MaxTokens = 5_000, Prices = Prices } } };
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var reservation = await Bounded(held, Bound, "the held call to go on once the campaign runs with room left");
+        Assert.Equal(1_200, gate.State(CampaignId)!.SpentTokens);
+
+        // This silo's calls count at once: 3,900 more tokens reach the new limit, and the next call pauses it again.
+        reservation.Complete(new CallUsage(Model, 3_000, 900, 0, TimeSpan.FromSeconds(2)));
+        var next = gate.ReserveAsync("e1", Model, 100, 50, stop.Token).AsTask();
+        Assert.Equal(TimeSpan.FromSeconds(1), await NextTimerAsync());
+        Assert.Equal([CampaignId, CampaignId], _store.Pauses);
+        Assert.Equal(5_100, gate.State(CampaignId)!.SpentTokens);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Bounded(next, Bound, "the cancelled call to end"));
+    }
+
+    [Fact]
+    public async Task ACampaignWithoutABudgetNeverWaits()
+    {
+        _store.AddFinishedEpisode("old", new CallUsage(Model, 1_000_000, 1_000_000, 0, TimeSpan.Zero));
+        var gate = Gate(CampaignBudget.Unlimited);
+
+        var call = gate.ReserveAsync("e1", Model, 100, 50, CancellationToken.None).AsTask();
+
+        Assert.True(call.IsCompletedSuccessfully);
+        Assert.Empty(_store.Pauses);
+        Assert.False(_time.Timers.TryRead(out _), "no wait may be scheduled");
+        (await call).Dispose();
+    }
+
+    [Fact]
+    public async Task ACancelledCampaignsCallsFail()
+    {
+        var gate = Gate(new CampaignBudget { MaxTokens = 1_000 });
+        _store.Campaign = _store.Campaign! with { Status = CampaignStatus.Cancelled };
+
+        var error = await Assert.ThrowsAsync<LlmCallException>(() => gate.ReserveAsync("e1", Model, 100, 50, CancellationToken.None).AsTask());
+
+        Assert.Equal("Campaign c1 is cancelled; no more model calls are made for it.", error.Message);
+        Assert.Equal(0, gate.State(CampaignId)!.CallsInFlight);
     }
 
     private LlmBudgetGate Gate(CampaignBudget budget)
@@ -194,6 +257,46 @@ public sealed class LlmBudgetGateTests
             BudgetPollInterval = TimeSpan.FromSeconds(1),
         };
         return new LlmBudgetGate(_store, _store, _store, settings, _time, NullLogger<LlmBudgetGate>.Instance);
+    }
+
+    private async Task<TimeSpan> NextTimerAsync() => await Bounded(_time.Timers.ReadAsync().AsTask(), Bound, "the gate to wait on the clock");
+
+    /// <summary>A bounded wait that names what it waited for.</summary>
+    private static async Task<T> Bounded<T>(Task<T> task, TimeSpan timeout, string what, Func<string>? seen = null)
+    {
+        try
+        {
+            return await task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}; it did not happen.{(seen is null ? "" : " Seen meanwhile: " + seen())}");
+        }
+    }
+
+    private static Task Bounded(Task task, TimeSpan timeout, string what, Func<string>? seen = null) =>
+        Bounded(Ended(task), timeout, what, seen);
+
+    private static async Task<bool> Ended(Task task)
+    {
+        await task;
+        return true;
+    }
+
+    /// <summary>A fake clock that reports every timer created on it (a <c>Task.Delay</c> on it is one) with its due
+    /// time, so a test advances the clock only once the gate waits on it.</summary>
+    private sealed class TimerWatchingClock(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        private readonly Channel<TimeSpan> _timers = Channel.CreateUnbounded<TimeSpan>();
+
+        public ChannelReader<TimeSpan> Timers => _timers.Reader;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            _timers.Writer.TryWrite(dueTime);
+            return timer;
+        }
     }
 
     private static void InterlockedMax(ref int target, int value)
