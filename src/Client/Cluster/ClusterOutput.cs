@@ -14,6 +14,10 @@ internal static class ClusterOutput
         console.MarkupLineInterpolated(
             $"[bold]{status.Id}[/] {status.Mode} — status [bold]{Wire(status.Status)}[/], stage {Math.Min(status.Stage + 1, status.Stages.Length)}/{status.Stages.Length} ({current?.Label ?? "done"}, {status.Step})");
         console.Write(StageTable(status, rates: null));
+        if (status.Spend is { } spend)
+        {
+            CampaignUsageOutput.Render(spend.Usage, status.Spec.Budget, status.Status, spend.Reserved, console);
+        }
         CampaignReport.Render(ToRecord(status), console);
     }
 

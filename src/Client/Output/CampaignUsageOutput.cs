@@ -22,6 +22,13 @@ internal static class CampaignUsageOutput
             return;
         }
         var usage = await CampaignUsageCalculator.ComputeAsync(store, campaign.Id, budget, ct);
+        Render(usage, budget, campaign.Status, reserved: null, console);
+    }
+
+    /// <summary>The usage lines; <paramref name="reserved"/> (what calls in flight on a silo reserved, from the API)
+    /// adds a line when calls are in flight.</summary>
+    public static void Render(CampaignUsage usage, CampaignBudget budget, CampaignStatus status, CampaignReservationResponse? reserved, IAnsiConsole console)
+    {
         var limits = new List<string>();
         if (budget.MaxCostUsd is { } usd)
         {
@@ -38,10 +45,33 @@ internal static class CampaignUsageOutput
             console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
                 $"    {model.Model}: {model.Calls:N0} answers, {model.PromptTokens:N0} + {model.CompletionTokens:N0} tokens ({model.CachedTokens:N0} cached), {(model.CostUsd is { } c ? string.Create(CultureInfo.InvariantCulture, $"${c:0.0000}") : "no price")}");
         }
-        if (usage.ExceededLimit(budget) is { } reached)
+        if (reserved is { CallsInFlight: > 0 })
+        {
+            console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                $"  reserved by {reserved.CallsInFlight:N0} calls in flight: {reserved.Tokens:N0} tokens, {Usd(reserved.CostUsd)} (prompt + answer limit each, not yet spent)");
+        }
+        var reached = usage.ExceededLimit(budget);
+        if (reached is null && status == CampaignStatus.Paused && budget.IsLimited)
+        {
+            // The budget gate pauses before a call whose estimate would pass a limit, so the spending stays below it.
+            reached = $"{string.Join(" / ", Spent(usage, budget))} spent; paused by hand, or because the next call's estimate (prompt + answer limit) would pass the budget";
+        }
+        if (reached is not null)
         {
             console.MarkupLineInterpolated(
-                $"  [yellow]{(campaign.Status == CampaignStatus.Paused ? "paused" : "budget")}:[/] {reached}. Raise it and continue with: sotopia run --resume --budget-usd N (or --budget-tokens N)");
+                $"  [yellow]{(status == CampaignStatus.Paused ? "paused" : "budget")}:[/] {reached}. Raise it and continue with: sotopia run --resume --budget-usd N (or --budget-tokens N)");
+        }
+    }
+
+    private static IEnumerable<string> Spent(CampaignUsage usage, CampaignBudget budget)
+    {
+        if (budget.MaxCostUsd is { } usd)
+        {
+            yield return $"{Usd(usage.CostUsd)} of {Usd(usd)}";
+        }
+        if (budget.MaxTokens is { } tokens)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"{usage.TotalTokens:N0} of {tokens:N0} tokens");
         }
     }
 }

@@ -22,6 +22,8 @@ public sealed record CampaignStatusResponse
     public ImmutableArray<RoundResult> Rounds { get; init; } = [];
     public ImmutableArray<PolicyEvaluationResult> Evaluations { get; init; } = [];
     public string? Error { get; init; }
+    /// <summary>Model spending and reservations; null for a simulator campaign without a budget (it calls no model).</summary>
+    public CampaignSpendResponse? Spend { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }

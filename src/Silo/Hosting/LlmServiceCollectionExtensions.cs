@@ -28,7 +28,7 @@ public static class LlmServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
         services.TryAddSingleton(sp => sp.GetService<ISotopiaStore>() is { } store && sp.GetService<ICampaignControl>() is { } campaigns
-            ? new LlmBudgetGateHolder(new LlmBudgetGate(store, campaigns, settings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LlmBudgetGate>>()))
+            ? new LlmBudgetGateHolder(new LlmBudgetGate(store, store, campaigns, settings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LlmBudgetGate>>()))
             : new LlmBudgetGateHolder(null));
         services.TryAddSingleton(sp => new LlmGateway(
             settings,
@@ -47,6 +47,10 @@ public static class LlmServiceCollectionExtensions
             settings.Role(AgentRoles.Policy).Model));
         return services;
     }
+
+    /// <summary>The silo's campaign budget gate, or null without an LLM backend (or without a store).</summary>
+    internal static LlmBudgetGate? BudgetGate(this IServiceProvider services) =>
+        services.GetService<LlmBudgetGateHolder>()?.Gate;
 
     private sealed class LlmBackendMarker;
 

@@ -33,8 +33,14 @@ internal sealed class LlmCall(LlmRequest request, LlmRoleSettings role, string m
     /// <summary>The prompt's tokens in the model's encoding (<see cref="Prompts.TiktokenTokenEstimator"/>).</summary>
     public int PromptTokens => _promptTokens ??= _tokens.EstimateTokens(Request.Prompt);
 
+    /// <summary>What an answer is assumed to use at most when the role sets no <c>max_tokens</c>.</summary>
+    public const int DefaultAnswerLimit = 512;
+
+    /// <summary>The role's answer limit, or <see cref="DefaultAnswerLimit"/>.</summary>
+    public int AnswerLimit => Role.MaxTokens ?? DefaultAnswerLimit;
+
     /// <summary>What the token bucket reserves before sending: the prompt's tokens + the answer limit.</summary>
-    public int ReservedTokens => PromptTokens + (Role.MaxTokens ?? 512);
+    public int ReservedTokens => PromptTokens + AnswerLimit;
 
     /// <summary>Attempts made by the retry strategy (a structured-output fallback is part of its attempt).</summary>
     public int Attempts { get; set; }

@@ -62,3 +62,31 @@ public sealed class BudgetTextTests
     public void TheBudgetKeepsItsDigits(string usd, string expected) =>
         Assert.Equal(expected, SotopiaPi.Client.Output.CampaignUsageOutput.Usd(decimal.Parse(usd, System.Globalization.CultureInfo.InvariantCulture)));
 }
+
+/// <summary>The console's usage lines show the spending, what calls in flight reserved, and why a campaign whose
+/// spending is below its budget was paused (issue 13, item 4).</summary>
+public sealed class BudgetConsoleTests
+{
+    [Fact]
+    public void APausedCampaignShowsItsSpendingTheReservationsAndWhyItPaused()
+    {
+        var usage = new CampaignUsage { Calls = 13, PromptTokens = 1_300, CompletionTokens = 260, CostUsd = 0.00182m };
+        var budget = new CampaignBudget { MaxCostUsd = 0.002m };
+        var reserved = new CampaignReservationResponse { CallsInFlight = 3, Tokens = 450, CostUsd = 0.0006m };
+        var text = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(text),
+            ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
+            Interactive = Spectre.Console.InteractionSupport.No,
+        });
+        console.Profile.Width = 400;
+
+        SotopiaPi.Client.Output.CampaignUsageOutput.Render(usage, budget, CampaignStatus.Paused, reserved, console);
+
+        var output = text.ToString();
+        Assert.Contains("13 answers, 1,300 prompt tokens (0 cached) + 260 completion tokens, cost $0.0018; budget: $0.002", output, StringComparison.Ordinal);
+        Assert.Contains("reserved by 3 calls in flight: 450 tokens, $0.0006", output, StringComparison.Ordinal);
+        Assert.Contains("paused: $0.00182 of $0.002 spent; paused by hand, or because the next call's estimate (prompt + answer limit) would pass the budget", output, StringComparison.Ordinal);
+    }
+}

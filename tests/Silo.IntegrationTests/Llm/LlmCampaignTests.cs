@@ -120,8 +120,10 @@ public sealed class LlmCampaignTests
             id = paused.Id;
 
             Assert.Equal(CampaignStatus.Paused, paused.Status);
+            // The gate pauses before a call whose estimate (prompt + answer limit: at most ~10,000 tokens here) would
+            // pass the budget, so the spending stays within it and ends less than one estimate short of it.
             var usage = await CampaignUsageCalculator.ComputeAsync(runtime.Store, id, paused.Spec.Budget);
-            Assert.StartsWith("token budget reached", usage.ExceededLimit(paused.Spec.Budget));
+            Assert.InRange(usage.TotalTokens, 10_001, 20_000);
             var counts = await runtime.Store.CountEpisodesAsync(id);
             Assert.True(counts.Finished < counts.Total, $"the paused campaign finished all its {counts.Total} episodes");
         }

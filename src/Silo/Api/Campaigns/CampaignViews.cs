@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SotopiaPi.Sotopia.Campaigns;
+using SotopiaPi.Sotopia.Llm;
+using SotopiaPi.Sotopia.Reports;
 using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Silo.Api.Campaigns;
@@ -24,7 +26,9 @@ internal static partial class CampaignViews
         UpdatedAt = campaign.UpdatedAt,
     };
 
-    public static async Task<CampaignStatusResponse> StatusAsync(ISotopiaStore store, CampaignRecord campaign, CancellationToken ct)
+    /// <param name="budgets">The silo's budget gate (for the reservations of calls in flight), or null without an LLM
+    /// backend.</param>
+    public static async Task<CampaignStatusResponse> StatusAsync(ISotopiaStore store, CampaignRecord campaign, CancellationToken ct, LlmBudgetGate? budgets = null)
     {
         var plan = CampaignPlan.Build(campaign.Spec);
         var stages = ImmutableArray.CreateBuilder<CampaignStageResponse>(plan.Length);
@@ -65,8 +69,28 @@ internal static partial class CampaignViews
             Rounds = campaign.Rounds,
             Evaluations = campaign.Evaluations,
             Error = campaign.Error,
+            Spend = await SpendAsync(store, campaign, budgets, ct),
             CreatedAt = campaign.CreatedAt,
             UpdatedAt = campaign.UpdatedAt,
+        };
+    }
+
+    /// <summary>The stored usage and this silo's reservations of a campaign that calls models or has a budget.</summary>
+    private static async Task<CampaignSpendResponse?> SpendAsync(ISotopiaStore store, CampaignRecord campaign, LlmBudgetGate? budgets, CancellationToken ct)
+    {
+        var budget = campaign.Spec.Budget;
+        if (ReportUsage.IsSimulator(campaign) && !budget.IsLimited)
+        {
+            return null;
+        }
+        var usage = await CampaignUsageCalculator.ComputeAsync(store, campaign.Id, budget, ct);
+        return new CampaignSpendResponse
+        {
+            Usage = usage,
+            Reserved = budgets?.State(campaign.Id) is { } state
+                ? new CampaignReservationResponse { CallsInFlight = state.CallsInFlight, Tokens = state.ReservedTokens, CostUsd = state.ReservedCostUsd }
+                : null,
+            BudgetReached = budget.IsLimited ? usage.ExceededLimit(budget) : null,
         };
     }
 

@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Silo.Hosting;
 using SotopiaPi.Silo.Runtime;
+using SotopiaPi.Sotopia.Llm;
 
 namespace SotopiaPi.Silo.Api.Campaigns;
 
@@ -72,36 +74,36 @@ internal static partial class CampaignsApi
     }
 
     public static async Task<Results<Ok<CampaignStatusResponse>, ProblemHttpResult>> GetCampaignAsync(
-        string id, ISotopiaStore store, CancellationToken cancellationToken)
+        string id, ISotopiaStore store, HttpContext http, CancellationToken cancellationToken)
     {
         var campaign = await store.GetCampaignAsync(id, cancellationToken);
         if (campaign is null)
         {
             return ApiProblems.NotFound($"Campaign '{id}' does not exist.");
         }
-        return TypedResults.Ok(await CampaignViews.StatusAsync(store, campaign, cancellationToken));
+        return TypedResults.Ok(await CampaignViews.StatusAsync(store, campaign, cancellationToken, http.RequestServices.BudgetGate()));
     }
 
     /// <summary>Cancels the campaign and every unfinished episode of it (their activations' next writes are refused).
     /// 409 if it already ended.</summary>
     public static Task<Results<Ok<CampaignStatusResponse>, ProblemHttpResult>> CancelCampaignAsync(
-        string id, ISotopiaStore store, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken) =>
-        ChangeStatusAsync(id, CampaignStatus.Cancelled, store, grains, loggers, cancellationToken);
+        string id, ISotopiaStore store, IGrainFactory grains, ILoggerFactory loggers, HttpContext http, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(id, CampaignStatus.Cancelled, store, grains, loggers, http.RequestServices.BudgetGate(), cancellationToken);
 
     /// <summary>Stops the campaign from starting episodes and advancing (episodes in flight are played to their end).
     /// Pausing a paused campaign changes nothing; 409 if it already ended.</summary>
     public static Task<Results<Ok<CampaignStatusResponse>, ProblemHttpResult>> PauseCampaignAsync(
-        string id, ISotopiaStore store, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken) =>
-        ChangeStatusAsync(id, CampaignStatus.Paused, store, grains, loggers, cancellationToken);
+        string id, ISotopiaStore store, IGrainFactory grains, ILoggerFactory loggers, HttpContext http, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(id, CampaignStatus.Paused, store, grains, loggers, http.RequestServices.BudgetGate(), cancellationToken);
 
     /// <summary>Lets a paused campaign go on at once. Resuming a running campaign changes nothing; 409 if it already ended.</summary>
     public static Task<Results<Ok<CampaignStatusResponse>, ProblemHttpResult>> ResumeCampaignAsync(
-        string id, ISotopiaStore store, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken) =>
-        ChangeStatusAsync(id, CampaignStatus.Running, store, grains, loggers, cancellationToken);
+        string id, ISotopiaStore store, IGrainFactory grains, ILoggerFactory loggers, HttpContext http, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(id, CampaignStatus.Running, store, grains, loggers, http.RequestServices.BudgetGate(), cancellationToken);
 
     /// <summary>The campaign's grain applies the change (one writer: nothing can revert it) and answers once it is stored.</summary>
     private static async Task<Results<Ok<CampaignStatusResponse>, ProblemHttpResult>> ChangeStatusAsync(
-        string id, CampaignStatus target, ISotopiaStore store, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string id, CampaignStatus target, ISotopiaStore store, IGrainFactory grains, ILoggerFactory loggers, LlmBudgetGate? budgets, CancellationToken cancellationToken)
     {
         if (await store.GetCampaignAsync(id, cancellationToken) is null)
         {
@@ -117,7 +119,7 @@ internal static partial class CampaignsApi
             return ex.NotFound ? ApiProblems.NotFound(ex.Message) : ApiProblems.Conflict(ex.Message);
         }
         SotopiaApiLog.CampaignStatusRequested(loggers.CreateLogger(typeof(CampaignsApi)), id, target, Wire(current.Status));
-        return TypedResults.Ok(await CampaignViews.StatusAsync(store, current, cancellationToken));
+        return TypedResults.Ok(await CampaignViews.StatusAsync(store, current, cancellationToken, budgets));
     }
 
     private static string Wire(CampaignStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
