@@ -26,7 +26,7 @@ internal static class ReportSource
                 break;
             }
         }
-        var dataset = await store.LoadDatasetAsync(cancellationToken);
+        var dataset = await store.LoadDatasetAsync(campaign.DatasetVersionOrLegacy, cancellationToken);
         Dictionary<string, ImmutableArray<CallUsage>>? turnUsage = null;
         if (withUsage && !ReportUsage.IsSimulator(campaign))
         {
@@ -39,4 +39,5 @@ internal static class ReportSource
         }
         return CampaignReportBuilder.Build(campaign, episodes, dataset.NamedSets, human, turnUsage);
     }
+
 }
