@@ -60,6 +60,37 @@ public sealed class DatasetVersionApiTests
         Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
     }
 
+    /// <summary>A spec's <c>dataset_version</c> runs the campaign on that stored version (importing nothing), even
+    /// when a newer one exists; an unknown version is refused naming the field and the stored versions.</summary>
+    [Fact]
+    public async Task ACampaignRunsOnTheStoredVersionItsSpecNames()
+    {
+        using var folder = new TempDirectory("sotopia-api-versions");
+        await using var silo = await SiloTestHost.StartAsync(
+            folder.Combine("sotopia.db"), siloId: "versions-silo", trainer: false,
+            settings: new Dictionary<string, string?> { ["datasets"] = folder.Path });
+        var a = StarterSetups.Data;
+        var b = a with { NamedSets = a.NamedSets.SetItem("hard", [a.Scenarios.First(s => !a.NamedSets["hard"].Contains(s.Id)).Id]) };
+        SotopiaDataExporter.Write(a, folder.Combine("a"));
+        SotopiaDataExporter.Write(b, folder.Combine("b"));
+        await ImportAsync(silo, "a");
+        await ImportAsync(silo, "b");
+
+        var unknown = await ApiAssert.FieldErrorAsync(await silo.PostJsonAsync("api/campaigns", """{"mode": "eval", "dataset_version": 9}"""), "dataset_version");
+        using var created = await silo.PostJsonAsync("api/campaigns?id=c-v1", """
+            {"mode": "eval", "dataset_version": 1, "evaluate_versions": [0], "evaluate_expert": false, "evaluation_pairs_per_scenario": 1}
+            """);
+        await ApiAssert.SuccessAsync(created);
+        var done = await silo.WaitForCampaignAsync("c-v1", CampaignStatus.Completed);
+
+        Assert.Contains("version 9 does not exist (stored: 1, 2)", unknown[0], StringComparison.Ordinal);
+        Assert.Equal(1, done.DatasetVersion);
+        Assert.Equal(2, (await silo.GetAsync<DatasetVersionsResponse>("api/datasets/versions")).Versions.Length);
+        var played = (await silo.Store.ListEpisodesAsync(new EpisodeQuery { CampaignId = "c-v1" })).Select(e => e.ScenarioId).Distinct().ToList();
+        Assert.NotEmpty(played);
+        Assert.All(played, id => Assert.Contains(id, a.NamedSets["hard"]));
+    }
+
     private static async Task<DatasetImportResponse> ImportAsync(SiloTestHost silo, string path)
     {
         using var response = await silo.PostJsonAsync("api/datasets/import", $$"""{"path": "{{path}}"}""");
