@@ -96,7 +96,7 @@ internal sealed class BenchSilo : IAsyncDisposable
     public static async Task<IReadOnlyList<EpisodeRecord>> CreateEpisodesAsync(ISotopiaStore store, int episodes, string model = "sim-expert")
     {
         var dataset = SotopiaDataLoader.Load(DatasetLocator.StarterPath).Dataset;
-        await store.ImportDatasetAsync(dataset);
+        var version = await store.ImportDatasetAsync(dataset, "starter");
         var expert = new SeatBinding(AgentRoles.Expert, AgentRoles.Expert, 0, model);
         var now = DateTimeOffset.UtcNow;
         var created = new List<EpisodeRecord>(episodes);
@@ -117,6 +117,7 @@ internal sealed class BenchSilo : IAsyncDisposable
                     Agent2Id = task.Agent2Id,
                     Seats = [expert, expert],
                     Seed = i,
+                    DatasetVersion = version.Version,
                     CreatedAt = now.AddTicks(i),
                 };
             }).ToList();

@@ -123,7 +123,7 @@ internal static class ListingBenchmark
         var store = await open();
         await using var _ = store as IAsyncDisposable;
         var dataset = SotopiaDataLoader.Load(DatasetLocator.StarterPath).Dataset;
-        await store.ImportDatasetAsync(dataset);
+        await store.ImportDatasetAsync(dataset, "bench: starter");
         var deepIndex = episodes * 9 / 10;
         EpisodeCursor? deep = null;
         var campaigns = new List<(string Id, int Count)> { (BigCampaign, episodes) };

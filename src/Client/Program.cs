@@ -25,6 +25,7 @@ root.Subcommands.Add(TasksCommands.Create());
 var data = DataCommands.Create();
 data.Subcommands.Add(StoreDataCommands.Import());
 data.Subcommands.Add(StoreDataCommands.Export());
+data.Subcommands.Add(StoreDataCommands.List());
 root.Subcommands.Add(data);
 ClusterCommands.AddTo(root);
 return await root.Parse(args).InvokeAsync();

@@ -14,6 +14,8 @@ public sealed class PostgresStoreContractTests(PostgresServerFixture server) : S
 
     protected override int LatestMigration => PostgresMigrations.All[^1].Version;
 
+    protected override int MigrationBeforeDatasetVersions => 5;
+
     protected override async Task<ISotopiaStore> CreateStoreAsync(TimeProvider time, int pageSize)
     {
         var database = await server.CreateDatabaseAsync();

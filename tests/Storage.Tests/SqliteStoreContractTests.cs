@@ -16,6 +16,8 @@ public sealed class SqliteStoreContractTests : StoreContractTests
 
     protected override int LatestMigration => SqliteMigrations.All[^1].Version;
 
+    protected override int MigrationBeforeDatasetVersions => 4;
+
     protected override async Task<ISotopiaStore> CreateStoreAsync(TimeProvider time, int pageSize)
     {
         _pageSize = pageSize;

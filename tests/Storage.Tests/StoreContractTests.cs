@@ -116,7 +116,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         await store.RegisterVersionAsync(Version("pol", 0, null, Start));
         await store.ActivateAsync("pol", 0);
         await store.CreateTrainingRequestAsync(Training("tr-keep", Start));
-        await store.ImportDatasetAsync(Dataset());
+        await store.ImportDatasetAsync(Dataset(), "data");
         var etag = await store.WriteGrainStateAsync("campaign", "c-keep", """{"stage":1}""", null);
 
         store = await ReopenAsync(store);

@@ -244,11 +244,13 @@ public sealed class ObservedStore(ISotopiaStore inner) : ISotopiaStore
 
     public Task<IReadOnlyList<TrainingRequest>> ListOpenTrainingRequestsAsync(CancellationToken cancellationToken = default) => inner.ListOpenTrainingRequestsAsync(cancellationToken);
 
-    public Task ImportDatasetAsync(SotopiaDataset dataset, CancellationToken cancellationToken = default) => inner.ImportDatasetAsync(dataset, cancellationToken);
+    public Task<DatasetVersion> ImportDatasetAsync(SotopiaDataset dataset, string source, CancellationToken cancellationToken = default) => inner.ImportDatasetAsync(dataset, source, cancellationToken);
 
-    public Task UpsertTasksAsync(IReadOnlyList<SocialTask> tasks, CancellationToken cancellationToken = default) => inner.UpsertTasksAsync(tasks, cancellationToken);
+    public Task AddToDatasetVersionAsync(int version, SotopiaDataset additions, CancellationToken cancellationToken = default) => inner.AddToDatasetVersionAsync(version, additions, cancellationToken);
 
-    public Task<SotopiaDataset> LoadDatasetAsync(CancellationToken cancellationToken = default) => inner.LoadDatasetAsync(cancellationToken);
+    public Task<IReadOnlyList<DatasetVersion>> ListDatasetVersionsAsync(CancellationToken cancellationToken = default) => inner.ListDatasetVersionsAsync(cancellationToken);
+
+    public Task<SotopiaDataset> LoadDatasetAsync(int? version = null, CancellationToken cancellationToken = default) => inner.LoadDatasetAsync(version, cancellationToken);
 
     public Task<StoredGrainState?> ReadGrainStateAsync(string grainType, string grainId, CancellationToken cancellationToken = default) => inner.ReadGrainStateAsync(grainType, grainId, cancellationToken);
 

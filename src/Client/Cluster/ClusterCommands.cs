@@ -98,7 +98,7 @@ internal static class ClusterCommands
             AnsiConsole.MarkupLineInterpolated($"[yellow]warning[/]: {warning}");
         }
         AnsiConsole.MarkupLineInterpolated(
-            $"Imported {imported.Characters} characters, {imported.Relationships} relationships, {imported.Scenarios} scenarios, {imported.Tasks} tasks, {imported.NamedSets.Length} named sets into the cluster's store.");
+            $"Imported {imported.Characters} characters, {imported.Relationships} relationships, {imported.Scenarios} scenarios, {imported.Tasks} tasks, {imported.NamedSets.Length} named sets into the cluster's store as dataset version {imported.Version}.");
         return 0;
     }
 

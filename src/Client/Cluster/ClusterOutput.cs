@@ -72,7 +72,7 @@ internal static class ClusterOutput
     public static void CampaignList(IReadOnlyList<CampaignSummaryResponse> campaigns, IAnsiConsole console)
     {
         var table = new Table().Border(TableBorder.Rounded);
-        foreach (var column in new[] { "id", "name", "mode", "status", "stage", "rounds", "created" })
+        foreach (var column in new[] { "id", "name", "mode", "status", "stage", "rounds", "dataset", "created" })
         {
             table.AddColumn(column);
         }
@@ -80,7 +80,7 @@ internal static class ClusterOutput
         {
             table.AddRow(
                 Markup.Escape(c.Id), Markup.Escape(c.Name), c.Mode.ToString(), Wire(c.Status),
-                $"{Math.Min(c.Stage + 1, c.Stages)}/{c.Stages}", I(c.Rounds), c.CreatedAt.ToString("u", CultureInfo.InvariantCulture));
+                $"{Math.Min(c.Stage + 1, c.Stages)}/{c.Stages}", I(c.Rounds), I(c.DatasetVersion), c.CreatedAt.ToString("u", CultureInfo.InvariantCulture));
         }
         console.Write(table);
     }
@@ -188,6 +188,7 @@ internal static class ClusterOutput
     {
         Id = status.Id,
         Spec = status.Spec,
+        DatasetVersion = status.DatasetVersion,
         Status = status.Status,
         Stage = status.Stage,
         Step = status.Step,

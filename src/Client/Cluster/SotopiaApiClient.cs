@@ -86,6 +86,9 @@ internal sealed class SotopiaApiClient : IDisposable
     public Task<DatasetImportResponse> ImportDatasetAsync(string path, IReadOnlyList<string> sets, CancellationToken ct) =>
         SendAsync<DatasetImportResponse>(HttpMethod.Post, "api/datasets/import", new DatasetImportRequest { Path = path, Sets = [.. sets] }, ct);
 
+    public Task<DatasetVersionsResponse> ListDatasetVersionsAsync(CancellationToken ct) =>
+        SendAsync<DatasetVersionsResponse>(HttpMethod.Get, "api/datasets/versions", null, ct);
+
     public Task<SiloResponse[]> ListSilosAsync(CancellationToken ct) =>
         SendAsync<SiloResponse[]>(HttpMethod.Get, "api/silos", null, ct);
 

@@ -95,7 +95,7 @@ internal static class CampaignCommands
         command.SetAction((parse, ct) => CliContext.GuardAsync(() => CliContext.WithRuntimeAsync(parse, ct, async runtime =>
         {
             var table = new Table().Border(TableBorder.Rounded);
-            foreach (var column in new[] { "id", "name", "mode", "status", "stage", "rounds", "created" })
+            foreach (var column in new[] { "id", "name", "mode", "status", "stage", "rounds", "dataset", "created" })
             {
                 table.AddColumn(column);
             }
@@ -104,6 +104,7 @@ internal static class CampaignCommands
                 table.AddRow(
                     Markup.Escape(c.Id), Markup.Escape(c.Spec.Name), c.Spec.Mode.ToString(), c.Status.ToString(),
                     c.Stage.ToString(CultureInfo.InvariantCulture), c.Rounds.Length.ToString(CultureInfo.InvariantCulture),
+                    c.DatasetVersionOrLegacy.ToString(CultureInfo.InvariantCulture),
                     c.CreatedAt.ToString("u", CultureInfo.InvariantCulture));
             }
             AnsiConsole.Write(table);

@@ -26,7 +26,8 @@ internal static class CampaignPreflight
             throw new UserFacingException(string.Join(Environment.NewLine, missing));
         }
         var problems = CampaignPlan.Validate(applied).ToList();
-        if (!problems.Any(p => p.StartsWith("dataset:", StringComparison.Ordinal)))
+        // A spec naming a stored dataset version reads no files; the launcher checks the version against the store.
+        if (applied.DatasetVersion is null && !problems.Any(p => p.StartsWith("dataset:", StringComparison.Ordinal)))
         {
             problems.AddRange(DatasetProblems(applied));
         }

@@ -37,7 +37,7 @@ internal static class EpisodeCommands
                 : null;
             var rows = await runtime.Store.ListEpisodesAsync(
                 new EpisodeQuery { CampaignId = c.Id, Round = parse.GetValue(round), Status = statusFilter, Limit = parse.GetValue(limit) }, ct);
-            var index = new DatasetIndex(await runtime.Store.LoadDatasetAsync(ct));
+            var index = new DatasetIndex(await runtime.Store.LoadDatasetAsync(c.DatasetVersionOrLegacy, ct));
             var scenarios = index.Dataset.Scenarios.ToDictionary(x => x.Id);
             var table = new Table().Border(TableBorder.Rounded);
             table.AddColumn(new TableColumn("id").NoWrap());
@@ -80,7 +80,7 @@ internal static class EpisodeCommands
             var episode = await runtime.Store.GetEpisodeAsync(parse.GetValue(id)!, ct)
                 ?? throw new UserFacingException($"Episode '{parse.GetValue(id)}' does not exist.");
             var turns = await runtime.Store.GetTurnsAsync(episode.Id, ct);
-            var setup = new DatasetIndex(await runtime.Store.LoadDatasetAsync(ct)).GetSetup(episode);
+            var setup = new DatasetIndex(await runtime.Store.LoadDatasetAsync(episode.DatasetVersionOrLegacy, ct)).GetSetup(episode);
             Render(episode, setup, turns);
             return 0;
         })));

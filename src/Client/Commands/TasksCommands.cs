@@ -64,7 +64,7 @@ internal static class TasksCommands
             }
             var settings = LlmBackendOptions.LoadSettings(parse.GetValue(config));
             LlmBackendOptions.Use(runtime, settings);
-            var stored = await runtime.Store.LoadDatasetAsync(ct);
+            var stored = await runtime.Store.LoadDatasetAsync(null, ct);
             if (stored.Scenarios.IsEmpty || stored.Characters.IsEmpty)
             {
                 var path = DatasetLocator.Resolve(parse.GetValue(dataset)!);
@@ -73,9 +73,9 @@ internal static class TasksCommands
                 {
                     throw new UserFacingException($"The dataset '{path}' has errors: {string.Join("; ", loaded.Problems.Where(p => p.Severity == DataProblemSeverity.Error).Take(5))}");
                 }
-                await runtime.Store.ImportDatasetAsync(loaded.Dataset, ct);
+                var version = await runtime.Store.ImportDatasetAsync(loaded.Dataset, loaded.Source, ct);
                 stored = loaded.Dataset;
-                AnsiConsole.MarkupLineInterpolated($"Imported {stored.Scenarios.Length} scenarios and {stored.Characters.Length} characters from {path}.");
+                AnsiConsole.MarkupLineInterpolated($"Imported {stored.Scenarios.Length} scenarios and {stored.Characters.Length} characters from {path} as dataset version {version.Version}.");
             }
             var excluded = parse.GetValue(exclude) is { Length: > 0 } given
                 ? given
@@ -107,7 +107,7 @@ internal static class TasksCommands
             }
             var cost = report.Usage is { } u ? new CampaignBudget { Prices = settings.Prices }.PriceOf(u.Model)?.Cost(u) : null;
             AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-                $"Stored {report.Generated.Length} new scenario(s) with {report.Tasks} task(s) in set '{request.SetName}' ({report.Attempts} call(s), {report.Rejections.Length} rejected; inspirations: {report.InspirationsRead} read, {report.DuplicateInspirations} duplicates, {report.AlreadyUsedInspirations} already used).");
+                $"Stored {report.Generated.Length} new scenario(s) with {report.Tasks} task(s) in set '{request.SetName}'{(report.DatasetVersion is { } dv ? $" of the new dataset version {dv}" : "")} ({report.Attempts} call(s), {report.Rejections.Length} rejected; inspirations: {report.InspirationsRead} read, {report.DuplicateInspirations} duplicates, {report.AlreadyUsedInspirations} already used).");
             if (report.Usage is { } usage)
             {
                 AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
@@ -125,7 +125,7 @@ internal static class TasksCommands
         var command = new Command("provenance", "List generated scenarios with the keyword, source and model each came from.") { output };
         command.SetAction((parse, ct) => CliContext.GuardAsync(() => CliContext.WithRuntimeAsync(parse, ct, async runtime =>
         {
-            var dataset = await runtime.Store.LoadDatasetAsync(ct);
+            var dataset = await runtime.Store.LoadDatasetAsync(null, ct);
             var generated = dataset.Scenarios.Where(s => s.Provenance is not null).ToList();
             if (parse.GetValue(output) is { } path)
             {

@@ -20,6 +20,7 @@ internal static class CampaignReport
 
     public static void Render(CampaignRecord campaign, IAnsiConsole console)
     {
+        console.MarkupLineInterpolated($"Dataset version {campaign.DatasetVersionOrLegacy} (from '{campaign.Spec.Dataset}'; 'sotopia data list' shows it).");
         if (campaign.Rounds.Length > 0)
         {
             var rounds = new Table().Title($"[bold]Training rounds[/] ({campaign.Id})").Border(TableBorder.Rounded);
@@ -160,7 +161,7 @@ internal static class CampaignReport
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"# Campaign {campaign.Id}");
         sb.AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Mode `{campaign.Spec.Mode}`, backend `{campaign.Spec.Backend}`, dataset `{campaign.Spec.Dataset}`, seed {campaign.Spec.Seed}, status **{campaign.Status}**.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Mode `{campaign.Spec.Mode}`, backend `{campaign.Spec.Backend}`, dataset `{campaign.Spec.Dataset}` (version {campaign.DatasetVersionOrLegacy}), seed {campaign.Spec.Seed}, status **{campaign.Status}**.");
         sb.AppendLine();
         if (campaign.Evaluations.Length > 0)
         {

@@ -19,6 +19,8 @@ public sealed record CampaignStatusResponse
     /// <summary>Episode counts over the whole campaign.</summary>
     public required EpisodeCountsResponse Episodes { get; init; }
     public required CampaignSpec Spec { get; init; }
+    /// <summary>The dataset version the campaign was started on and draws its tasks from.</summary>
+    public int DatasetVersion { get; init; }
     public ImmutableArray<RoundResult> Rounds { get; init; } = [];
     public ImmutableArray<PolicyEvaluationResult> Evaluations { get; init; } = [];
     public string? Error { get; init; }

@@ -15,6 +15,8 @@ public sealed record CampaignSummaryResponse
     public required int Stages { get; init; }
     public required string Step { get; init; }
     public required int Rounds { get; init; }
+    /// <summary>The dataset version the campaign was started on and draws its tasks from.</summary>
+    public int DatasetVersion { get; init; }
     public string? Error { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }

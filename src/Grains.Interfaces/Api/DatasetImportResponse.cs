@@ -6,6 +6,9 @@ namespace SotopiaPi.Grains.Interfaces;
 public sealed record DatasetImportResponse
 {
     public required string Source { get; init; }
+    /// <summary>The dataset version the import created (or the newest one, when it already held the same content).</summary>
+    public int Version { get; init; }
+    public string ContentHash { get; init; } = "";
     public int Characters { get; init; }
     public int Relationships { get; init; }
     public int Scenarios { get; init; }

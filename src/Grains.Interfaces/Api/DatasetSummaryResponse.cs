@@ -2,9 +2,15 @@ using System.Collections.Immutable;
 
 namespace SotopiaPi.Grains.Interfaces;
 
-/// <summary><c>GET /api/datasets</c>: what the store holds.</summary>
+/// <summary><c>GET /api/datasets</c> (the newest version) and <c>GET /api/datasets/versions/{version}</c>: what one
+/// dataset version holds.</summary>
 public sealed record DatasetSummaryResponse
 {
+    /// <summary>Null when the store holds no dataset yet.</summary>
+    public int? Version { get; init; }
+    public string? ContentHash { get; init; }
+    public DateTimeOffset? CreatedAt { get; init; }
+    public string? Source { get; init; }
     public int Characters { get; init; }
     public int Relationships { get; init; }
     public int Scenarios { get; init; }

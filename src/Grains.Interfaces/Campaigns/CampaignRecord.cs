@@ -10,6 +10,10 @@ public sealed record CampaignRecord
     public required CampaignSpec Spec { get; init; }
     /// <summary>Increases by one with every change the campaign's grain stores; the store keeps the highest.</summary>
     public long Revision { get; init; }
+    /// <summary>The dataset version the campaign was started on: every round and evaluation draws its tasks from it,
+    /// whatever is imported later. Null for campaigns stored before datasets had versions (they use
+    /// <see cref="DatasetVersion.Legacy"/>).</summary>
+    public int? DatasetVersion { get; init; }
     public CampaignStatus Status { get; init; } = CampaignStatus.Running;
     /// <summary>Index of the current stage in the campaign's plan (see the campaign grain).</summary>
     public int Stage { get; init; }
@@ -26,6 +30,8 @@ public sealed record CampaignRecord
     /// <summary>The W3C <c>traceparent</c> of the span of the current stage (round) on the silo driving it, or null:
     /// the round's episode spans, played on any silo, are its children.</summary>
     public string? StageTraceParent { get; init; }
+    /// <summary>The dataset version the campaign draws its tasks from.</summary>
+    public int DatasetVersionOrLegacy => DatasetVersion ?? Interfaces.DatasetVersion.Legacy;
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 }

@@ -10,6 +10,10 @@ public sealed record CampaignSpec
     public CampaignMode Mode { get; init; } = CampaignMode.BcSr;
     /// <summary>Dataset folder or file to load tasks from; "starter" = the dataset shipped with SotopiaPi.</summary>
     public string Dataset { get; init; } = "starter";
+    /// <summary>A stored dataset version to run on (<c>sotopia data list</c>) instead of importing
+    /// <see cref="Dataset"/>; null = import <see cref="Dataset"/> (a new version unless the newest has the same
+    /// content) and run on that version. The campaign's record keeps the version either way.</summary>
+    public int? DatasetVersion { get; init; }
     /// <summary>"simulator" (offline default) or "llm".</summary>
     public string Backend { get; init; } = "simulator";
     public string PolicyName { get; init; } = "sotopia-pi";

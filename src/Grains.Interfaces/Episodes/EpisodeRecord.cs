@@ -23,6 +23,9 @@ public sealed record EpisodeRecord
     public ImmutableArray<int> ScoredSeats { get; init; } = [0, 1];
     /// <summary>Seed for everything random in this episode (sampling, simulator noise).</summary>
     public required long Seed { get; init; }
+    /// <summary>The dataset version the episode's scenario, characters and relationship come from (its campaign's);
+    /// null for episodes stored before datasets had versions (they use <see cref="DatasetVersion.Legacy"/>).</summary>
+    public int? DatasetVersion { get; init; }
     public EpisodeStatus Status { get; init; } = EpisodeStatus.Pending;
     public TerminationReason? Termination { get; init; }
     /// <summary>The judge's outcome, once judged: scores or a recorded failure, never both.</summary>
@@ -31,6 +34,9 @@ public sealed record EpisodeRecord
     public string? FailureReason { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>The dataset version to build the episode's setup from.</summary>
+    public int DatasetVersionOrLegacy => DatasetVersion ?? Interfaces.DatasetVersion.Legacy;
 
     public string AgentId(int seat) => seat == 0 ? Agent1Id : Agent2Id;
 }

@@ -7,7 +7,8 @@ using SotopiaPi.Sotopia.Telemetry;
 
 namespace SotopiaPi.Silo.Runtime;
 
-/// <summary>Creates campaigns: validates the spec, loads and validates its dataset, imports it into the store,
+/// <summary>Creates campaigns: validates the spec, loads and validates its dataset, imports it into the store as a
+/// version (or takes the stored version the spec names) and records that version on the campaign,
 /// makes sure the policy has its base version (its registry grain), and hands the campaign to its grain, which
 /// stores it and starts driving it. The
 /// trace context of the request that asked for it (the console's W3C traceparent) is stored on the campaign, so
@@ -23,26 +24,48 @@ public sealed class CampaignLauncher(ISotopiaStore store, IGrainFactory grains, 
             throw new CampaignConflictException($"Campaign '{campaignId}' already exists.");
         }
         var problems = CampaignPlan.Validate(spec).ToList();
-        var path = DatasetLocator.Resolve(spec.Dataset);
         DataLoadResult? loaded = null;
-        if (!Directory.Exists(path) && !File.Exists(path))
+        IReadOnlyCollection<string>? namedSets = null;
+        if (spec.DatasetVersion is { } stored and > 0)
         {
-            problems.Add($"dataset: '{spec.Dataset}' not found (looked at {path})");
-        }
-        else
-        {
-            loaded = SotopiaDataLoader.Load(path);
-            problems.AddRange(loaded.Problems.Where(p => p.Severity == DataProblemSeverity.Error).Select(p => $"dataset: {p}"));
-            if (loaded.IsValid)
+            // A stored version: nothing is read from files or imported.
+            var versions = await store.ListDatasetVersionsAsync(cancellationToken);
+            if (versions.FirstOrDefault(v => v.Version == stored) is { } found)
             {
-                if (!spec.SkipEvaluation && !loaded.Dataset.NamedSets.ContainsKey(spec.EvaluationSet))
+                namedSets = found.NamedSets;
+            }
+            else
+            {
+                problems.Add($"dataset_version: version {stored} does not exist (stored: {(versions.Count == 0 ? "none" : string.Join(", ", versions.Select(v => v.Version)))})");
+            }
+        }
+        else if (spec.DatasetVersion is null)
+        {
+            var path = DatasetLocator.Resolve(spec.Dataset);
+            if (!Directory.Exists(path) && !File.Exists(path))
+            {
+                problems.Add($"dataset: '{spec.Dataset}' not found (looked at {path})");
+            }
+            else
+            {
+                loaded = SotopiaDataLoader.Load(path);
+                problems.AddRange(loaded.Problems.Where(p => p.Severity == DataProblemSeverity.Error).Select(p => $"dataset: {p}"));
+                if (loaded.IsValid)
                 {
-                    problems.Add($"evaluation_set: '{spec.EvaluationSet}' is not a named set of the dataset (it has: {string.Join(", ", loaded.Dataset.NamedSets.Keys.Order())})");
+                    namedSets = loaded.Dataset.NamedSets.Keys.ToList();
                 }
-                foreach (var set in spec.RoundScenarioSets.Where(s => !loaded.Dataset.NamedSets.ContainsKey(s)))
-                {
-                    problems.Add($"round_scenario_sets: '{set}' is not a named set of the dataset");
-                }
+            }
+        }
+        if (namedSets is not null)
+        {
+            var field = spec.DatasetVersion is null ? "the dataset" : $"dataset version {spec.DatasetVersion}";
+            if (!spec.SkipEvaluation && !namedSets.Contains(spec.EvaluationSet))
+            {
+                problems.Add($"evaluation_set: '{spec.EvaluationSet}' is not a named set of {field} (it has: {string.Join(", ", namedSets.Order(StringComparer.Ordinal))})");
+            }
+            foreach (var set in spec.RoundScenarioSets.Where(s => !namedSets.Contains(s)))
+            {
+                problems.Add($"round_scenario_sets: '{set}' is not a named set of {field}");
             }
         }
         if (problems.Count > 0)
@@ -58,12 +81,16 @@ public sealed class CampaignLauncher(ISotopiaStore store, IGrainFactory grains, 
         activity?.SetTag(SotopiaAttributes.CampaignId, id);
         activity?.SetTag(SotopiaAttributes.CampaignName, spec.Name);
         activity?.SetTag(SotopiaAttributes.CampaignMode, spec.Mode.ToString());
-        await store.ImportDatasetAsync(loaded!.Dataset, cancellationToken);
+        var datasetVersion = loaded is not null
+            ? (await store.ImportDatasetAsync(loaded.Dataset, loaded.Source, cancellationToken)).Version
+            : spec.DatasetVersion!.Value;
+        activity?.SetTag("sotopia.dataset.version", datasetVersion);
         await grains.GetGrain<IPolicyRegistryGrain>(spec.PolicyName).EnsureBaseAsync(models.PolicyBase).WaitAsync(cancellationToken);
         var campaign = new CampaignRecord
         {
             Id = id,
             Spec = spec,
+            DatasetVersion = datasetVersion,
             CreatedAt = now,
             UpdatedAt = now,
             TraceParent = SotopiaActivities.TraceParentOf(activity) ?? SotopiaActivities.TraceParentOf(requestContext),

@@ -76,10 +76,23 @@ public sealed partial class CampaignDriver(
         };
     }
 
+    /// <summary>The dataset version the campaign was started on (a version that vanished fails the campaign).</summary>
+    private async Task<SotopiaDataset> LoadDatasetAsync(CampaignRecord campaign, CancellationToken ct)
+    {
+        try
+        {
+            return await store.LoadDatasetAsync(campaign.DatasetVersionOrLegacy, ct);
+        }
+        catch (KeyNotFoundException ex)
+        {
+            throw new CampaignFailedException($"The campaign's dataset: {ex.Message}");
+        }
+    }
+
     private async Task<CampaignRecord> StartTrainingRoundAsync(CampaignRecord campaign, CampaignStage stage, CancellationToken ct)
     {
         var spec = campaign.Spec;
-        var dataset = await store.LoadDatasetAsync(ct);
+        var dataset = await LoadDatasetAsync(campaign, ct);
         var scenarios = PickTrainingScenarios(campaign, stage, dataset);
         var tasks = new List<SocialTask>();
         foreach (var scenario in scenarios)
@@ -93,7 +106,7 @@ public sealed partial class CampaignDriver(
             throw new CampaignFailedException(
                 $"Round {stage.Index} ({stage.Kind}): no character pair matches the relationship of any chosen scenario.");
         }
-        await store.UpsertTasksAsync(tasks, ct);
+        await store.AddToDatasetVersionAsync(campaign.DatasetVersionOrLegacy, SotopiaDataset.Empty with { Tasks = [.. tasks] }, ct);
 
         int? playedVersion = null;
         SeatBinding[] seats;
@@ -128,6 +141,7 @@ public sealed partial class CampaignDriver(
                 Seats = [.. seats],
                 ScoredSeats = [0, 1],
                 Seed = StableSeed.Derive(spec.Seed, key),
+                DatasetVersion = campaign.DatasetVersionOrLegacy,
                 CreatedAt = now,
             };
         }).ToList();
@@ -261,11 +275,11 @@ public sealed partial class CampaignDriver(
     private async Task<CampaignRecord> StartEvaluationAsync(CampaignRecord campaign, CampaignStage stage, CancellationToken ct)
     {
         var spec = campaign.Spec;
-        var dataset = await store.LoadDatasetAsync(ct);
+        var dataset = await LoadDatasetAsync(campaign, ct);
         var tasks = EvaluationTasks(spec, dataset, out var sampled);
         if (sampled.Count > 0)
         {
-            await store.UpsertTasksAsync(sampled, ct);
+            await store.AddToDatasetVersionAsync(campaign.DatasetVersionOrLegacy, SotopiaDataset.Empty with { Tasks = [.. sampled] }, ct);
         }
         var targets = await EvaluationTargetsAsync(campaign, ct);
         var partner = new SeatBinding(AgentRoles.Partner, AgentRoles.Partner, 0, models.Partner);
@@ -292,6 +306,7 @@ public sealed partial class CampaignDriver(
                         Seats = seat == 0 ? [target.Binding, partner] : [partner, target.Binding],
                         ScoredSeats = [seat],
                         Seed = StableSeed.Derive(spec.Seed, key),
+                        DatasetVersion = campaign.DatasetVersionOrLegacy,
                         CreatedAt = now,
                     });
                 }

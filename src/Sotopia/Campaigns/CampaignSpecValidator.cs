@@ -20,6 +20,10 @@ internal static partial class CampaignSpecValidator
             problems.Add($"mode: {(int)spec.Mode} is not one of bc, sr, bc_sr, eval");
         }
         Text(problems, "dataset", spec.Dataset, L.MaxDatasetLength);
+        if (spec.DatasetVersion is < 1)
+        {
+            problems.Add($"dataset_version: {spec.DatasetVersion} is not a version number (1 or more; 'sotopia data list' lists them)");
+        }
         if (spec.Backend is not ("simulator" or "llm"))
         {
             problems.Add($"backend: '{Shorten(spec.Backend)}' is not one of simulator, llm");

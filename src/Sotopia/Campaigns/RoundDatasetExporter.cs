@@ -45,13 +45,19 @@ public static class RoundDatasetExporter
         long seed,
         CancellationToken cancellationToken)
     {
-        var index = new DatasetIndex(await store.LoadDatasetAsync(cancellationToken));
+        // Each episode's setup comes from its own dataset version (its campaign's).
+        var indexes = new Dictionary<int, DatasetIndex>();
         var episodes = new Dictionary<string, SftEpisode>(StringComparer.Ordinal);
         foreach (var id in trajectories.Select(t => t.EpisodeId).Distinct())
         {
             var episode = await store.GetEpisodeAsync(id, cancellationToken)
                 ?? throw new InvalidOperationException($"Episode '{id}' vanished from the store.");
             var turns = await store.GetTurnsAsync(id, cancellationToken);
+            if (!indexes.TryGetValue(episode.DatasetVersionOrLegacy, out var index))
+            {
+                index = new DatasetIndex(await store.LoadDatasetAsync(episode.DatasetVersionOrLegacy, cancellationToken));
+                indexes[episode.DatasetVersionOrLegacy] = index;
+            }
             episodes[id] = new SftEpisode(index.GetSetup(episode), turns);
         }
         var options = new SftOptions

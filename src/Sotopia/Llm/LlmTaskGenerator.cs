@@ -26,7 +26,8 @@ public sealed class LlmTaskGenerator(ILlmGateway gateway, TimeProvider time)
         {
             throw new ArgumentException("Count, pairs per scenario and parallelism must be at least 1.", nameof(request));
         }
-        var dataset = await store.LoadDatasetAsync(cancellationToken);
+        var baseVersion = (await store.ListDatasetVersionsAsync(cancellationToken)).LastOrDefault()?.Version;
+        var dataset = baseVersion is { } v ? await store.LoadDatasetAsync(v, cancellationToken) : SotopiaDataset.Empty;
         if (dataset.Characters.IsEmpty || dataset.Relationships.IsEmpty)
         {
             throw new InvalidOperationException("The store holds no characters and relationships to sample pairs from; import a dataset first ('sotopia data import').");
@@ -60,12 +61,13 @@ public sealed class LlmTaskGenerator(ILlmGateway gateway, TimeProvider time)
             index.Add(scenario.Id, scenario.Text);
         }
 
-        var run = new Run(request, pool, index, dataset, examples, store, progress);
+        var run = new Run(request, pool, index, dataset, examples, store, progress) { BaseVersion = baseVersion };
         var workers = Enumerable.Range(0, request.Parallelism).Select(_ => WorkAsync(run, cancellationToken)).ToList();
         await Task.WhenAll(workers);
         return new TaskGenerationReport
         {
             Generated = [.. run.Accepted],
+            DatasetVersion = run.DatasetVersion,
             Tasks = run.Tasks,
             Rejections = [.. run.Rejections],
             Attempts = run.Attempts,
@@ -138,6 +140,10 @@ public sealed class LlmTaskGenerator(ILlmGateway gateway, TimeProvider time)
         private bool _stopped;
 
         public TaskGenerationRequest Request => request;
+        /// <summary>The newest dataset version when generation started (the one it draws examples from).</summary>
+        public int? BaseVersion { get; init; }
+        /// <summary>The dataset version holding the generated scenarios (null until one is accepted).</summary>
+        public int? DatasetVersion { get; private set; }
         public List<Scenario> Examples => examples;
         public List<Scenario> Accepted { get; } = [];
         public List<TaskRejection> Rejections { get; } = [];
@@ -270,12 +276,28 @@ public sealed class LlmTaskGenerator(ILlmGateway gateway, TimeProvider time)
                 {
                     setIds = [.. _setIds, scenario.Id];
                 }
-                await store.ImportDatasetAsync(new SotopiaDataset
+                var added = new SotopiaDataset
                 {
                     Scenarios = [scenario],
                     Tasks = pairs,
                     NamedSets = ImmutableDictionary<string, ImmutableArray<string>>.Empty.Add(request.SetName, [.. setIds]),
-                }, cancellationToken);
+                };
+                // The first accepted scenario makes a new dataset version (the one generation started from plus it);
+                // later ones are added to that version. The version generation started from is never changed.
+                if (DatasetVersion is { } version)
+                {
+                    await store.AddToDatasetVersionAsync(version, added, cancellationToken);
+                }
+                else
+                {
+                    var created = await store.ImportDatasetAsync(dataset with
+                    {
+                        Scenarios = dataset.Scenarios.AddRange(added.Scenarios),
+                        Tasks = dataset.Tasks.AddRange(added.Tasks),
+                        NamedSets = dataset.NamedSets.SetItem(request.SetName, added.NamedSets[request.SetName]),
+                    }, $"generated from {(BaseVersion is { } b ? $"version {b}" : "an empty store")}", cancellationToken);
+                    DatasetVersion = created.Version;
+                }
                 lock (_lock)
                 {
                     _setIds.Add(scenario.Id);

@@ -9,6 +9,9 @@ public sealed record TaskGenerationReport
     public ImmutableArray<Scenario> Generated { get; init; } = [];
     /// <summary>Tasks (character pairs) sampled for the new scenarios.</summary>
     public int Tasks { get; init; }
+    /// <summary>The new dataset version holding the generated scenarios (the version generation started from plus
+    /// them), or null when none was accepted.</summary>
+    public int? DatasetVersion { get; init; }
     public ImmutableArray<TaskRejection> Rejections { get; init; } = [];
     public int Attempts { get; init; }
     public int InspirationsRead { get; init; }

@@ -13,7 +13,7 @@ internal static class ReportSource
     {
         // No limit: the store reads every episode in keyset pages (an offset per page would rescan the skipped rows).
         var episodes = await store.ListEpisodesAsync(new EpisodeQuery { CampaignId = campaign.Id }, cancellationToken);
-        var dataset = await store.LoadDatasetAsync(cancellationToken);
+        var dataset = await store.LoadDatasetAsync(campaign.DatasetVersionOrLegacy, cancellationToken);
         Dictionary<string, ImmutableArray<CallUsage>>? turnUsage = null;
         if (!ReportUsage.IsSimulator(campaign))
         {
@@ -26,4 +26,5 @@ internal static class ReportSource
         }
         return CampaignReportBuilder.Build(campaign, episodes, dataset.NamedSets, human, turnUsage);
     }
+
 }

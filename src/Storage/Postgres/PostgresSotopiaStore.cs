@@ -103,7 +103,13 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore
     /// <summary>Applies every migration not yet recorded in <c>schema_migrations</c>, all in one transaction that
     /// first takes a transaction-level advisory lock: silos starting at once run it one after the other, and all
     /// but the first find nothing to do. Idempotent.</summary>
-    public Task MigrateAsync(CancellationToken cancellationToken = default) =>
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await ApplyMigrationsAsync(cancellationToken).ConfigureAwait(false);
+        await HashMigratedDatasetsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task ApplyMigrationsAsync(CancellationToken cancellationToken) =>
         WriteAsync("migrate", async (connection, ct) =>
         {
             // A migration may wait for running silos' locks and build an index on a large table: its own bounds.

@@ -130,6 +130,47 @@ internal static class SqliteMigrations
             CREATE INDEX ix_episodes_campaign_phase ON episodes (campaign_id, phase, status, created_at, id);
             CREATE INDEX ix_episodes_status_order ON episodes (status, created_at, id);
             """),
+        // Datasets become immutable versions: each import is a version with its own records and named sets (an
+        // import no longer overwrites another's). What was stored before becomes version 1 (its content hash is
+        // filled in by the store right after migrating: SQL cannot compute it).
+        new(5, "dataset versions", """
+            CREATE TABLE dataset_versions (
+                version      INTEGER NOT NULL PRIMARY KEY,
+                content_hash TEXT    NOT NULL,
+                created_at   INTEGER NOT NULL,
+                source       TEXT    NOT NULL
+            );
+            CREATE TABLE dataset_records (
+                version INTEGER NOT NULL REFERENCES dataset_versions (version),
+                kind    TEXT    NOT NULL,
+                seq     INTEGER NOT NULL,
+                id      TEXT    NOT NULL,
+                json    TEXT    NOT NULL,
+                PRIMARY KEY (version, kind, id)
+            ) WITHOUT ROWID;
+            CREATE UNIQUE INDEX ux_dataset_records_order ON dataset_records (version, kind, seq);
+            CREATE TABLE dataset_named_sets (
+                version INTEGER NOT NULL REFERENCES dataset_versions (version),
+                name    TEXT    NOT NULL,
+                json    TEXT    NOT NULL,
+                PRIMARY KEY (version, name)
+            ) WITHOUT ROWID;
+
+            INSERT INTO dataset_versions (version, content_hash, created_at, source)
+                SELECT 1, '', CAST(strftime('%s', 'now') AS INTEGER) * 1000, 'migrated'
+                WHERE EXISTS (SELECT 1 FROM characters) OR EXISTS (SELECT 1 FROM relationships)
+                   OR EXISTS (SELECT 1 FROM scenarios) OR EXISTS (SELECT 1 FROM tasks) OR EXISTS (SELECT 1 FROM named_sets);
+            INSERT INTO dataset_records (version, kind, seq, id, json) SELECT 1, 'characters', seq, id, json FROM characters;
+            INSERT INTO dataset_records (version, kind, seq, id, json) SELECT 1, 'relationships', seq, id, json FROM relationships;
+            INSERT INTO dataset_records (version, kind, seq, id, json) SELECT 1, 'scenarios', seq, id, json FROM scenarios;
+            INSERT INTO dataset_records (version, kind, seq, id, json) SELECT 1, 'tasks', seq, id, json FROM tasks;
+            INSERT INTO dataset_named_sets (version, name, json) SELECT 1, name, json FROM named_sets;
+            DROP TABLE characters;
+            DROP TABLE relationships;
+            DROP TABLE scenarios;
+            DROP TABLE tasks;
+            DROP TABLE named_sets;
+            """),
     ];
 
     public const string CreateMigrationsTable = """

@@ -112,7 +112,13 @@ public sealed partial class SqliteSotopiaStore : ISotopiaStore
 
     /// <summary>Applies every migration not yet recorded in <c>schema_migrations</c>, in one transaction
     /// (idempotent; concurrent callers, even in other processes, are serialised by SQLite's write lock).</summary>
-    public Task MigrateAsync(CancellationToken cancellationToken = default) =>
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await ApplyMigrationsAsync(cancellationToken).ConfigureAwait(false);
+        await HashMigratedDatasetsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task ApplyMigrationsAsync(CancellationToken cancellationToken) =>
         WriteAsync("migrate", needsSavepoint: true, session =>
         {
             session.Execute(SqliteMigrations.CreateMigrationsTable);

@@ -32,22 +32,27 @@ internal sealed class InMemorySotopiaStore(SotopiaDataset dataset) : ISotopiaSto
         }
     }
 
-    public Task<SotopiaDataset> LoadDatasetAsync(CancellationToken cancellationToken = default)
+    /// <summary>The one dataset version this fake holds (version 1).</summary>
+    public Task<SotopiaDataset> LoadDatasetAsync(int? version = null, CancellationToken cancellationToken = default)
     {
+        if (version is not (null or DatasetVersion.Legacy))
+        {
+            throw new KeyNotFoundException($"This fake store holds dataset version {DatasetVersion.Legacy} only, not {version}.");
+        }
         lock (_gate)
         {
             return Task.FromResult(_dataset);
         }
     }
 
-    public Task UpsertTasksAsync(IReadOnlyList<SocialTask> tasks, CancellationToken cancellationToken = default)
+    public async Task AddToDatasetVersionAsync(int version, SotopiaDataset additions, CancellationToken cancellationToken = default)
     {
+        await LoadDatasetAsync(version, cancellationToken);
         lock (_gate)
         {
             var known = _dataset.Tasks.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
-            _dataset = _dataset with { Tasks = _dataset.Tasks.AddRange(tasks.Where(t => known.Add(t.Id))) };
+            _dataset = _dataset with { Tasks = _dataset.Tasks.AddRange(additions.Tasks.Where(t => known.Add(t.Id))) };
         }
-        return Task.CompletedTask;
     }
 
     public Task<TrainingRequest> CreateTrainingRequestAsync(TrainingRequest request, CancellationToken cancellationToken = default)
@@ -128,7 +133,9 @@ internal sealed class InMemorySotopiaStore(SotopiaDataset dataset) : ISotopiaSto
 
     public Task<IReadOnlyList<TrainingRequest>> ListOpenTrainingRequestsAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-    public Task ImportDatasetAsync(SotopiaDataset dataset, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<DatasetVersion> ImportDatasetAsync(SotopiaDataset dataset, string source, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<DatasetVersion>> ListDatasetVersionsAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<StoredGrainState?> ReadGrainStateAsync(string grainType, string grainId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 

@@ -24,7 +24,7 @@ public sealed class EpisodeBrowserPagingTests : IAsyncLifetime
     {
         var count = DashboardApi.ScanLimit + DashboardApi.ScanLimit / 2;
         var store = _silo.Store;
-        await store.ImportDatasetAsync(StarterSetups.Data);
+        await store.ImportDatasetAsync(StarterSetups.Data, "test: starter");
         await store.SaveCampaignAsync(new CampaignRecord
         {
             Id = Campaign,

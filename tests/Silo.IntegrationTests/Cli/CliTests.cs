@@ -81,6 +81,48 @@ public sealed class CliTests
         Assert.Contains("hard", checkOutput, StringComparison.Ordinal);
     }
 
+    /// <summary>The output on one line with single spaces (the console wraps long lines).</summary>
+    private static string Flat(string output) => string.Join(' ', output.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>Two imports with the same named set are two versions; both are listed with their sets, and export
+    /// writes the one asked for.</summary>
+    [Fact]
+    public async Task EachImportIsAVersionListedByDataList()
+    {
+        using var dir = new TempDirectory();
+        var home = dir.Combine("home");
+        var starter = Path.Combine(AppContext.BaseDirectory, "data", "starter");
+        var (firstExit, first) = await RunAsync("--home", home, "data", "import", starter);
+        Assert.True(firstExit == 0, first);
+        Assert.Contains("as dataset version 1", Flat(first), StringComparison.Ordinal);
+        Directory.CreateDirectory(dir.Combine("b"));
+        foreach (var file in Directory.GetFiles(starter, "*.jsonl"))
+        {
+            File.Copy(file, dir.Combine("b", Path.GetFileName(file)));
+        }
+        var scenario = File.ReadLines(dir.Combine("b", "environment_profiles.jsonl")).First();
+        var id = System.Text.Json.JsonDocument.Parse(scenario).RootElement.GetProperty("env_id").GetString()!;
+        await File.WriteAllTextAsync(dir.Combine("b", "sets.json"), $$"""{"hard": ["{{id}}"]}""");
+
+        var (secondExit, second) = await RunAsync("--home", home, "data", "import", dir.Combine("b"));
+        var (listExit, list) = await RunAsync("--home", home, "data", "list");
+        var (exportExit, export) = await RunAsync("--home", home, "data", "export", dir.Combine("v1"), "--version", "1");
+        var (checkExit, check) = await RunAsync("data", "check", dir.Combine("v1"));
+        var (missingExit, missing) = await RunAsync("--home", home, "data", "export", dir.Combine("v9"), "--version", "9");
+
+        Assert.True(secondExit == 0, second);
+        Assert.Contains("as dataset version 2", Flat(second), StringComparison.Ordinal);
+        Assert.True(listExit == 0, list);
+        var rows = list.Split('\n').Where(l => l.Contains("hard", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.True(exportExit == 0, export);
+        Assert.True(checkExit == 0, check);
+        // Version 1 keeps the starter's ten hard scenarios; version 2's one-scenario "hard" did not overwrite it.
+        Assert.Contains("hard: 10", check, StringComparison.Ordinal);
+        Assert.NotEqual(0, missingExit);
+        Assert.Contains("Dataset version 9 does not exist", Flat(missing), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AYamlSpecCampaignCanBeStartedInspectedExportedAndRolledBack()
     {

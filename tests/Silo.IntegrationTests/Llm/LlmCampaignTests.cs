@@ -28,7 +28,7 @@ public sealed class LlmCampaignTests
         runtime.Backend = s => s.AddSotopiaLlmBackend(settings);
 
         // Generator: two new scenarios for the BC round.
-        await runtime.Store.ImportDatasetAsync(StarterSetups.Data);
+        await runtime.Store.ImportDatasetAsync(StarterSetups.Data, "starter");
         TaskGenerationReport generated;
         await using (var services = runtime.BuildServices())
         {

@@ -152,7 +152,7 @@ public sealed class TaskGenerationTests
         using var home = new TempDirectory();
         await using var store = await SqliteSotopiaStore.OpenAsync(home.Combine("sotopia.db"));
         await store.MigrateAsync();
-        await store.ImportDatasetAsync(StarterSetups.Data);
+        await store.ImportDatasetAsync(StarterSetups.Data, "starter");
         var hard = StarterSetups.Data.NamedSets["hard"];
         var copied = StarterSetups.Data.Scenarios.First(s => hard.Contains(s.Id));
         await using var server = await FakeOpenAiServer.StartAsync();
@@ -220,7 +220,7 @@ public sealed class TaskGenerationTests
         using var home = new TempDirectory();
         await using var store = await SqliteSotopiaStore.OpenAsync(home.Combine("sotopia.db"));
         await store.MigrateAsync();
-        await store.ImportDatasetAsync(StarterSetups.Data);
+        await store.ImportDatasetAsync(StarterSetups.Data, "starter");
         await using var server = await FakeOpenAiServer.StartAsync();
         server.Respond(_ => FakeOpenAiReply.Error(404, "The model `gpt-4.1` does not exist or you do not have access to it."));
         using var gateway = LlmTestSettings.Gateway(LlmTestSettings.For(server.BaseUrl));
@@ -238,7 +238,7 @@ public sealed class TaskGenerationTests
         using var home = new TempDirectory();
         await using var store = await SqliteSotopiaStore.OpenAsync(home.Combine("sotopia.db"));
         await store.MigrateAsync();
-        await store.ImportDatasetAsync(StarterSetups.Data);
+        await store.ImportDatasetAsync(StarterSetups.Data, "starter");
         using var gateway = LlmTestSettings.Gateway(LlmTestSettings.For(new Uri("http://127.0.0.1:9/v1")));
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new LlmTaskGenerator(gateway, TimeProvider.System).GenerateAsync(

@@ -9,8 +9,9 @@ using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Silo.Api.Datasets;
 
-/// <summary><c>/api/datasets</c>: what the store holds, and importing a dataset from a path on the silo's
-/// machine (validated first: nothing is stored when it has errors).</summary>
+/// <summary><c>/api/datasets</c>: the newest dataset version, every version (<c>/versions</c>), one version
+/// (<c>/versions/{n}</c>), and importing a dataset from a path on the silo's machine as a new version (validated
+/// first: nothing is stored when it has errors).</summary>
 internal static class DatasetsApi
 {
     private const string InvalidImport = "The dataset cannot be imported.";
@@ -19,22 +20,49 @@ internal static class DatasetsApi
     {
         var api = app.MapGroup("api/datasets");
         api.MapGet("/", GetDatasetAsync);
+        api.MapGet("/versions", ListVersionsAsync);
+        api.MapGet("/versions/{version:int}", GetVersionAsync);
         api.MapPost("/import", ImportAsync);
         return app;
     }
 
+    /// <summary>The newest version (every request reads the store: an import made on any silo is seen at once).</summary>
     public static async Task<Ok<DatasetSummaryResponse>> GetDatasetAsync(IDatasetStore store, CancellationToken cancellationToken)
     {
-        var dataset = await store.LoadDatasetAsync(cancellationToken);
-        return TypedResults.Ok(new DatasetSummaryResponse
+        var newest = (await store.ListDatasetVersionsAsync(cancellationToken)).LastOrDefault();
+        if (newest is null)
         {
-            Characters = dataset.Characters.Length,
-            Relationships = dataset.Relationships.Length,
-            Scenarios = dataset.Scenarios.Length,
-            Tasks = dataset.Tasks.Length,
-            NamedSets = dataset.NamedSets.ToImmutableDictionary(s => s.Key, s => s.Value.Length),
-        });
+            return TypedResults.Ok(new DatasetSummaryResponse());
+        }
+        return TypedResults.Ok(Summary(newest, await store.LoadDatasetAsync(newest.Version, cancellationToken)));
     }
+
+    public static async Task<Ok<DatasetVersionsResponse>> ListVersionsAsync(IDatasetStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new DatasetVersionsResponse { Versions = [.. await store.ListDatasetVersionsAsync(cancellationToken)] });
+
+    public static async Task<Results<Ok<DatasetSummaryResponse>, ProblemHttpResult>> GetVersionAsync(
+        int version, IDatasetStore store, CancellationToken cancellationToken)
+    {
+        var found = (await store.ListDatasetVersionsAsync(cancellationToken)).FirstOrDefault(v => v.Version == version);
+        if (found is null)
+        {
+            return ApiProblems.NotFound($"Dataset version {version} does not exist.");
+        }
+        return TypedResults.Ok(Summary(found, await store.LoadDatasetAsync(version, cancellationToken)));
+    }
+
+    private static DatasetSummaryResponse Summary(DatasetVersion version, SotopiaDataset dataset) => new()
+    {
+        Version = version.Version,
+        ContentHash = version.ContentHash,
+        CreatedAt = version.CreatedAt,
+        Source = version.Source,
+        Characters = dataset.Characters.Length,
+        Relationships = dataset.Relationships.Length,
+        Scenarios = dataset.Scenarios.Length,
+        Tasks = dataset.Tasks.Length,
+        NamedSets = dataset.NamedSets.ToImmutableDictionary(s => s.Key, s => s.Value.Length),
+    };
 
     /// <summary>Body: <c>{"path": "sotopia", "sets": ["used_env.json"]}</c>, paths below the silo's datasets folder
     /// (see <see cref="DatasetFolder"/>). 400 names <c>path</c> (or <c>sets</c>) with every problem, each as
@@ -82,12 +110,14 @@ internal static class DatasetsApi
         {
             return ApiProblems.Invalid(InvalidImport, "path", [.. loaded.Errors.Select(e => e.ToString())]);
         }
-        await store.ImportDatasetAsync(loaded.Dataset, cancellationToken);
+        var version = await store.ImportDatasetAsync(loaded.Dataset, loaded.Source, cancellationToken);
         var d = loaded.Dataset;
         SotopiaApiLog.DatasetImported(loggers.CreateLogger(typeof(DatasetsApi)), loaded.Source, d.Scenarios.Length, d.Characters.Length);
         return TypedResults.Ok(new DatasetImportResponse
         {
             Source = loaded.Source,
+            Version = version.Version,
+            ContentHash = version.ContentHash,
             Characters = d.Characters.Length,
             Relationships = d.Relationships.Length,
             Scenarios = d.Scenarios.Length,
