@@ -20,6 +20,9 @@ internal sealed class SotopiaApiClient : IDisposable
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.BaseAddress = baseAddress;
         _http.Timeout = timeout;
+        // A body the silo refuses (over its 1 MiB limit) is answered with its 413 problem before the body is sent,
+        // instead of a connection reset in the middle of sending it.
+        _http.DefaultRequestHeaders.ExpectContinue = true;
         if (!string.IsNullOrEmpty(token))
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
