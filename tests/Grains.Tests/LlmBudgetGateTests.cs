@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Campaigns;
 using SotopiaPi.Sotopia.Llm;
+using SotopiaPi.Grains.Tests.Fakes;
 
 namespace SotopiaPi.Grains.Tests;
 
@@ -26,7 +25,7 @@ public sealed class LlmBudgetGateTests
     private const decimal EstimateUsd = 0.0002m;
     private const decimal ActualUsd = 0.00014m;
 
-    private readonly TimerWatchingClock _time = new(new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero));
+    private readonly TimerWatchingTimeProvider _time = new(new DateTimeOffset(2026, 12, 5, 12, 0, 0, TimeSpan.Zero));
     private readonly FakeStore _store = new();
 
     [Fact]
@@ -281,22 +280,6 @@ public sealed class LlmBudgetGateTests
     {
         await task;
         return true;
-    }
-
-    /// <summary>A fake clock that reports every timer created on it (a <c>Task.Delay</c> on it is one) with its due
-    /// time, so a test advances the clock only once the gate waits on it.</summary>
-    private sealed class TimerWatchingClock(DateTimeOffset start) : FakeTimeProvider(start)
-    {
-        private readonly Channel<TimeSpan> _timers = Channel.CreateUnbounded<TimeSpan>();
-
-        public ChannelReader<TimeSpan> Timers => _timers.Reader;
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            var timer = base.CreateTimer(callback, state, dueTime, period);
-            _timers.Writer.TryWrite(dueTime);
-            return timer;
-        }
     }
 
     private static void InterlockedMax(ref int target, int value)

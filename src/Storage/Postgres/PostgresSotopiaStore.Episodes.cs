@@ -270,32 +270,7 @@ public sealed partial class PostgresSotopiaStore
         {
             await using var command = connection.CreateCommand();
             var sql = new StringBuilder("SELECT created_at, id, json::text FROM episodes WHERE true");
-            var n = 0;
-            if (query.CampaignId is not null)
-            {
-                sql.Append($" AND campaign_id = ${++n}");
-                command.Text(query.CampaignId);
-            }
-            if (query.Round is not null)
-            {
-                sql.Append($" AND round = ${++n}");
-                command.Int(query.Round.Value);
-            }
-            if (query.Phase is not null)
-            {
-                sql.Append($" AND phase = ${++n}");
-                command.Text(query.Phase);
-            }
-            if (query.Status is not null)
-            {
-                sql.Append($" AND status = ${++n}");
-                command.Text(StoreValues.Name(query.Status.Value));
-            }
-            if (query.ScenarioId is not null)
-            {
-                sql.Append($" AND scenario_id = ${++n}");
-                command.Text(query.ScenarioId);
-            }
+            var n = AppendFilters(sql, command, query);
             // The first page skips the offset (or starts after the query's cursor); the next ones start after the
             // last row read (created_at, id).
             if ((after ?? start) is { } last)
@@ -401,32 +376,7 @@ public sealed partial class PostgresSotopiaStore
         {
             await using var command = connection.CreateCommand();
             var sql = new StringBuilder("SELECT count(*) FROM episodes WHERE true");
-            var n = 0;
-            if (query.CampaignId is not null)
-            {
-                sql.Append($" AND campaign_id = ${++n}");
-                command.Text(query.CampaignId);
-            }
-            if (query.Round is not null)
-            {
-                sql.Append($" AND round = ${++n}");
-                command.Int(query.Round.Value);
-            }
-            if (query.Phase is not null)
-            {
-                sql.Append($" AND phase = ${++n}");
-                command.Text(query.Phase);
-            }
-            if (query.Status is not null)
-            {
-                sql.Append($" AND status = ${++n}");
-                command.Text(StoreValues.Name(query.Status.Value));
-            }
-            if (query.ScenarioId is not null)
-            {
-                sql.Append($" AND scenario_id = ${++n}");
-                command.Text(query.ScenarioId);
-            }
+            AppendFilters(sql, command, query);
             command.CommandText = sql.ToString();
             return (int)await command.ExecuteInt64Async(ct).ConfigureAwait(false);
         }, cancellationToken);
@@ -465,4 +415,37 @@ public sealed partial class PostgresSotopiaStore
         EpisodeStatuses.TryGetValue(name, out var status)
             ? status
             : throw new InvalidDataException($"{_description}: unknown episode status '{name}' in table episodes.");
+
+    /// <summary>Appends the store-side filters of <paramref name="query"/> (campaign, round, phase, status, scenario) to
+    /// <paramref name="sql"/> as <c>AND column = $n</c> with their parameters; returns how many were added.</summary>
+    private static int AppendFilters(StringBuilder sql, NpgsqlCommand command, EpisodeQuery query)
+    {
+        var n = 0;
+        if (query.CampaignId is not null)
+        {
+            sql.Append($" AND campaign_id = ${++n}");
+            command.Text(query.CampaignId);
+        }
+        if (query.Round is not null)
+        {
+            sql.Append($" AND round = ${++n}");
+            command.Int(query.Round.Value);
+        }
+        if (query.Phase is not null)
+        {
+            sql.Append($" AND phase = ${++n}");
+            command.Text(query.Phase);
+        }
+        if (query.Status is not null)
+        {
+            sql.Append($" AND status = ${++n}");
+            command.Text(StoreValues.Name(query.Status.Value));
+        }
+        if (query.ScenarioId is not null)
+        {
+            sql.Append($" AND scenario_id = ${++n}");
+            command.Text(query.ScenarioId);
+        }
+        return n;
+    }
 }
