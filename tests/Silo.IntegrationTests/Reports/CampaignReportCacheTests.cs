@@ -17,7 +17,12 @@ public sealed class CampaignReportCacheTests : IAsyncLifetime
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-12-05T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private SqliteSotopiaStore _store = null!;
 
-    public async Task InitializeAsync() => _store = await SqliteSotopiaStore.OpenAsync(_folder.Combine("sotopia.db"));
+    public async Task InitializeAsync()
+    {
+        _store = await SqliteSotopiaStore.OpenAsync(_folder.Combine("sotopia.db"));
+        // The campaigns here record no dataset version, so they read version 1, as campaigns stored before versions do.
+        await _store.ImportDatasetAsync(SotopiaDataset.Empty, "test: empty");
+    }
 
     [Fact]
     public async Task ARepeatIsServedFromTheCacheUntilAnEpisodeEndsOrTheCampaignChanges()

@@ -28,6 +28,8 @@ public sealed class ReportUsageFromStoreTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _store = await SqliteSotopiaStore.OpenAsync(_folder.Combine("sotopia.db"));
+        // The campaign records no dataset version, so it reads version 1, as campaigns stored before versions do.
+        await _store.ImportDatasetAsync(SotopiaDataset.Empty, "test: empty");
         _campaign = new CampaignRecord
         {
             Id = Id,
