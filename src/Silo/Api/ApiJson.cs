@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
+using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Silo.Api;
 
@@ -103,6 +104,21 @@ internal static partial class ApiJson
             }
         }
         return null;
+    }
+
+    /// <summary>A listing's <c>cursor</c> query parameter: null when absent or blank; otherwise the cursor, or null with
+    /// an error under <c>cursor</c> when it is not one an API handed out.</summary>
+    public static EpisodeCursor? ParseCursor(string? text, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        if (!EpisodeCursor.TryParse(text.Trim(), out var cursor))
+        {
+            errors["cursor"] = ["is not a cursor this API handed out (use a page's next_cursor as it is)"];
+        }
+        return cursor;
     }
 
     private static void CheckMembers(JsonObject json, JsonTypeInfo typeInfo, string prefix, Dictionary<string, List<string>> errors)

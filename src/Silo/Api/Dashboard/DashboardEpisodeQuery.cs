@@ -86,7 +86,7 @@ internal sealed partial record DashboardEpisodeQuery
             Score = score,
             Min = min,
             Max = max,
-            Cursor = ParseCursor(query("cursor"), errors),
+            Cursor = ApiJson.ParseCursor(query("cursor"), errors),
             Limit = ParseInt(query("limit"), "limit", 1, MaxLimit, errors) ?? DefaultLimit,
         };
     }
@@ -135,19 +135,6 @@ internal sealed partial record DashboardEpisodeQuery
         AgentRoles.Expert or AgentRoles.Partner => seat.Role == policy,
         _ => seat.Role == AgentRoles.Policy && policy == $"v{seat.Version.ToString(CultureInfo.InvariantCulture)}",
     };
-
-    private static EpisodeCursor? ParseCursor(string? text, Dictionary<string, string[]> errors)
-    {
-        if (Text(text) is not { } value)
-        {
-            return null;
-        }
-        if (!EpisodeCursor.TryParse(value, out var cursor))
-        {
-            errors["cursor"] = ["is not a cursor this API handed out (use a page's next_cursor as it is)"];
-        }
-        return cursor;
-    }
 
     private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

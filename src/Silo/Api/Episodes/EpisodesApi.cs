@@ -54,17 +54,10 @@ internal static class EpisodesApi
                 errors["status"] = [$"'{statusText}' is not one of {string.Join(", ", ApiJson.EnumNames(typeof(EpisodeStatus)))}"];
             }
         }
-        EpisodeCursor? cursor = null;
-        if (!string.IsNullOrWhiteSpace(cursorText))
+        var cursor = ApiJson.ParseCursor(cursorText, errors);
+        if (cursor is not null && offset > 0)
         {
-            if (!EpisodeCursor.TryParse(cursorText.Trim(), out cursor))
-            {
-                errors["cursor"] = ["is not a cursor this API handed out (use a page's next_cursor as it is)"];
-            }
-            else if (offset > 0)
-            {
-                errors["offset"] = ["cannot be combined with cursor"];
-            }
+            errors["offset"] = ["cannot be combined with cursor"];
         }
         if (errors.Count > 0)
         {
