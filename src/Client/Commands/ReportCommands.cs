@@ -39,8 +39,8 @@ internal static class ReportCommands
             HumanRatingsRequest? upload = null;
             if (parse.GetValue(human) is { } file)
             {
-                ReadRatings(file);
-                var text = await File.ReadAllTextAsync(file, ct);
+                var text = HumanRatingReader.ReadText(file);
+                Checked(HumanRatingReader.Parse(file, text));
                 upload = new HumanRatingsRequest { File = file, Format = HumanRatingReader.IsJsonl(file, text) ? "jsonl" : "csv", Text = text };
             }
             var id = parse.GetValue(campaign) ?? (await client.ListCampaignsAsync(ct)).FirstOrDefault()?.Id
@@ -79,9 +79,11 @@ internal static class ReportCommands
             ? throw new UserFacingException($"Campaign id '{id}' cannot be a folder name below ./reports; choose the folder with --out DIR.", 2)
             : id;
 
-    private static HumanRatingImport ReadRatings(string path)
+    private static HumanRatingImport ReadRatings(string path) => Checked(HumanRatingReader.Read(path));
+
+    /// <summary>The ratings, or a usage error listing their first problems.</summary>
+    private static HumanRatingImport Checked(HumanRatingImport ratings)
     {
-        var ratings = HumanRatingReader.Read(path);
         if (ratings.IsValid)
         {
             return ratings;

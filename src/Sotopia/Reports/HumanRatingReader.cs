@@ -17,19 +17,24 @@ public static class HumanRatingReader
     /// <summary>Reads a file; the format follows the extension (<c>.csv</c>; <c>.jsonl</c>, <c>.ndjson</c>,
     /// <c>.json</c>) or, for other names, the first character (<c>{</c> means JSONL). Throws
     /// <see cref="DataLoadException"/> only when the file cannot be read.</summary>
-    public static HumanRatingImport Read(string path)
+    public static HumanRatingImport Read(string path) => Parse(path, ReadText(path));
+
+    /// <summary>A ratings file's text. Throws <see cref="DataLoadException"/> when the file cannot be read.</summary>
+    public static string ReadText(string path)
     {
-        string text;
         try
         {
-            text = File.ReadAllText(path);
+            return File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new DataLoadException($"{path}: cannot read the human ratings file: {ex.Message}", ex);
         }
-        return IsJsonl(path, text) ? ParseJsonl(path, text) : ParseCsv(path, text);
     }
+
+    /// <summary>Ratings from the text of the file <paramref name="path"/>, in the format <see cref="IsJsonl"/> tells.</summary>
+    public static HumanRatingImport Parse(string path, string text) =>
+        IsJsonl(path, text) ? ParseJsonl(path, text) : ParseCsv(path, text);
 
     /// <summary>Whether a ratings file is JSONL: by its extension (<c>.csv</c>; <c>.jsonl</c>, <c>.ndjson</c>,
     /// <c>.json</c>), else by its first character (<c>{</c>).</summary>
