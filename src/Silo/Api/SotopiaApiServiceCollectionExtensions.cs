@@ -40,6 +40,7 @@ public static class SotopiaApiServiceCollectionExtensions
         services.TryAddSingleton<CampaignLauncher>();
         services.TryAddSingleton<SiloReadiness>();
         services.TryAddSingleton<CampaignReportCache>();
+        services.TryAddSingleton<CampaignUsageCache>();
         services.TryAddSingleton<ISiloDirectory, OrleansSiloDirectory>();
         services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy("the process is up"), tags: [LiveTag])

@@ -80,6 +80,32 @@ public sealed class CampaignReportCacheTests : IAsyncLifetime
         Assert.Equal(2, cache.Builds);
     }
 
+    /// <summary>The campaign view's usage (which <c>campaign watch</c> polls) is cached by the same rules: a repeat reads no
+    /// turns again; a new result, and for a model campaign with running episodes a short age, make it read them.</summary>
+    [Fact]
+    public async Task TheCampaignViewsUsageIsCachedByTheSameRules()
+    {
+        var campaign = await SeedAsync("use", "llm", 2);
+        var cache = new CampaignUsageCache(_time);
+
+        var first = await cache.GetAsync(_store, campaign, CancellationToken.None);
+        Assert.Equal(0, first.Calls);
+        Assert.Same(first, await cache.GetAsync(_store, campaign, CancellationToken.None));
+        Assert.Equal(1, cache.Builds);
+
+        await PlayAsync("use-0");
+        await cache.GetAsync(_store, campaign, CancellationToken.None);
+        Assert.Equal(2, cache.Builds);
+
+        await _store.BeginEpisodeAsync("use-1");
+        await cache.GetAsync(_store, campaign, CancellationToken.None);
+        await cache.GetAsync(_store, campaign, CancellationToken.None);
+        Assert.Equal(3, cache.Builds);
+        _time.Advance(CampaignUsageCache.RunningModelMaxAge + TimeSpan.FromSeconds(1));
+        await cache.GetAsync(_store, campaign, CancellationToken.None);
+        Assert.Equal(4, cache.Builds);
+    }
+
     private async Task<CampaignRecord> SeedAsync(string id, string backend, int episodes)
     {
         var campaign = new CampaignRecord

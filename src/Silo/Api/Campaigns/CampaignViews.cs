@@ -5,6 +5,7 @@ using SotopiaPi.Sotopia.Campaigns;
 using SotopiaPi.Sotopia.Llm;
 using SotopiaPi.Sotopia.Reports;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Silo.Api.Dashboard;
 
 namespace SotopiaPi.Silo.Api.Campaigns;
 
@@ -27,9 +28,11 @@ internal static partial class CampaignViews
         UpdatedAt = campaign.UpdatedAt,
     };
 
+    /// <param name="usage">The silo's cache of campaign usage (a watch polls this view).</param>
     /// <param name="budgets">The silo's budget gate (for the reservations of calls in flight), or null without an LLM
     /// backend.</param>
-    public static async Task<CampaignStatusResponse> StatusAsync(ISotopiaStore store, CampaignRecord campaign, CancellationToken ct, LlmBudgetGate? budgets = null)
+    public static async Task<CampaignStatusResponse> StatusAsync(
+        ISotopiaStore store, CampaignRecord campaign, CampaignUsageCache usage, LlmBudgetGate? budgets, CancellationToken ct)
     {
         var plan = CampaignPlan.Build(campaign.Spec);
         var stages = ImmutableArray.CreateBuilder<CampaignStageResponse>(plan.Length);
@@ -71,21 +74,22 @@ internal static partial class CampaignViews
             Rounds = campaign.Rounds,
             Evaluations = campaign.Evaluations,
             Error = campaign.Error,
-            Spend = await SpendAsync(store, campaign, budgets, ct),
+            Spend = await SpendAsync(store, campaign, usage, budgets, ct),
             CreatedAt = campaign.CreatedAt,
             UpdatedAt = campaign.UpdatedAt,
         };
     }
 
     /// <summary>The stored usage and this silo's reservations of a campaign that calls models or has a budget.</summary>
-    private static async Task<CampaignSpendResponse?> SpendAsync(ISotopiaStore store, CampaignRecord campaign, LlmBudgetGate? budgets, CancellationToken ct)
+    private static async Task<CampaignSpendResponse?> SpendAsync(
+        ISotopiaStore store, CampaignRecord campaign, CampaignUsageCache usages, LlmBudgetGate? budgets, CancellationToken ct)
     {
         var budget = campaign.Spec.Budget;
         if (ReportUsage.IsSimulator(campaign) && !budget.IsLimited)
         {
             return null;
         }
-        var usage = await CampaignUsageCalculator.ComputeAsync(store, campaign.Id, budget, ct);
+        var usage = await usages.GetAsync(store, campaign, ct);
         return new CampaignSpendResponse
         {
             Usage = usage,

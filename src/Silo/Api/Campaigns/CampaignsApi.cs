@@ -5,10 +5,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using SotopiaPi.Grains.Interfaces;
+using SotopiaPi.Silo.Api.Dashboard;
 using SotopiaPi.Silo.Hosting;
 using SotopiaPi.Silo.Runtime;
-using SotopiaPi.Sotopia.Llm;
 
 namespace SotopiaPi.Silo.Api.Campaigns;
 
@@ -63,7 +64,7 @@ internal static partial class CampaignsApi
             return ApiProblems.Conflict(ex.Message);
         }
         SotopiaApiLog.CampaignCreated(loggers.CreateLogger(typeof(CampaignsApi)), created.Id, spec.Mode, spec.Dataset);
-        return TypedResults.Created($"/api/campaigns/{Uri.EscapeDataString(created.Id)}", await CampaignViews.StatusAsync(store, created, cancellationToken));
+        return TypedResults.Created($"/api/campaigns/{Uri.EscapeDataString(created.Id)}", await StatusAsync(store, created, request.HttpContext.RequestServices, cancellationToken));
     }
 
     /// <summary>Every campaign, newest first.</summary>
@@ -81,29 +82,29 @@ internal static partial class CampaignsApi
         {
             return ApiProblems.NotFound($"Campaign '{id}' does not exist.");
         }
-        return TypedResults.Ok(await CampaignViews.StatusAsync(store, campaign, cancellationToken, http.RequestServices.BudgetGate()));
+        return TypedResults.Ok(await StatusAsync(store, campaign, http.RequestServices, cancellationToken));
     }
 
     /// <summary>Cancels the campaign and every unfinished episode of it (their activations' next writes are refused).
     /// 409 if it already ended.</summary>
     public static Task<Results<Ok<CampaignStatusResponse>, ProblemHttpResult>> CancelCampaignAsync(
         string id, ISotopiaStore store, IGrainFactory grains, ILoggerFactory loggers, HttpContext http, CancellationToken cancellationToken) =>
-        ChangeStatusAsync(id, CampaignStatus.Cancelled, store, grains, loggers, http.RequestServices.BudgetGate(), cancellationToken);
+        ChangeStatusAsync(id, CampaignStatus.Cancelled, store, grains, loggers, http.RequestServices, cancellationToken);
 
     /// <summary>Stops the campaign from starting episodes and advancing (episodes in flight are played to their end).
     /// Pausing a paused campaign changes nothing; 409 if it already ended.</summary>
     public static Task<Results<Ok<CampaignStatusResponse>, ProblemHttpResult>> PauseCampaignAsync(
         string id, ISotopiaStore store, IGrainFactory grains, ILoggerFactory loggers, HttpContext http, CancellationToken cancellationToken) =>
-        ChangeStatusAsync(id, CampaignStatus.Paused, store, grains, loggers, http.RequestServices.BudgetGate(), cancellationToken);
+        ChangeStatusAsync(id, CampaignStatus.Paused, store, grains, loggers, http.RequestServices, cancellationToken);
 
     /// <summary>Lets a paused campaign go on at once. Resuming a running campaign changes nothing; 409 if it already ended.</summary>
     public static Task<Results<Ok<CampaignStatusResponse>, ProblemHttpResult>> ResumeCampaignAsync(
         string id, ISotopiaStore store, IGrainFactory grains, ILoggerFactory loggers, HttpContext http, CancellationToken cancellationToken) =>
-        ChangeStatusAsync(id, CampaignStatus.Running, store, grains, loggers, http.RequestServices.BudgetGate(), cancellationToken);
+        ChangeStatusAsync(id, CampaignStatus.Running, store, grains, loggers, http.RequestServices, cancellationToken);
 
     /// <summary>The campaign's grain applies the change (one writer: nothing can revert it) and answers once it is stored.</summary>
     private static async Task<Results<Ok<CampaignStatusResponse>, ProblemHttpResult>> ChangeStatusAsync(
-        string id, CampaignStatus target, ISotopiaStore store, IGrainFactory grains, ILoggerFactory loggers, LlmBudgetGate? budgets, CancellationToken cancellationToken)
+        string id, CampaignStatus target, ISotopiaStore store, IGrainFactory grains, ILoggerFactory loggers, IServiceProvider services, CancellationToken cancellationToken)
     {
         if (await store.GetCampaignAsync(id, cancellationToken) is null)
         {
@@ -119,8 +120,12 @@ internal static partial class CampaignsApi
             return ex.NotFound ? ApiProblems.NotFound(ex.Message) : ApiProblems.Conflict(ex.Message);
         }
         SotopiaApiLog.CampaignStatusRequested(loggers.CreateLogger(typeof(CampaignsApi)), id, target, Wire(current.Status));
-        return TypedResults.Ok(await CampaignViews.StatusAsync(store, current, cancellationToken, budgets));
+        return TypedResults.Ok(await StatusAsync(store, current, services, cancellationToken));
     }
+
+    /// <summary>The campaign's view with this silo's usage cache and budget gate.</summary>
+    private static Task<CampaignStatusResponse> StatusAsync(ISotopiaStore store, CampaignRecord campaign, IServiceProvider services, CancellationToken cancellationToken) =>
+        CampaignViews.StatusAsync(store, campaign, services.GetRequiredService<CampaignUsageCache>(), services.BudgetGate(), cancellationToken);
 
     private static string Wire(CampaignStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
 
