@@ -56,11 +56,12 @@ internal static class ClusterCommands
         return 0;
     }
 
-    public static async Task<int> ListEpisodesAsync(SotopiaApiClient client, string? campaign, int? round, string? status, int limit, CancellationToken ct)
+    public static async Task<int> ListEpisodesAsync(
+        SotopiaApiClient client, string? campaign, int? round, string? status, int limit, string? after, CancellationToken ct)
     {
         campaign ??= (await client.ListCampaignsAsync(ct)).FirstOrDefault()?.Id
             ?? throw new UserFacingException("The cluster has no campaigns yet.");
-        ClusterOutput.EpisodePage(await client.ListEpisodesAsync(campaign, round, status, 0, limit, ct), AnsiConsole.Console);
+        ClusterOutput.EpisodePage(await client.ListEpisodesAsync(campaign, round, status, after, limit, ct), AnsiConsole.Console);
         return 0;
     }
 

@@ -108,7 +108,9 @@ internal static class ClusterOutput
     public static void EpisodePage(EpisodePageResponse page, IAnsiConsole console)
     {
         var table = new Table().Border(TableBorder.Rounded);
-        foreach (var column in new[] { "id", "round", "scenario", "seat 1", "seat 2", "status", "ended", "GOAL 1", "GOAL 2" })
+        // Ids whole on one line, as the local listing prints them: they are what `episodes show` takes.
+        table.AddColumn(new TableColumn("id").NoWrap());
+        foreach (var column in new[] { "round", "scenario", "seat 1", "seat 2", "status", "ended", "GOAL 1", "GOAL 2" })
         {
             table.AddColumn(column);
         }
@@ -121,7 +123,7 @@ internal static class ClusterOutput
                 Goal(e, 0), Goal(e, 1));
         }
         console.Write(table);
-        console.MarkupLineInterpolated($"[grey]{page.Items.Length} of {page.Total} (offset {page.Offset}). * = seat not scored for this episode's purpose.[/]");
+        EpisodePageFooter.Write(console, page.Items.Length, page.Total, page.NextCursor);
     }
 
     public static void Episode(EpisodeDetailResponse episode, IAnsiConsole console)

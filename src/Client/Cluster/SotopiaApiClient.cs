@@ -57,9 +57,13 @@ internal sealed class SotopiaApiClient : IDisposable
     public Task<CampaignStatusResponse> ResumeCampaignAsync(string id, CancellationToken ct) =>
         SendAsync<CampaignStatusResponse>(HttpMethod.Post, $"api/campaigns/{Uri.EscapeDataString(id)}/resume", null, ct);
 
-    public Task<EpisodePageResponse> ListEpisodesAsync(string campaignId, int? round, string? status, int offset, int limit, CancellationToken ct)
+    public Task<EpisodePageResponse> ListEpisodesAsync(string campaignId, int? round, string? status, string? cursor, int limit, CancellationToken ct)
     {
-        var query = new List<string> { $"offset={offset}", $"limit={limit}" };
+        var query = new List<string> { $"limit={limit}" };
+        if (!string.IsNullOrWhiteSpace(cursor))
+        {
+            query.Add($"cursor={Uri.EscapeDataString(cursor.Trim())}");
+        }
         if (round is { } r)
         {
             query.Add($"round={r}");

@@ -49,7 +49,14 @@ public sealed partial class ClusterConsoleTests : IAsyncLifetime
         Assert.Contains("Training rounds", status, StringComparison.Ordinal);
 
         Assert.Contains(id, await SotopiaAsync("campaign", "list"), StringComparison.Ordinal);
-        Assert.Contains($"{ApiSpecs.BcEpisodes} of {ApiSpecs.BcEpisodes} (offset 0)", await SotopiaAsync("episodes", "list", "--campaign", id, "--round", "0"), StringComparison.Ordinal);
+        // Two pages by the cursor the first one prints: together every round-0 episode, none twice.
+        var roundZero = (await _silo!.GetAsync<EpisodePageResponse>($"api/campaigns/{id}/episodes?round=0&limit=50")).Items.Select(e => e.Id).ToList();
+        var firstPage = await SotopiaAsync("episodes", "list", "--campaign", id, "--round", "0", "--limit", "4");
+        Assert.Contains($"4 shown of {ApiSpecs.BcEpisodes}; next page: --after", Flat(firstPage), StringComparison.Ordinal);
+        var lastPage = await SotopiaAsync("episodes", "list", "--campaign", id, "--round", "0", "--limit", "4", "--after", NextCursor().Match(firstPage).Groups[1].Value);
+        Assert.Contains($"{ApiSpecs.BcEpisodes - 4} shown of {ApiSpecs.BcEpisodes}; this is the last page.", Flat(lastPage), StringComparison.Ordinal);
+        var listed = IdsIn(firstPage, roundZero).Concat(IdsIn(lastPage, roundZero)).ToList();
+        Assert.Equal(roundZero.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
 
         var episodeId = (await _silo.GetAsync<EpisodePageResponse>($"api/campaigns/{id}/episodes?round=0&limit=1")).Items[0].Id;
         var episode = await _silo.GetAsync<EpisodeDetailResponse>($"api/episodes/{episodeId}");
@@ -134,11 +141,21 @@ public sealed partial class ClusterConsoleTests : IAsyncLifetime
         return (exit, Plain(output));
     }
 
+    /// <summary>The output's words separated by single spaces (the console wraps long lines).</summary>
+    private static string Flat(string output) => string.Join(' ', output.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>Which of <paramref name="ids"/> a table in <paramref name="output"/> lists.</summary>
+    private static IEnumerable<string> IdsIn(string output, IEnumerable<string> ids) =>
+        ids.Where(i => output.Split(['│', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Contains(i, StringComparer.Ordinal));
+
     /// <summary>The output without terminal colour codes.</summary>
     private static string Plain(string output) => AnsiCodes().Replace(output, "");
 
     [GeneratedRegex(@"Created campaign (\S+) ")]
     private static partial Regex CreatedId();
+
+    [GeneratedRegex(@"next page: --after\s+(\S+)")]
+    private static partial Regex NextCursor();
 
     [GeneratedRegex(@"\x1b\[[0-9;]*m")]
     private static partial Regex AnsiCodes();

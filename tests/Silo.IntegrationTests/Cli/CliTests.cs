@@ -4,7 +4,7 @@ using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 namespace SotopiaPi.Silo.IntegrationTests.Cli;
 
 /// <summary>The real console, as a user runs it: clear messages and exit codes, never a stack trace for bad input.</summary>
-public sealed class CliTests
+public sealed partial class CliTests
 {
     private static string SharedOriginal()
     {
@@ -82,6 +82,12 @@ public sealed class CliTests
     }
 
     /// <summary>The output on one line with single spaces (the console wraps long lines).</summary>
+    private static IEnumerable<string> RoundZeroIds(string list) =>
+        list.Split(['│', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Where(t => t.Contains("-r0-t-", StringComparison.Ordinal));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(\d+) shown of (\d+); next page: --after (\S+)")]
+    private static partial System.Text.RegularExpressions.Regex PageFooter();
+
     private static string Flat(string output) => string.Join(' ', output.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>Two imports with the same named set are two versions; both are listed with their sets, and export
@@ -151,6 +157,23 @@ public sealed class CliTests
         var (listExit, list) = await RunAsync("--home", home, "episodes", "list", "--round", "0");
         Assert.True(listExit == 0, list);
         var episodeId = list.Split(['│', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries).First(t => t.Contains("-r0-t-", StringComparison.Ordinal));
+
+        // Paging: the first page prints the cursor of the next; together the pages list every episode once.
+        var (firstExit, first) = await RunAsync("--home", home, "episodes", "list", "--round", "0", "--limit", "3");
+        Assert.True(firstExit == 0, first);
+        var paging = PageFooter().Match(Flat(first));
+        Assert.True(paging.Success, $"no 'N shown of T; next page: --after CURSOR' line in:\n{first}");
+        var total = int.Parse(paging.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("3", paging.Groups[1].Value);
+        var (restExit, rest) = await RunAsync("--home", home, "episodes", "list", "--round", "0", "--limit", "1000", "--after", paging.Groups[3].Value);
+        Assert.True(restExit == 0, rest);
+        Assert.Contains($"{total - 3} shown of {total}; this is the last page.", Flat(rest), StringComparison.Ordinal);
+        var paged = RoundZeroIds(first).Concat(RoundZeroIds(rest)).ToList();
+        Assert.Equal(total, paged.Count);
+        Assert.Equal(total, paged.Distinct(StringComparer.Ordinal).Count());
+        var (badExit, bad) = await RunAsync("--home", home, "episodes", "list", "--after", "not-a-cursor");
+        Assert.True(badExit == 2, bad);
+        Assert.Contains("--after: 'not-a-cursor' is not a cursor a page printed", Flat(bad), StringComparison.Ordinal);
 
         var (showExit, show) = await RunAsync("--home", home, "episodes", "show", episodeId);
         Assert.True(showExit == 0, show);
