@@ -2,9 +2,9 @@ namespace SotopiaPi.Grains.Interfaces;
 
 public enum EpisodeStatus
 {
-    /// <summary>Created, not yet claimed by any silo.</summary>
+    /// <summary>Created, not yet started by its episode grain.</summary>
     Pending = 0,
-    /// <summary>Claimed and being played (or waiting to be resumed after its owner died).</summary>
+    /// <summary>Being played by its episode grain (or waiting to be resumed on another silo after its silo died).</summary>
     Running = 1,
     /// <summary>Played to termination and judged successfully.</summary>
     Completed = 2,

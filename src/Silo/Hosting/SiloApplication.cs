@@ -49,8 +49,8 @@ public sealed class SiloApplication : IAsyncDisposable
         }
     }
 
-    /// <summary>Graceful stop: the schedulers stop claiming, in-flight turns are cancelled (stored turns stay)
-    /// and every lease is handed back, within <see cref="SiloHostSettings.ShutdownTimeout"/>.</summary>
+    /// <summary>Graceful stop: the silo leaves the cluster and Orleans moves its grains to the other silos (running
+    /// episodes resume there from their last stored turn), within <see cref="SiloHostSettings.ShutdownTimeout"/>.</summary>
     public Task StopAsync(CancellationToken cancellationToken = default) => App.StopAsync(cancellationToken);
 
     /// <summary>Runs until SIGTERM/SIGINT (or the token), then stops gracefully.</summary>

@@ -2,8 +2,8 @@ using SotopiaPi.Grains.Interfaces;
 
 namespace SotopiaPi.Trainer.Backends;
 
-/// <summary>What a backend gets for one claimed request: the request, the version it starts from, a progress
-/// sink (shown by <c>sotopia campaign status</c>) and a way to confirm the claim is still ours before a costly
+/// <summary>What a backend gets for one request taken from the training queue: the request, the version it starts
+/// from, a progress sink (shown by <c>sotopia campaign status</c>) and a way to confirm the request is still ours before a costly
 /// or external side effect (starting a remote job, loading a model).</summary>
 public sealed class TrainingContext
 {

@@ -2,11 +2,12 @@ namespace SotopiaPi.Trainer.Hosting;
 
 /// <summary>The trainer process's command line: <c>--store</c>, <c>--artifacts</c>, <c>--backend</c>,
 /// <c>--config</c>, <c>--id</c>, <c>--help</c>, and any configuration key as <c>--Section:Key value</c> or
-/// <c>--Section:Key=value</c> (for example <c>--Trainer:LeaseDuration 00:00:10</c>).</summary>
+/// <c>--Section:Key=value</c> (for example <c>--Trainer:RenewInterval 00:00:05</c>).</summary>
 public sealed record TrainerCommandLine
 {
     public const string Usage = """
-        SotopiaPi trainer: claims training requests from the store, trains new policy versions and publishes them.
+        SotopiaPi trainer: an Orleans client that takes training requests from the cluster's training queue, trains new
+        policy versions and publishes them through the policy registry grain.
 
         Usage: dotnet SotopiaPi.Trainer.dll --store <sqlite-file | postgresql-connection-string> --artifacts <dir> [options]
                dotnet run --project src/Trainer -- --store … --artifacts …
@@ -18,14 +19,14 @@ public sealed record TrainerCommandLine
           --backend LIST     backends this trainer serves, comma-separated: embedded, openai, external
                              (default: all)                                                     (env SOTOPIA_TRAINER_BACKENDS)
           --config FILE      a JSON file with a "Trainer" section (see docs/trainer.md)         (env SOTOPIA_TRAINER_CONFIG)
-          --id NAME          this trainer's id in lease rows                                    (env Trainer__TrainerId)
-          --Section:Key V    any setting, e.g. --Trainer:LeaseDuration 00:00:30, --Trainer:External:VllmServers:0 http://vllm:8000
+          --id NAME          this trainer's id in the training queue and request rows           (env Trainer__TrainerId)
+          --Section:Key V    any setting, e.g. --Trainer:RenewInterval 00:00:05, --Trainer:External:VllmServers:0 http://vllm:8000
           -h, --help         this text
 
         Settings come from (later wins): the --config file, environment variables (Trainer__OpenAI__BaseModel, …),
         the command line. API keys only come from the environment (OPENAI_API_KEY, or the variables named by
         Trainer:OpenAI:ApiKeyVariable and Trainer:External:VllmApiKeyVariable).
-        SIGTERM / Ctrl+C: the request being trained is handed back (its lease released) and the process exits 0.
+        SIGTERM / Ctrl+C: the request being trained is handed back to the queue and the process exits 0.
         """;
 
     public string? Store { get; init; }
