@@ -56,11 +56,11 @@ public sealed class ArtifactAndCommandLineTests
     public void TheCommandLineMapsOptionsAndPassesSettingsThrough()
     {
         var parsed = TrainerCommandLine.Parse(
-            ["--store", "s.db", "--artifacts=/a", "--backend", "embedded, external", "--id", "t9", "--Trainer:LeaseDuration", "00:00:10", "--Trainer:External:VllmServers:0=http://v:8000"]);
+            ["--store", "s.db", "--artifacts=/a", "--backend", "embedded, external", "--id", "t9", "--Trainer:RenewInterval", "00:00:05", "--Trainer:External:VllmServers:0=http://v:8000"]);
 
         Assert.Equal(("s.db", "/a", "t9"), (parsed.Store, parsed.Artifacts, parsed.TrainerId));
         Assert.Equal(["embedded", "external"], parsed.Backends);
-        Assert.Equal(["--Trainer:LeaseDuration=00:00:10", "--Trainer:External:VllmServers:0=http://v:8000"], parsed.ConfigurationArguments);
+        Assert.Equal(["--Trainer:RenewInterval=00:00:05", "--Trainer:External:VllmServers:0=http://v:8000"], parsed.ConfigurationArguments);
         Assert.Equal("Option --store needs a value.", Assert.Throws<ArgumentException>(() => TrainerCommandLine.Parse(["--store"])).Message);
         Assert.Equal("Unknown argument 'train'.", Assert.Throws<ArgumentException>(() => TrainerCommandLine.Parse(["train"])).Message);
     }
