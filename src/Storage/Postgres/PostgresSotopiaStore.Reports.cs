@@ -27,6 +27,7 @@ public sealed partial class PostgresSotopiaStore
     public async Task<IReadOnlyList<EpisodeReportRow>> ListEpisodeReportRowsAsync(string campaignId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(campaignId);
+        var rowReader = new EpisodeReportReader(_description);
         var rows = await ReadPagesAsync<(long CreatedAt, string Id, EpisodeReportRow Row)>("list episode report rows", async (connection, after, size, ct) =>
         {
             await using var command = connection.CreateCommand();
@@ -47,12 +48,12 @@ public sealed partial class PostgresSotopiaStore
             {
                 var id = reader.GetString(1);
                 var status = reader.GetString(6);
-                page.Add((reader.GetInt64(0), id, EpisodeReportColumns.Row(
+                page.Add((reader.GetInt64(0), id, rowReader.Row(
                     campaignId, id, reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
                     EpisodeStatuses.TryGetValue(status, out var parsed)
                         ? parsed
                         : throw new InvalidDataException($"{_description}: unknown episode status '{status}' in table episode_reports."),
-                    reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8), _description)));
+                    reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8))));
             }
             return page;
         }, cancellationToken).ConfigureAwait(false);

@@ -25,6 +25,7 @@ public sealed partial class SqliteSotopiaStore
     public async Task<IReadOnlyList<EpisodeReportRow>> ListEpisodeReportRowsAsync(string campaignId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(campaignId);
+        var rowReader = new EpisodeReportReader($"SQLite store '{_path}'");
         var rows = await ReadPagesAsync<(long CreatedAt, string Id, EpisodeReportRow Row)>("list episode report rows", (session, after, size) =>
         {
             var command = after is { } last
@@ -42,10 +43,10 @@ public sealed partial class SqliteSotopiaStore
             while (reader.Read())
             {
                 var id = reader.GetString(1);
-                page.Add((reader.GetInt64(0), id, EpisodeReportColumns.Row(
+                page.Add((reader.GetInt64(0), id, rowReader.Row(
                     campaignId, id, reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
                     StoreValues.ParseEpisodeStatus(reader.GetString(6), _path), reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8), $"SQLite store '{_path}'")));
+                    reader.IsDBNull(8) ? null : reader.GetString(8))));
             }
             return page;
         }, cancellationToken).ConfigureAwait(false);
