@@ -199,6 +199,7 @@ internal static class PostgresMigrations
                 scenario_id text COLLATE "C" NOT NULL,
                 status      text    NOT NULL,
                 report      jsonb   NOT NULL,
+                scores      bytea,
                 usage       jsonb
             );
             CREATE INDEX ix_episode_reports_campaign ON episode_reports (campaign_id, created_at, episode_id);

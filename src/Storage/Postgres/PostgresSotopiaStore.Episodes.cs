@@ -51,7 +51,7 @@ public sealed partial class PostgresSotopiaStore
             WHERE id = $1 AND fence = $2 AND status = 'running'
             RETURNING 1
         ), report AS (
-            UPDATE episode_reports SET status = $3, report = report || $10::jsonb, usage = {UsageOfTurns("$1", "$11")}
+            UPDATE episode_reports SET status = $3, report = report || $10::jsonb, scores = $12, usage = {UsageOfTurns("$1", "$11")}
             WHERE episode_id = $1 AND EXISTS (SELECT 1 FROM updated)
         )
         SELECT EXISTS (SELECT 1 FROM episode), (SELECT fence FROM episode), (SELECT status FROM episode), EXISTS (SELECT 1 FROM updated)
@@ -72,6 +72,7 @@ public sealed partial class PostgresSotopiaStore
         var completed = new long?[count];
         var jsons = new string[count];
         var reports = new string[count];
+        var scores = new byte[]?[count];
         var usages = new string?[count];
         for (var i = 0; i < count; i++)
         {
@@ -89,6 +90,7 @@ public sealed partial class PostgresSotopiaStore
             completed[i] = StoreValues.ToMs(episode.CompletedAt);
             jsons[i] = StoreValues.Json(episode);
             reports[i] = EpisodeReportColumns.Report(episode);
+            scores[i] = EpisodeReportColumns.Scores(episode.Outcome);
             usages[i] = episode.Outcome?.Usage is { } judge ? EpisodeReportColumns.Usage([judge]) : null;
         }
         if (count == 0)
@@ -104,8 +106,8 @@ public sealed partial class PostgresSotopiaStore
             // EpisodeReportColumns).
             command.CommandText = """
                 WITH t AS (
-                    SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[])
-                        WITH ORDINALITY AS t(id, campaign_id, round, phase, task_id, scenario_id, status, created_at, completed_at, json, report, usage, n)
+                    SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::bytea[])
+                        WITH ORDINALITY AS t(id, campaign_id, round, phase, task_id, scenario_id, status, created_at, completed_at, json, report, usage, scores, n)
                 ), inserted AS (
                     INSERT INTO episodes (id, campaign_id, round, phase, task_id, scenario_id, status, created_at, completed_at, json)
                     SELECT id, campaign_id, round, phase, task_id, scenario_id, status, created_at, completed_at, json::jsonb FROM t
@@ -113,9 +115,9 @@ public sealed partial class PostgresSotopiaStore
                     ON CONFLICT (id) DO NOTHING
                     RETURNING id
                 ), reports AS (
-                    INSERT INTO episode_reports (episode_id, campaign_id, created_at, round, phase, task_id, scenario_id, status, report, usage)
+                    INSERT INTO episode_reports (episode_id, campaign_id, created_at, round, phase, task_id, scenario_id, status, report, scores, usage)
                     SELECT DISTINCT ON (t.id) t.id, t.campaign_id, t.created_at, t.round, t.phase, t.task_id, t.scenario_id,
-                        CASE WHEN t.status = 'running' THEN 'pending' ELSE t.status END, t.report::jsonb, t.usage::jsonb
+                        CASE WHEN t.status = 'running' THEN 'pending' ELSE t.status END, t.report::jsonb, t.scores, t.usage::jsonb
                     FROM t JOIN inserted ON inserted.id = t.id
                     ORDER BY t.id, t.n
                     ON CONFLICT DO NOTHING
@@ -128,7 +130,8 @@ public sealed partial class PostgresSotopiaStore
                 .Add(scenarioIds, NpgsqlDbType.Array | NpgsqlDbType.Text).Add(statuses, NpgsqlDbType.Array | NpgsqlDbType.Text)
                 .Add(created, NpgsqlDbType.Array | NpgsqlDbType.Bigint).Add(completed, NpgsqlDbType.Array | NpgsqlDbType.Bigint)
                 .Add(jsons, NpgsqlDbType.Array | NpgsqlDbType.Text)
-                .Add(reports, NpgsqlDbType.Array | NpgsqlDbType.Text).Add(usages, NpgsqlDbType.Array | NpgsqlDbType.Text);
+                .Add(reports, NpgsqlDbType.Array | NpgsqlDbType.Text).Add(usages, NpgsqlDbType.Array | NpgsqlDbType.Text)
+                .Add(scores, NpgsqlDbType.Array | NpgsqlDbType.Bytea);
             return (int)await command.ExecuteInt64Async(ct).ConfigureAwait(false);
         }, cancellationToken);
     }
@@ -222,13 +225,14 @@ public sealed partial class PostgresSotopiaStore
         var completedJson = StoreValues.Json<DateTimeOffset?>(completion.CompletedAt);
         var completedMs = StoreValues.ToMs(completion.CompletedAt);
         var reportPatch = EpisodeReportColumns.CompletionPatch(completion);
+        var scores = EpisodeReportColumns.Scores(completion.Outcome);
         var judgeUsage = completion.Outcome?.Usage is { } judge ? StoreValues.Json(judge) : null;
 
         return CountStaleAsync(GroupCommitAsync("complete episode",
             () => new NpgsqlBatchCommand(CompleteEpisodeSql)
                 .Text(fence.EpisodeId).Long(fence.Value)
                 .Text(status).Long(completedMs).Text(statusJson).Text(terminationJson).Text(outcomeJson).Text(failureJson).Text(completedJson)
-                .Text(reportPatch).Text(judgeUsage),
+                .Text(reportPatch).Text(judgeUsage).Add(scores, NpgsqlDbType.Bytea),
             reader =>
             {
                 CheckFence(reader, fence, "its completion");

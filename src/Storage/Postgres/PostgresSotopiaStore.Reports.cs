@@ -10,7 +10,7 @@ public sealed partial class PostgresSotopiaStore
 {
     private const int BackfillPageSize = 500;
 
-    private const string ReportRowColumns = "created_at, episode_id, round, phase, task_id, scenario_id, status, report::text, usage::text";
+    private const string ReportRowColumns = "created_at, episode_id, round, phase, task_id, scenario_id, status, report::text, scores, usage::text";
 
     /// <summary>The model usage of an episode's turns (and of the judgement in <paramref name="judgeParameter"/>, a
     /// <see cref="CallUsage"/> as JSON text or null) summed per model, as the <c>usage</c> column's JSON: one aggregate
@@ -53,7 +53,7 @@ public sealed partial class PostgresSotopiaStore
                     EpisodeStatuses.TryGetValue(status, out var parsed)
                         ? parsed
                         : throw new InvalidDataException($"{_description}: unknown episode status '{status}' in table episode_reports."),
-                    reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8))));
+                    reader.GetString(7), reader.IsDBNull(8) ? [] : reader.GetFieldValue<byte[]>(8), reader.IsDBNull(9) ? null : reader.GetString(9))));
             }
             return page;
         }, cancellationToken).ConfigureAwait(false);
@@ -137,10 +137,10 @@ public sealed partial class PostgresSotopiaStore
                     // A pending or running episode's row says pending and has no usage: a running one's is read from its
                     // turns until it ends.
                     insert.CommandText = """
-                        INSERT INTO episode_reports (episode_id, campaign_id, created_at, round, phase, task_id, scenario_id, status, report, usage)
-                        SELECT id, campaign_id, created_at, round, phase, task_id, scenario_id, status, report::jsonb, usage::jsonb
-                        FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-                            AS t(id, campaign_id, created_at, round, phase, task_id, scenario_id, status, report, usage)
+                        INSERT INTO episode_reports (episode_id, campaign_id, created_at, round, phase, task_id, scenario_id, status, report, scores, usage)
+                        SELECT id, campaign_id, created_at, round, phase, task_id, scenario_id, status, report::jsonb, scores, usage::jsonb
+                        FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bytea[])
+                            AS t(id, campaign_id, created_at, round, phase, task_id, scenario_id, status, report, usage, scores)
                         ON CONFLICT DO NOTHING
                         """;
                     var unfinished = episodes.Select(e => e.Episode.Status is EpisodeStatus.Pending or EpisodeStatus.Running).ToArray();
@@ -154,7 +154,8 @@ public sealed partial class PostgresSotopiaStore
                         .Add(episodes.Select((e, i) => unfinished[i] ? PendingName : StoreValues.Name(e.Episode.Status)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
                         .Add(episodes.Select(e => EpisodeReportColumns.Report(e.Episode)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
                         .Add(episodes.Select((e, i) => unfinished[i] ? null : EpisodeReportColumns.Usage(EpisodeReportRow.From(e.Episode, turnUsage[e.Episode.Id]).Usage)).ToArray(),
-                            NpgsqlDbType.Array | NpgsqlDbType.Text);
+                            NpgsqlDbType.Array | NpgsqlDbType.Text)
+                        .Add(episodes.Select(e => EpisodeReportColumns.Scores(e.Episode.Outcome)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bytea);
                     await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 }
                 var finished = episodes.Count < BackfillPageSize;

@@ -17,12 +17,12 @@ public sealed partial class SqliteSotopiaStore
     public Task<int> CreateEpisodesAsync(IReadOnlyList<EpisodeRecord> episodes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(episodes);
-        var rows = new List<(EpisodeRecord Episode, string Status, string Json, string Report, string? Usage)>(episodes.Count);
+        var rows = new List<(EpisodeRecord Episode, string Status, string Json, string Report, byte[]? Scores, string? Usage)>(episodes.Count);
         foreach (var episode in episodes)
         {
             ArgumentNullException.ThrowIfNull(episode, nameof(episodes));
             ArgumentException.ThrowIfNullOrEmpty(episode.Id, nameof(episodes));
-            rows.Add((episode, StoreValues.Name(episode.Status), StoreValues.Json(episode), EpisodeReportColumns.Report(episode),
+            rows.Add((episode, StoreValues.Name(episode.Status), StoreValues.Json(episode), EpisodeReportColumns.Report(episode), EpisodeReportColumns.Scores(episode.Outcome),
                 episode.Outcome?.Usage is { } judge ? EpisodeReportColumns.Usage([judge]) : null));
         }
         if (rows.Count == 0)
@@ -33,7 +33,7 @@ public sealed partial class SqliteSotopiaStore
         return WriteAsync("create episodes", needsSavepoint: true, session =>
         {
             var created = 0;
-            foreach (var (episode, status, json, report, usage) in rows)
+            foreach (var (episode, status, json, report, scores, usage) in rows)
             {
                 var inserted = session.Command("""
                         INSERT INTO episodes (id, campaign_id, round, phase, task_id, scenario_id, status, created_at, completed_at, json)
@@ -47,7 +47,7 @@ public sealed partial class SqliteSotopiaStore
                     .ExecuteNonQuery();
                 if (inserted > 0)
                 {
-                    InsertReportRow(session, episode, status, report, usage);
+                    InsertReportRow(session, episode, status, report, scores, usage);
                 }
                 created += inserted;
             }
@@ -125,6 +125,7 @@ public sealed partial class SqliteSotopiaStore
         var failureJson = StoreValues.Json(completion.FailureReason);
         var completedJson = StoreValues.Json<DateTimeOffset?>(completion.CompletedAt);
         var reportPatch = EpisodeReportColumns.CompletionPatch(completion);
+        var scores = EpisodeReportColumns.Scores(completion.Outcome);
         var judgeUsage = completion.Outcome?.Usage is { } judge ? StoreValues.Json(judge) : null;
 
         return CountStaleAsync(WriteAsync("complete episode", needsSavepoint: true, session =>
@@ -143,10 +144,10 @@ public sealed partial class SqliteSotopiaStore
             // The report row, in the same transaction: scores and failure merged in, usage summed from the turns.
             var (campaign, created) = ReportRowKey(session, fence.EpisodeId);
             session.Command($"""
-                    UPDATE episode_reports SET status = $status, report = json_patch(report, $patch), usage = {UsageOfTurns("$id", "$judge")}
+                    UPDATE episode_reports SET status = $status, report = json_patch(report, $patch), scores = $scores, usage = {UsageOfTurns("$id", "$judge")}
                     WHERE campaign_id = $campaign AND created_at = $created AND episode_id = $id
                     """)
-                .With("$status", status).With("$patch", reportPatch).With("$judge", judgeUsage).With("$id", fence.EpisodeId)
+                .With("$status", status).With("$patch", reportPatch).With("$scores", scores).With("$judge", judgeUsage).With("$id", fence.EpisodeId)
                 .With("$campaign", campaign).With("$created", created)
                 .ExecuteNonQuery();
             return true;

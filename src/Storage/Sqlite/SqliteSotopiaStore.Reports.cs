@@ -8,7 +8,7 @@ public sealed partial class SqliteSotopiaStore
 {
     private const int BackfillPageSize = 500;
 
-    private const string ReportRowColumns = "created_at, episode_id, round, phase, task_id, scenario_id, status, report, usage";
+    private const string ReportRowColumns = "created_at, episode_id, round, phase, task_id, scenario_id, status, report, scores, usage";
 
     /// <summary>The model usage of an episode's turns (and of the judgement in <paramref name="judgeParameter"/>, a
     /// <see cref="CallUsage"/> as JSON or null) summed per model, as the <c>usage</c> column's JSON: one aggregate
@@ -46,7 +46,7 @@ public sealed partial class SqliteSotopiaStore
                 page.Add((reader.GetInt64(0), id, rowReader.Row(
                     campaignId, id, reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
                     StoreValues.ParseEpisodeStatus(reader.GetString(6), _path), reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8))));
+                    reader.IsDBNull(8) ? [] : reader.GetFieldValue<byte[]>(8), reader.IsDBNull(9) ? null : reader.GetString(9))));
             }
             return page;
         }, cancellationToken).ConfigureAwait(false);
@@ -76,15 +76,15 @@ public sealed partial class SqliteSotopiaStore
             : r.Row);
     }
 
-    private static void InsertReportRow(SqliteSession session, EpisodeRecord episode, string status, string report, string? usage) =>
+    private static void InsertReportRow(SqliteSession session, EpisodeRecord episode, string status, string report, byte[]? scores, string? usage) =>
         session.Command("""
-                INSERT INTO episode_reports (campaign_id, created_at, episode_id, round, phase, task_id, scenario_id, status, report, usage)
-                VALUES ($campaign, $created, $id, $round, $phase, $task, $scenario, $status, $report, $usage)
+                INSERT INTO episode_reports (campaign_id, created_at, episode_id, round, phase, task_id, scenario_id, status, report, scores, usage)
+                VALUES ($campaign, $created, $id, $round, $phase, $task, $scenario, $status, $report, $scores, $usage)
                 ON CONFLICT DO NOTHING
                 """)
             .With("$campaign", episode.CampaignId).With("$created", StoreValues.ToMs(episode.CreatedAt)).With("$id", episode.Id)
             .With("$round", episode.Round).With("$phase", episode.Phase).With("$task", episode.TaskId).With("$scenario", episode.ScenarioId)
-            .With("$status", status == RunningName ? PendingName : status).With("$report", report).With("$usage", usage)
+            .With("$status", status == RunningName ? PendingName : status).With("$report", report).With("$scores", scores).With("$usage", usage)
             .ExecuteNonQuery();
 
     /// <summary>The key of an episode's report row (its campaign and creation time, besides its id).</summary>
@@ -155,7 +155,7 @@ public sealed partial class SqliteSotopiaStore
                     var usage = episode.Status is EpisodeStatus.Pending or EpisodeStatus.Running
                         ? null
                         : EpisodeReportColumns.Usage(EpisodeReportRow.From(episode, calls).Usage);
-                    InsertReportRow(session, episode, status, EpisodeReportColumns.Report(episode), usage);
+                    InsertReportRow(session, episode, status, EpisodeReportColumns.Report(episode), EpisodeReportColumns.Scores(episode.Outcome), usage);
                 }
                 if (done)
                 {
