@@ -83,6 +83,11 @@ internal static class ListingBenchmark
         await Time("deep page by offset 90,000 (kept for old clients)", $"api/campaigns/{BigCampaign}/episodes?limit=50&offset=90000", "scans the skipped rows");
         await Time("dashboard campaign rows", "api/dashboard/campaigns");
         await Time("report (first = cold, then warm)", $"api/campaigns/{BigCampaign}/report", "cold: reads every episode's report row once; warm: served from the cache");
+        // A new result makes the next request cold again (the cache's stamp has the episode counts): what a dashboard
+        // sees while a campaign runs, now on rows that have been read once.
+        var dataset = SotopiaDataLoader.Load(DatasetLocator.StarterPath).Dataset;
+        await silo.Store.CreateEpisodesAsync([Finished(BigCampaign, episodes, episodes, dataset, Start.AddDays(1)) with { Id = $"{BigCampaign}-new" }]);
+        await Time("report after one new result (first = cold again)", $"api/campaigns/{BigCampaign}/report", "cold: the new result invalidated the cache");
 
         // Where a cold report's time goes, in process: reading the campaign's report rows, and building the report from
         // them; and, for comparison, reading the full episode records (what a report read before the rows existed).

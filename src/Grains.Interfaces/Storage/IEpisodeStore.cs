@@ -42,7 +42,7 @@ public interface IEpisodeStore
     Task<IReadOnlyList<EpisodeRecord>> ListEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>What a report needs of every episode of a campaign (<see cref="EpisodeReportRow"/>), oldest first
-    /// (created_at, id), read in keyset pages from the stores' narrow report table: no episode document, no turn
+    /// (created_at, id), read from the stores' narrow report table (SQLite: in keyset pages; PostgreSQL: one query): no episode document, no turn
     /// (running episodes' usage, not summed yet, comes from one query over their turns). No limit.</summary>
     Task<IReadOnlyList<EpisodeReportRow>> ListEpisodeReportRowsAsync(string campaignId, CancellationToken cancellationToken = default);
 

@@ -28,34 +28,29 @@ public sealed partial class PostgresSotopiaStore
     {
         ArgumentException.ThrowIfNullOrEmpty(campaignId);
         var rowReader = new EpisodeReportReader(_description);
-        var rows = await ReadPagesAsync<(long CreatedAt, string Id, EpisodeReportRow Row)>("list episode report rows", async (connection, after, size, ct) =>
+        // One query, not keyset pages: right after many rows were written (before autovacuum analyses the table) the
+        // planner estimates a campaign at a few hundred rows and answers each page with a bitmap scan and a sort of all
+        // the rows after the cursor, so 100 pages of 1,000 read ~5 million rows (measured: 2 s instead of 0.7 s at 100,000
+        // rows). One query reads and sorts them once; the rows (~300 bytes each) are all kept in memory anyway.
+        var rows = await ReadAsync("list episode report rows", async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = after is null
-                ? $"SELECT {ReportRowColumns} FROM episode_reports WHERE campaign_id = $1 ORDER BY created_at, episode_id LIMIT $2"
-                : $"""
-                    SELECT {ReportRowColumns} FROM episode_reports
-                    WHERE campaign_id = $1 AND (created_at, episode_id) > ($3, $4) ORDER BY created_at, episode_id LIMIT $2
-                    """;
-            command.Text(campaignId).Int(size);
-            if (after is { } last)
-            {
-                command.Long(last.CreatedAt).Text(last.Id);
-            }
-            var page = new List<(long, string, EpisodeReportRow)>();
+            command.CommandText = $"SELECT {ReportRowColumns} FROM episode_reports WHERE campaign_id = $1 ORDER BY created_at, episode_id";
+            command.Text(campaignId);
+            var all = new List<(string Id, EpisodeReportRow Row)>();
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
                 var id = reader.GetString(1);
                 var status = reader.GetString(6);
-                page.Add((reader.GetInt64(0), id, rowReader.Row(
+                all.Add((id, rowReader.Row(
                     campaignId, id, reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
                     EpisodeStatuses.TryGetValue(status, out var parsed)
                         ? parsed
                         : throw new InvalidDataException($"{_description}: unknown episode status '{status}' in table episode_reports."),
                     reader.GetString(7), reader.IsDBNull(8) ? [] : reader.GetFieldValue<byte[]>(8), reader.IsDBNull(9) ? null : reader.GetString(9))));
             }
-            return page;
+            return all;
         }, cancellationToken).ConfigureAwait(false);
 
         // Running episodes: their rows still say pending and have no usage yet; one query gets them and their turns' usage.
