@@ -13,7 +13,7 @@ namespace SotopiaPi.Storage;
 /// which ones run); <c>report</c> is a small JSON document (seats, scored seats, the failure's first line) that most
 /// episodes of a campaign share word for word, so a reader parses each distinct one once; <c>scores</c> the 7 scores
 /// of both seats as 14 signed bytes (no JSON to parse per episode); <c>usage</c> the episode's model usage summed per
-/// model, written when the episode ends or is cancelled by one aggregate over its turns (plus the judgement's usage),
+/// model (calls, prompt, completion and cached tokens), written when the episode ends or is cancelled by one aggregate over its turns (plus the judgement's usage),
 /// so it is recomputed from the stored turns, never incremented: a repeated write cannot count a call twice. JSON is
 /// read and written with source generation (<see cref="EpisodeReportJsonContext"/>).</summary>
 internal static class EpisodeReportColumns
@@ -57,9 +57,12 @@ internal static class EpisodeReportColumns
     }
 
     /// <summary>The <c>usage</c> column of the given calls (C#-side twin of the stores' SQL aggregates).</summary>
-    public static string Usage(IEnumerable<CallUsage> calls) =>
+    public static string Usage(IEnumerable<CallUsage> calls) => Usage(EpisodeReportRow.SumByModel(calls));
+
+    /// <summary>The <c>usage</c> column of per-model totals.</summary>
+    public static string Usage(ImmutableArray<ModelCalls> totals) =>
         JsonSerializer.Serialize(
-            [.. EpisodeReportRow.SumByModel(calls).Select(u => new StoredModelUsage { Model = u.Model, Prompt = u.PromptTokens, Completion = u.CompletionTokens, Cached = u.CachedTokens })],
+            [.. totals.Select(u => new StoredModelUsage { Model = u.Model, Calls = u.Calls, Prompt = u.PromptTokens, Completion = u.CompletionTokens, Cached = u.CachedTokens })],
             EpisodeReportJsonContext.Default.StoredModelUsageArray);
 }
 
@@ -75,7 +78,7 @@ internal sealed class EpisodeReportReader(string store)
 
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (ImmutableArray<SeatBinding> Seats, ImmutableArray<int> Scored, string? Failure)> _reports = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ImmutableArray<CallUsage>> _usages = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ImmutableArray<ModelCalls>> _usages = new(StringComparer.Ordinal);
     private readonly Dictionary<long, SeatEvaluation> _evaluations = [];
     private readonly Dictionary<(long, long), ImmutableArray<SeatEvaluation>> _scoreSets = [];
 
@@ -108,12 +111,12 @@ internal sealed class EpisodeReportReader(string store)
                     _reports[report] = parsed;
                 }
             }
-            var calls = ImmutableArray<CallUsage>.Empty;
+            var calls = ImmutableArray<ModelCalls>.Empty;
             if (usage is not null && !_usages.TryGetValue(usage, out calls))
             {
                 var models = JsonSerializer.Deserialize(usage, EpisodeReportJsonContext.Default.StoredModelUsageArray)
                     ?? throw new InvalidDataException($"{store}: the usage of episode '{id}' is JSON null.");
-                calls = EpisodeReportRow.SumByModel(models.Select(m => new CallUsage(Share(m.Model), checked((int)m.Prompt), checked((int)m.Completion), checked((int)m.Cached), TimeSpan.Zero)));
+                calls = EpisodeReportRow.SumByModel(models.Select(m => new ModelCalls(Share(m.Model), checked((int)m.Calls), checked((int)m.Prompt), checked((int)m.Completion), checked((int)m.Cached))));
                 if (_usages.Count < MaxShared)
                 {
                     _usages[usage] = calls;
@@ -229,6 +232,7 @@ internal sealed class StoredReportPatch
 internal sealed class StoredModelUsage
 {
     public string Model { get; set; } = "";
+    public long Calls { get; set; }
     public long Prompt { get; set; }
     public long Completion { get; set; }
     public long Cached { get; set; }

@@ -25,7 +25,7 @@ public abstract partial class StoreContractTests
         Assert.Equal("endpoint refused", rows["e-failed"].FailureReason);
         Assert.Equal("judge answered prose", rows["e-judge-failed"].FailureReason);
         Assert.Equal(EpisodeStatus.Running, rows["e-running"].Status);
-        Assert.Equal([("gpt-a", 1_100), ("gpt-b", 2_000), ("sim-judge", 100)], rows["e-done"].Usage.Select(u => (u.Model, u.PromptTokens)));
+        Assert.Equal([("gpt-a", 2, 1_100), ("gpt-b", 1, 2_000), ("sim-judge", 1, 100)], rows["e-done"].Usage.Select(u => (u.Model, u.Calls, u.PromptTokens)));
         Assert.Equal([7], rows["e-done"].Scores.Select(s => s.Goal));
         Assert.Equal(EpisodeStatus.Cancelled, (await store.ListEpisodeReportRowsAsync("c-cancelled")).Single(r => r.Id == "e-cancel-run").Status);
         Assert.Equal([("gpt-a", 1_000)], (await store.ListEpisodeReportRowsAsync("c-cancelled")).Single(r => r.Id == "e-cancel-run").Usage.Select(u => (u.Model, u.PromptTokens)));
@@ -140,5 +140,5 @@ public abstract partial class StoreContractTests
     private static string Describe(EpisodeReportRow row) => string.Join(" | ",
         row.Id, row.CampaignId, row.Round, row.Phase, row.TaskId, row.ScenarioId, row.Status, Json(row.Seats), Json(row.ScoredSeats),
         Json(row.Scores.Select(s => s.Scores.Select(d => d.Score))), row.FailureReason ?? "(none)",
-        string.Join(", ", row.Usage.Select(u => $"{u.Model}: {u.PromptTokens}/{u.CompletionTokens}/{u.CachedTokens}")));
+        string.Join(", ", row.Usage.Select(u => $"{u.Model}: {u.Calls} calls, {u.PromptTokens}/{u.CompletionTokens}/{u.CachedTokens}")));
 }

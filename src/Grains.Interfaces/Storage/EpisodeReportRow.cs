@@ -28,9 +28,9 @@ public sealed record EpisodeReportRow
     /// <summary><see cref="ShortReason"/> of the episode's failure (status failed) or of the judge's failure
     /// (evaluation failed); null otherwise or when none was recorded.</summary>
     public string? FailureReason { get; init; }
-    /// <summary>Every model call of the episode (turns, then the judgement) summed per model, ordered by model;
-    /// <see cref="CallUsage.Latency"/> is not kept (zero). Empty for a pending episode.</summary>
-    public ImmutableArray<CallUsage> Usage { get; init; } = [];
+    /// <summary>Every model call of the episode (turns and the judgement) summed per model, ordered by model (latency is
+    /// not kept). Empty for a pending episode.</summary>
+    public ImmutableArray<ModelCalls> Usage { get; init; } = [];
 
     /// <summary>Completed with the judge's scores.</summary>
     public bool IsScored => Status == EpisodeStatus.Completed && Scores.Length > 0 && Scores.Length == ScoredSeats.Length;
@@ -94,17 +94,31 @@ public sealed record EpisodeReportRow
         return line.Length <= MaxReasonLength ? line : line[..(MaxReasonLength - 1)] + "…";
     }
 
-    /// <summary>The calls' tokens summed per model, ordered by model (ordinal); latency is dropped.</summary>
-    public static ImmutableArray<CallUsage> SumByModel(IEnumerable<CallUsage> calls)
+    /// <summary>The calls counted and their tokens summed per model, ordered by model (ordinal); latency is dropped.</summary>
+    public static ImmutableArray<ModelCalls> SumByModel(IEnumerable<CallUsage> calls)
     {
         ArgumentNullException.ThrowIfNull(calls);
-        var sums = new SortedDictionary<string, (long Prompt, long Completion, long Cached)>(StringComparer.Ordinal);
-        foreach (var call in calls)
-        {
-            var model = call.Model ?? "";
-            sums.TryGetValue(model, out var sum);
-            sums[model] = (sum.Prompt + call.PromptTokens, sum.Completion + call.CompletionTokens, sum.Cached + call.CachedTokens);
-        }
-        return [.. sums.Select(s => new CallUsage(s.Key, checked((int)s.Value.Prompt), checked((int)s.Value.Completion), checked((int)s.Value.Cached), TimeSpan.Zero))];
+        return SumByModel(calls.Select(c => new ModelCalls(c.Model ?? "", 1, c.PromptTokens, c.CompletionTokens, c.CachedTokens)));
     }
+
+    /// <summary>Per-model totals merged per model, ordered by model (ordinal).</summary>
+    public static ImmutableArray<ModelCalls> SumByModel(IEnumerable<ModelCalls> totals)
+    {
+        ArgumentNullException.ThrowIfNull(totals);
+        var sums = new SortedDictionary<string, (long Calls, long Prompt, long Completion, long Cached)>(StringComparer.Ordinal);
+        foreach (var total in totals)
+        {
+            sums.TryGetValue(total.Model, out var sum);
+            sums[total.Model] = (sum.Calls + total.Calls, sum.Prompt + total.PromptTokens, sum.Completion + total.CompletionTokens, sum.Cached + total.CachedTokens);
+        }
+        return [.. sums.Select(s => new ModelCalls(s.Key, checked((int)s.Value.Calls), checked((int)s.Value.Prompt), checked((int)s.Value.Completion), checked((int)s.Value.Cached)))];
+    }
+}
+
+/// <summary>One model's calls in one episode: how many, and their tokens summed.</summary>
+[Immutable]
+public sealed record ModelCalls(string Model, int Calls, int PromptTokens, int CompletionTokens, int CachedTokens)
+{
+    /// <summary>The sums as one <see cref="CallUsage"/> (what a price applies to; prices are linear in tokens).</summary>
+    public CallUsage Totals => new(Model, PromptTokens, CompletionTokens, CachedTokens, TimeSpan.Zero);
 }

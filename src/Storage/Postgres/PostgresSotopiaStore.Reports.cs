@@ -16,8 +16,8 @@ public sealed partial class PostgresSotopiaStore
     /// <see cref="CallUsage"/> as JSON text or null) summed per model, as the <c>usage</c> column's JSON: one aggregate
     /// over the episode's turns, recomputed (never incremented) on each write.</summary>
     private static string UsageOfTurns(string episodeId, string? judgeParameter) => $"""
-        (SELECT coalesce(jsonb_agg(jsonb_build_object('model', model, 'prompt', prompt, 'completion', completion, 'cached', cached) ORDER BY model), '[]'::jsonb) FROM (
-            SELECT coalesce(u->>'model', '') AS model, coalesce(sum((u->>'prompt_tokens')::bigint), 0) AS prompt,
+        (SELECT coalesce(jsonb_agg(jsonb_build_object('model', model, 'calls', calls, 'prompt', prompt, 'completion', completion, 'cached', cached) ORDER BY model), '[]'::jsonb) FROM (
+            SELECT coalesce(u->>'model', '') AS model, count(*) AS calls, coalesce(sum((u->>'prompt_tokens')::bigint), 0) AS prompt,
                 coalesce(sum((u->>'completion_tokens')::bigint), 0) AS completion, coalesce(sum((u->>'cached_tokens')::bigint), 0) AS cached
             FROM (SELECT usage AS u FROM turns WHERE episode_id = {episodeId} AND usage IS NOT NULL
                   {(judgeParameter is null ? "" : $"UNION ALL SELECT {judgeParameter}::jsonb WHERE {judgeParameter}::text IS NOT NULL")}) calls

@@ -14,8 +14,8 @@ public sealed partial class SqliteSotopiaStore
     /// <see cref="CallUsage"/> as JSON or null) summed per model, as the <c>usage</c> column's JSON: one aggregate
     /// over the episode's turns, recomputed (never incremented) on each write.</summary>
     private static string UsageOfTurns(string episodeId, string? judgeParameter) => $"""
-        (SELECT json_group_array(json_object('model', model, 'prompt', prompt, 'completion', completion, 'cached', cached)) FROM (
-            SELECT coalesce(json_extract(u, '$.model'), '') AS model, coalesce(sum(json_extract(u, '$.prompt_tokens')), 0) AS prompt,
+        (SELECT json_group_array(json_object('model', model, 'calls', calls, 'prompt', prompt, 'completion', completion, 'cached', cached)) FROM (
+            SELECT coalesce(json_extract(u, '$.model'), '') AS model, count(*) AS calls, coalesce(sum(json_extract(u, '$.prompt_tokens')), 0) AS prompt,
                 coalesce(sum(json_extract(u, '$.completion_tokens')), 0) AS completion, coalesce(sum(json_extract(u, '$.cached_tokens')), 0) AS cached
             FROM (SELECT usage AS u FROM turns WHERE episode_id = {episodeId} AND usage IS NOT NULL
                   {(judgeParameter is null ? "" : $"UNION ALL SELECT {judgeParameter} WHERE {judgeParameter} IS NOT NULL")})

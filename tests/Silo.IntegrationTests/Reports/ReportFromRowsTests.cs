@@ -126,6 +126,29 @@ public abstract class ReportFromRowsTests : IAsyncLifetime
         Assert.Equal((1, 2), (fromRows.Episodes.Running, fromRows.Episodes.Pending));
     }
 
+    /// <summary>The campaign's spend (the budget gate's and <c>campaign status</c>'s figures) comes from the same rows:
+    /// every call counted once (turns of running episodes too), no turn read one episode at a time.</summary>
+    [Fact]
+    public async Task TheCampaignsUsageComesFromTheRowsWithEveryCallCounted()
+    {
+        var observed = new ObservedStore(_store);
+        var usage = await CampaignUsageCalculator.ComputeAsync(observed, Id, Budget);
+        Assert.Equal((0L, 0L), (observed.TurnReads, observed.EpisodeListings));
+
+        var calls = new List<CallUsage>();
+        foreach (var episode in await _store.ListEpisodesAsync(new EpisodeQuery { CampaignId = Id }))
+        {
+            calls.AddRange((await _store.GetTurnsAsync(episode.Id)).Select(t => t.Usage).OfType<CallUsage>());
+            calls.AddRange(new[] { episode.Outcome?.Usage }.OfType<CallUsage>());
+        }
+        var expected = CampaignUsageCalculator.Summarize(calls, Budget);
+        Assert.Equal(calls.Count, usage.Calls);
+        Assert.Equal(
+            expected.ByModel.Select(m => (m.Model, m.Calls, m.PromptTokens, m.CompletionTokens, m.CachedTokens, m.CostUsd)),
+            usage.ByModel.Select(m => (m.Model, m.Calls, m.PromptTokens, m.CompletionTokens, m.CachedTokens, m.CostUsd)));
+        Assert.Equal(expected.CostUsd, usage.CostUsd);
+    }
+
     public async Task DisposeAsync() => await _store.DisposeAsync();
 }
 
