@@ -327,6 +327,12 @@ public sealed class LlmBudgetGateTests
         public Task<ImmutableArray<Turn>> GetTurnsAsync(string episodeId, CancellationToken cancellationToken = default) =>
             Task.FromResult(_finished.TryGetValue(episodeId, out var f) ? f.Turns : []);
 
+        public Task<IReadOnlyList<EpisodeReportRow>> ListEpisodeReportRowsAsync(string campaignId, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<EpisodeReportRow>>(campaignId == CampaignId
+                ? [.. _finished.Values.OrderBy(f => f.Episode.Id, StringComparer.Ordinal)
+                    .Select(f => EpisodeReportRow.From(f.Episode, f.Turns.Select(t => t.Usage).OfType<CallUsage>()))]
+                : []);
+
         private static EpisodeRecord Episode(string id) => new()
         {
             Id = id,

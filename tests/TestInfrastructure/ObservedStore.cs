@@ -14,6 +14,8 @@ public sealed class ObservedStore(ISotopiaStore inner) : ISotopiaStore
     private readonly ConcurrentDictionary<TaskCompletionSource, Func<bool>> _episodeWaiters = new();
     private readonly ConcurrentDictionary<TaskCompletionSource<TrainingRequest>, Func<TrainingRequest, bool>> _trainingWaiters = new();
     private long _completedEpisodes;
+    private long _turnReads;
+    private long _episodeListings;
 
     public ISotopiaStore Inner => inner;
 
@@ -171,9 +173,26 @@ public sealed class ObservedStore(ISotopiaStore inner) : ISotopiaStore
 
     public Task<EpisodeRecord?> GetEpisodeAsync(string episodeId, CancellationToken cancellationToken = default) => inner.GetEpisodeAsync(episodeId, cancellationToken);
 
-    public Task<ImmutableArray<Turn>> GetTurnsAsync(string episodeId, CancellationToken cancellationToken = default) => inner.GetTurnsAsync(episodeId, cancellationToken);
+    public Task<ImmutableArray<Turn>> GetTurnsAsync(string episodeId, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _turnReads);
+        return inner.GetTurnsAsync(episodeId, cancellationToken);
+    }
 
-    public Task<IReadOnlyList<EpisodeRecord>> ListEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken = default) => inner.ListEpisodesAsync(query, cancellationToken);
+    /// <summary>How many times an episode's turns were read (<see cref="GetTurnsAsync"/>).</summary>
+    public long TurnReads => Interlocked.Read(ref _turnReads);
+
+    /// <summary>How many times a campaign's episode records were listed (<see cref="ListEpisodesAsync"/>).</summary>
+    public long EpisodeListings => Interlocked.Read(ref _episodeListings);
+
+    public Task<IReadOnlyList<EpisodeReportRow>> ListEpisodeReportRowsAsync(string campaignId, CancellationToken cancellationToken = default) =>
+        inner.ListEpisodeReportRowsAsync(campaignId, cancellationToken);
+
+    public Task<IReadOnlyList<EpisodeRecord>> ListEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _episodeListings);
+        return inner.ListEpisodesAsync(query, cancellationToken);
+    }
 
     public Task<IReadOnlyList<string>> ListUnfinishedEpisodeIdsAsync(string campaignId, int round, CancellationToken cancellationToken = default) =>
         inner.ListUnfinishedEpisodeIdsAsync(campaignId, round, cancellationToken);

@@ -41,6 +41,11 @@ public interface IEpisodeStore
     /// <see cref="EpisodeQuery.Offset"/> page only when set.</summary>
     Task<IReadOnlyList<EpisodeRecord>> ListEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>What a report needs of every episode of a campaign (<see cref="EpisodeReportRow"/>), oldest first
+    /// (created_at, id), read from the stores' narrow report table (SQLite: in keyset pages; PostgreSQL: one query): no episode document, no turn
+    /// (running episodes' usage, not summed yet, comes from one query over their turns). No limit.</summary>
+    Task<IReadOnlyList<EpisodeReportRow>> ListEpisodeReportRowsAsync(string campaignId, CancellationToken cancellationToken = default);
+
     /// <summary>Ids of a round's episodes that are pending or running, oldest first: what its campaign still has
     /// to get played (running ones first, then pending ones).</summary>
     Task<IReadOnlyList<string>> ListUnfinishedEpisodeIdsAsync(string campaignId, int round, CancellationToken cancellationToken = default);

@@ -7,50 +7,39 @@ namespace SotopiaPi.Sotopia.Llm;
 /// figures, priced with a campaign's price table.</summary>
 public static class CampaignUsageCalculator
 {
-    /// <summary>Usage of every episode of <paramref name="campaignId"/> as stored (turns and judge outcomes).</summary>
+    /// <summary>Usage of every episode of <paramref name="campaignId"/> as stored (turns and judge outcomes), from the
+    /// episodes' report rows (<see cref="IEpisodeStore.ListEpisodeReportRowsAsync"/>: per-episode totals per model, kept
+    /// by the store as episodes end; running episodes' from their turns in one query): no turn is read one episode at
+    /// a time.</summary>
     public static async Task<CampaignUsage> ComputeAsync(IEpisodeStore store, string campaignId, CampaignBudget budget, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(budget);
-        var usages = new List<CallUsage>();
-        const int page = 5_000;
-        for (var offset = 0; ; offset += page)
-        {
-            var episodes = await store.ListEpisodesAsync(new EpisodeQuery { CampaignId = campaignId, Offset = offset, Limit = page }, cancellationToken);
-            foreach (var episode in episodes)
-            {
-                if (episode.Status == EpisodeStatus.Pending)
-                {
-                    continue;
-                }
-                foreach (var turn in await store.GetTurnsAsync(episode.Id, cancellationToken))
-                {
-                    if (turn.Usage is { } usage)
-                    {
-                        usages.Add(usage);
-                    }
-                }
-                if (episode.Outcome?.Usage is { } judge)
-                {
-                    usages.Add(judge);
-                }
-            }
-            if (episodes.Count < page)
-            {
-                break;
-            }
-        }
-        return Summarize(usages, budget);
+        var rows = await store.ListEpisodeReportRowsAsync(campaignId, cancellationToken).ConfigureAwait(false);
+        return Summarize(rows.SelectMany(r => r.Usage), budget);
+    }
+
+    /// <summary>Totals and per-model figures of per-episode totals (<see cref="ModelCalls"/>), priced with
+    /// <paramref name="budget"/>'s table (each episode's totals priced as one call: prices are linear in tokens).</summary>
+    public static CampaignUsage Summarize(IEnumerable<ModelCalls> totals, CampaignBudget budget)
+    {
+        ArgumentNullException.ThrowIfNull(totals);
+        return Summarize(totals.Select(t => (t.Totals, (long)t.Calls)), budget);
     }
 
     /// <summary>Totals and per-model figures of <paramref name="usages"/>, priced with <paramref name="budget"/>'s table.</summary>
     public static CampaignUsage Summarize(IEnumerable<CallUsage> usages, CampaignBudget budget)
     {
         ArgumentNullException.ThrowIfNull(usages);
+        return Summarize(usages.Select(u => (u, 1L)), budget);
+    }
+
+    private static CampaignUsage Summarize(IEnumerable<(CallUsage Usage, long Calls)> usages, CampaignBudget budget)
+    {
         ArgumentNullException.ThrowIfNull(budget);
         var byModel = new Dictionary<string, (long Calls, long Prompt, long Completion, long Cached, decimal Cost)>(StringComparer.Ordinal);
         var unpriced = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var usage in usages)
+        foreach (var (usage, calls) in usages)
         {
             var model = usage.Model ?? "";
             var price = budget.PriceOf(model);
@@ -59,7 +48,7 @@ public static class CampaignUsageCalculator
                 unpriced.Add(model);
             }
             byModel.TryGetValue(model, out var sum);
-            byModel[model] = (sum.Calls + 1, sum.Prompt + usage.PromptTokens, sum.Completion + usage.CompletionTokens,
+            byModel[model] = (sum.Calls + calls, sum.Prompt + usage.PromptTokens, sum.Completion + usage.CompletionTokens,
                 sum.Cached + usage.CachedTokens, sum.Cost + (price?.Cost(usage) ?? 0m));
         }
         var models = byModel.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new ModelUsage

@@ -7,7 +7,9 @@ namespace SotopiaPi.Sotopia.Reports;
 /// <summary>Computes a campaign report from the stored record, the campaign's episodes and the dataset's named
 /// sets. Pure: no store, no clock; the same inputs give the same report. Scores are recomputed from the
 /// episodes (so a running campaign's partial results show too); counts of kept trajectories and examples come
-/// from the record; token use and cost from the turns' usage when given (<see cref="ReportUsage"/>).</summary>
+/// from the record; token use and cost from the episodes' usage (<see cref="ReportUsage"/>). It reads only
+/// <see cref="EpisodeReportRow"/>s, the narrow projection the stores keep per episode; the overload for full records
+/// projects them first, so both give the same report.</summary>
 public static class CampaignReportBuilder
 {
     public static CampaignReportData Build(
@@ -16,6 +18,23 @@ public static class CampaignReportBuilder
         IReadOnlyDictionary<string, ImmutableArray<string>> namedSets,
         HumanRatingImport? human = null,
         IReadOnlyDictionary<string, ImmutableArray<CallUsage>>? turnUsage = null)
+    {
+        ArgumentNullException.ThrowIfNull(episodes);
+        var rows = episodes
+            .Select(e => EpisodeReportRow.From(e, turnUsage is not null && turnUsage.TryGetValue(e.Id, out var calls) ? calls : null))
+            .ToList();
+        return Build(campaign, rows, namedSets, human, usageKnown: turnUsage is not null);
+    }
+
+    /// <summary>The report from the episodes' report rows (<see cref="IEpisodeStore.ListEpisodeReportRowsAsync"/>):
+    /// the same numbers as from the full records, without reading them. <paramref name="usageKnown"/>: the rows' usage
+    /// is every call's (false gives "—" for a model campaign; a simulator campaign's usage is zero either way).</summary>
+    public static CampaignReportData Build(
+        CampaignRecord campaign,
+        IReadOnlyList<EpisodeReportRow> episodes,
+        IReadOnlyDictionary<string, ImmutableArray<string>> namedSets,
+        HumanRatingImport? human,
+        bool usageKnown = true)
     {
         ArgumentNullException.ThrowIfNull(campaign);
         ArgumentNullException.ThrowIfNull(episodes);
@@ -26,13 +45,13 @@ public static class CampaignReportBuilder
         }
 
         var mine = episodes.Where(e => e.CampaignId == campaign.Id).ToList();
-        Func<IEnumerable<EpisodeRecord>, UsageTotals> usageOf = turnUsage is null
+        Func<IEnumerable<EpisodeReportRow>, UsageTotals> usageOf = !usageKnown || ReportUsage.IsSimulator(campaign)
             ? _ => ReportUsage.ForCampaign(campaign)
-            : group => ReportUsage.Of(group.SelectMany(e => Calls(e, turnUsage)), campaign.Spec.Budget);
+            : group => ReportUsage.Of(group.SelectMany(e => e.Usage), campaign.Spec.Budget);
         var evaluation = mine.Where(e => e.Phase == "eval" && e.ScoredSeats.Length > 0).ToList();
         var policies = Policies(campaign, evaluation);
         var (sets, hardScenarios) = Sets(campaign, evaluation, namedSets);
-        var inSet = new Dictionary<string, Func<EpisodeRecord, bool>>
+        var inSet = new Dictionary<string, Func<EpisodeReportRow, bool>>
         {
             [ReportSets.All] = _ => true,
             [ReportSets.Hard] = e => hardScenarios.Contains(e.ScenarioId),
@@ -85,22 +104,22 @@ public static class CampaignReportBuilder
     }
 
     /// <summary>The judged, scored seats of the episodes, each with its episode.</summary>
-    private static IEnumerable<(EpisodeRecord Episode, int Seat, SeatEvaluation Evaluation)> ScoredSeats(IEnumerable<EpisodeRecord> episodes)
+    private static IEnumerable<(EpisodeReportRow Episode, int Seat, SeatEvaluation Evaluation)> ScoredSeats(IEnumerable<EpisodeReportRow> episodes)
     {
         foreach (var episode in episodes)
         {
-            if (episode.Status != EpisodeStatus.Completed || episode.Outcome is not { Succeeded: true } outcome)
+            if (!episode.IsScored)
             {
                 continue;
             }
             foreach (var seat in episode.ScoredSeats)
             {
-                yield return (episode, seat, outcome.Evaluation.ForSeat(seat));
+                yield return (episode, seat, episode.ScoresOf(seat));
             }
         }
     }
 
-    private static ImmutableArray<ReportPolicy> Policies(CampaignRecord campaign, List<EpisodeRecord> evaluation)
+    private static ImmutableArray<ReportPolicy> Policies(CampaignRecord campaign, List<EpisodeReportRow> evaluation)
     {
         var spec = campaign.Spec;
         var plan = CampaignPlan.Build(spec);
@@ -143,7 +162,7 @@ public static class CampaignReportBuilder
     }
 
     private static (ImmutableArray<ReportSet> Sets, HashSet<string> Hard) Sets(
-        CampaignRecord campaign, List<EpisodeRecord> evaluation, IReadOnlyDictionary<string, ImmutableArray<string>> namedSets)
+        CampaignRecord campaign, List<EpisodeReportRow> evaluation, IReadOnlyDictionary<string, ImmutableArray<string>> namedSets)
     {
         var evalName = campaign.Spec.EvaluationSet;
         var scenarios = evaluation.Count > 0
@@ -168,23 +187,7 @@ public static class CampaignReportBuilder
         return (sets.ToImmutable(), []);
     }
 
-    /// <summary>Every model call of an episode: its turns' and its judgement's.</summary>
-    private static IEnumerable<CallUsage> Calls(EpisodeRecord episode, IReadOnlyDictionary<string, ImmutableArray<CallUsage>> turnUsage)
-    {
-        if (turnUsage.TryGetValue(episode.Id, out var turns))
-        {
-            foreach (var call in turns)
-            {
-                yield return call;
-            }
-        }
-        if (episode.Outcome?.Usage is { } judge)
-        {
-            yield return judge;
-        }
-    }
-
-    private static ImmutableArray<RoundReport> Rounds(CampaignRecord campaign, List<EpisodeRecord> episodes, Func<IEnumerable<EpisodeRecord>, UsageTotals> usageOf)
+    private static ImmutableArray<RoundReport> Rounds(CampaignRecord campaign, List<EpisodeReportRow> episodes, Func<IEnumerable<EpisodeReportRow>, UsageTotals> usageOf)
     {
         var plan = CampaignPlan.Build(campaign.Spec);
         var rounds = ImmutableArray.CreateBuilder<RoundReport>();
@@ -216,7 +219,7 @@ public static class CampaignReportBuilder
     }
 
     private static void AddHistograms(
-        ImmutableArray<ScoreHistogram>.Builder histograms, string group, IEnumerable<(EpisodeRecord Episode, int Seat, SeatEvaluation Evaluation)> seats)
+        ImmutableArray<ScoreHistogram>.Builder histograms, string group, IEnumerable<(EpisodeReportRow Episode, int Seat, SeatEvaluation Evaluation)> seats)
     {
         var evaluations = seats.Select(s => s.Evaluation).ToList();
         foreach (var info in DimensionInfo.All)
@@ -227,9 +230,9 @@ public static class CampaignReportBuilder
 
     private static ImmutableArray<PairedComparison> Paired(
         ImmutableArray<ReportPolicy> policies,
-        Dictionary<ReportPolicy, List<EpisodeRecord>> byPolicy,
+        Dictionary<ReportPolicy, List<EpisodeReportRow>> byPolicy,
         ImmutableArray<ReportSet> sets,
-        Dictionary<string, Func<EpisodeRecord, bool>> inSet)
+        Dictionary<string, Func<EpisodeReportRow, bool>> inSet)
     {
         var versions = policies.Where(p => p.IsTrainedPolicy).OrderBy(p => p.Version).ToList();
         var pairs = new List<(ReportPolicy From, ReportPolicy To, string Kind)>();
@@ -268,12 +271,12 @@ public static class CampaignReportBuilder
 
     /// <summary>The evaluated seat's GOAL and overall per (task, seat); repeated episodes of the same task and
     /// seat are averaged.</summary>
-    private static Dictionary<(string Task, int Seat), (double Goal, double Overall)> ByTaskAndSeat(IEnumerable<EpisodeRecord> episodes) =>
+    private static Dictionary<(string Task, int Seat), (double Goal, double Overall)> ByTaskAndSeat(IEnumerable<EpisodeReportRow> episodes) =>
         ScoredSeats(episodes)
             .GroupBy(s => (s.Episode.TaskId, s.Seat))
             .ToDictionary(g => g.Key, g => (g.Average(s => (double)s.Evaluation.Goal), g.Average(s => s.Evaluation.Overall)));
 
-    private static HumanReport Human(HumanRatingImport human, List<EpisodeRecord> episodes, ImmutableArray<ReportPolicy> policies)
+    private static HumanReport Human(HumanRatingImport human, List<EpisodeReportRow> episodes, ImmutableArray<ReportPolicy> policies)
     {
         var byId = episodes.ToDictionary(e => e.Id, StringComparer.Ordinal);
         var ignored = new Dictionary<string, List<HumanRating>>(StringComparer.Ordinal);
@@ -294,7 +297,7 @@ public static class CampaignReportBuilder
             {
                 reason = "rates the partner's seat, which is not evaluated";
             }
-            else if (episode.Status != EpisodeStatus.Completed || episode.Outcome is not { Succeeded: true })
+            else if (!episode.IsScored)
             {
                 reason = "the judge has no scores for the episode";
             }
@@ -307,7 +310,7 @@ public static class CampaignReportBuilder
                 (ignored.TryGetValue(reason, out var list) ? list : ignored[reason] = []).Add(rating);
                 continue;
             }
-            used.Add((policy!, episode!.Outcome!.Evaluation!.ForSeat(rating.Seat), rating));
+            used.Add((policy!, episode!.ScoresOf(rating.Seat), rating));
         }
 
         var gaps = ImmutableArray.CreateBuilder<HumanJudgeGap>();
@@ -351,7 +354,7 @@ public static class CampaignReportBuilder
         return new HumanReport(human.Source, human.Ratings.Length, used.Count, gaps.ToImmutable(), notes);
     }
 
-    private static EpisodeCounts Count(List<EpisodeRecord> episodes) => new(
+    private static EpisodeCounts Count(List<EpisodeReportRow> episodes) => new(
         episodes.Count(e => e.Status == EpisodeStatus.Pending),
         episodes.Count(e => e.Status == EpisodeStatus.Running),
         episodes.Count(e => e.Status == EpisodeStatus.Completed),

@@ -25,9 +25,16 @@ public static class ReportUsage
 
     /// <summary>The usage of <paramref name="calls"/> priced with <paramref name="budget"/>'s table. The cost is null
     /// (unknown) when a model without a price used tokens; a model without a price that used none costs nothing.</summary>
-    public static UsageTotals Of(IEnumerable<CallUsage> calls, CampaignBudget budget)
+    public static UsageTotals Of(IEnumerable<CallUsage> calls, CampaignBudget budget) =>
+        Of(CampaignUsageCalculator.Summarize(calls, budget));
+
+    /// <summary>The usage of per-episode, per-model totals (<see cref="EpisodeReportRow.Usage"/>), priced with
+    /// <paramref name="budget"/>'s table.</summary>
+    public static UsageTotals Of(IEnumerable<ModelCalls> totals, CampaignBudget budget) =>
+        Of(CampaignUsageCalculator.Summarize(totals, budget));
+
+    private static UsageTotals Of(CampaignUsage usage)
     {
-        var usage = CampaignUsageCalculator.Summarize(calls, budget);
         var unpriced = usage.ByModel.Where(m => m.CostUsd is null && m.TotalTokens > 0).ToList();
         return new UsageTotals(
             usage.PromptTokens,

@@ -7,12 +7,19 @@ namespace SotopiaPi.Sotopia.Reports;
 /// episode earned.</summary>
 public static class UnscoredReason
 {
-    private const int MaxReasonLength = 160;
     private const int MaxReasonsListed = 2;
 
     /// <summary>"all 100 episodes failed: endpoint refused", "all 12 evaluations failed: the judge's answer is not
     /// JSON", "not played yet: 4 pending", "none of 10 episodes was scored: 6 failed (…), 4 evaluations failed (…)".</summary>
     public static string Describe(IReadOnlyCollection<EpisodeRecord> episodes)
+    {
+        ArgumentNullException.ThrowIfNull(episodes);
+        return Describe([.. episodes.Select(e => EpisodeReportRow.From(e))]);
+    }
+
+    /// <summary><see cref="Describe(IReadOnlyCollection{EpisodeRecord})"/> from the episodes' report rows, which keep
+    /// the first line of each failure reason (<see cref="EpisodeReportRow.ShortReason"/>).</summary>
+    public static string Describe(IReadOnlyCollection<EpisodeReportRow> episodes)
     {
         ArgumentNullException.ThrowIfNull(episodes);
         var total = episodes.Count;
@@ -21,7 +28,7 @@ public static class UnscoredReason
             return "no episodes";
         }
         var failed = episodes.Where(e => e.Status == EpisodeStatus.Failed).Select(e => e.FailureReason).ToList();
-        var judgeFailed = episodes.Where(e => e.Status == EpisodeStatus.EvaluationFailed).Select(e => e.Outcome?.Failure?.Reason).ToList();
+        var judgeFailed = episodes.Where(e => e.Status == EpisodeStatus.EvaluationFailed).Select(e => e.FailureReason).ToList();
         var cancelled = episodes.Count(e => e.Status == EpisodeStatus.Cancelled);
         var pending = episodes.Count(e => e.Status == EpisodeStatus.Pending);
         var running = episodes.Count(e => e.Status == EpisodeStatus.Running);
@@ -89,13 +96,5 @@ public static class UnscoredReason
         return others > 0 ? $"{listed} and {others} other reason{(others == 1 ? "" : "s")}" : listed;
     }
 
-    private static string Shorten(string? reason)
-    {
-        var line = reason?.Split('\n', 2)[0].Trim();
-        if (string.IsNullOrEmpty(line))
-        {
-            return "no reason recorded";
-        }
-        return line.Length <= MaxReasonLength ? line : line[..(MaxReasonLength - 1)] + "…";
-    }
+    private static string Shorten(string? reason) => EpisodeReportRow.ShortReason(reason) ?? "no reason recorded";
 }

@@ -184,6 +184,31 @@ internal static class PostgresMigrations
             DROP TABLE tasks;
             DROP TABLE named_sets;
             """),
+        // Issue 13: a campaign report of 100,000 episodes reads a narrow row per episode (seats, scores, the failure's
+        // first line, usage per model) instead of every episode document and, for model campaigns, every turn (see
+        // EpisodeReportColumns). Existing episodes get their rows from the store right after migrating (in pages, from
+        // the cursor row below; SQL cannot compute the projection), the cursor row being deleted when done.
+        new(7, "episode report rows", """
+            CREATE TABLE episode_reports (
+                episode_id  text COLLATE "C" NOT NULL PRIMARY KEY REFERENCES episodes (id),
+                campaign_id text COLLATE "C" NOT NULL,
+                created_at  bigint  NOT NULL,
+                round       integer NOT NULL,
+                phase       text    NOT NULL,
+                task_id     text COLLATE "C" NOT NULL,
+                scenario_id text COLLATE "C" NOT NULL,
+                status      text    NOT NULL,
+                report      jsonb   NOT NULL,
+                scores      bytea,
+                usage       jsonb
+            );
+            CREATE INDEX ix_episode_reports_campaign ON episode_reports (campaign_id, created_at, episode_id);
+            CREATE TABLE episode_report_backfill (
+                after_created bigint NOT NULL,
+                after_id      text COLLATE "C" NOT NULL
+            );
+            INSERT INTO episode_report_backfill (after_created, after_id) SELECT -9223372036854775808, '' WHERE EXISTS (SELECT 1 FROM episodes);
+            """),
     ];
 
     public const string CreateMigrationsTable = """

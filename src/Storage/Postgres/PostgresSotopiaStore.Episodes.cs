@@ -39,8 +39,9 @@ public sealed partial class PostgresSotopiaStore
         """;
 
     /// <summary>Group-committed completion: updates the episode only if the fence is current and it is running, and
-    /// reports what it found (exists, fence, status, updated).</summary>
-    private const string CompleteEpisodeSql = """
+    /// reports what it found (exists, fence, status, updated); the episode's report row is updated with it (scores,
+    /// failure, usage summed from its turns and the judgement).</summary>
+    private static readonly string CompleteEpisodeSql = $"""
         WITH episode AS (
             SELECT fence, status FROM episodes WHERE id = $1 FOR NO KEY UPDATE
         ), updated AS (
@@ -49,6 +50,9 @@ public sealed partial class PostgresSotopiaStore
                     'failure_reason', $8::jsonb, 'completed_at', $9::jsonb)
             WHERE id = $1 AND fence = $2 AND status = 'running'
             RETURNING 1
+        ), report AS (
+            UPDATE episode_reports SET status = $3, report = report || $10::jsonb, scores = $12, usage = {UsageOfTurns("$1", "$11")}
+            WHERE episode_id = $1 AND EXISTS (SELECT 1 FROM updated)
         )
         SELECT EXISTS (SELECT 1 FROM episode), (SELECT fence FROM episode), (SELECT status FROM episode), EXISTS (SELECT 1 FROM updated)
         """;
@@ -67,6 +71,9 @@ public sealed partial class PostgresSotopiaStore
         var created = new long[count];
         var completed = new long?[count];
         var jsons = new string[count];
+        var reports = new string[count];
+        var scores = new byte[]?[count];
+        var usages = new string?[count];
         for (var i = 0; i < count; i++)
         {
             var episode = episodes[i];
@@ -82,6 +89,9 @@ public sealed partial class PostgresSotopiaStore
             created[i] = StoreValues.ToMs(episode.CreatedAt);
             completed[i] = StoreValues.ToMs(episode.CompletedAt);
             jsons[i] = StoreValues.Json(episode);
+            reports[i] = EpisodeReportColumns.Report(episode);
+            scores[i] = EpisodeReportColumns.Scores(episode.Outcome);
+            usages[i] = episode.Outcome?.Usage is { } judge ? EpisodeReportColumns.Usage([judge]) : null;
         }
         if (count == 0)
         {
@@ -91,22 +101,38 @@ public sealed partial class PostgresSotopiaStore
         return WriteAsync("create episodes", async (connection, ct) =>
         {
             await using var command = connection.CreateCommand();
-            // Ordinality keeps the given order, so that of duplicated ids the first one is stored (as on SQLite).
+            // Ordinality keeps the given order, so that of duplicated ids the first one is stored (as on SQLite). Each
+            // episode inserted gets its report row in the same statement (a running one's says pending: see
+            // EpisodeReportColumns).
             command.CommandText = """
-                INSERT INTO episodes (id, campaign_id, round, phase, task_id, scenario_id, status, created_at, completed_at, json)
-                SELECT id, campaign_id, round, phase, task_id, scenario_id, status, created_at, completed_at, json::jsonb
-                FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::text[])
-                    WITH ORDINALITY AS t(id, campaign_id, round, phase, task_id, scenario_id, status, created_at, completed_at, json, n)
-                ORDER BY n
-                ON CONFLICT (id) DO NOTHING
+                WITH t AS (
+                    SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::bytea[])
+                        WITH ORDINALITY AS t(id, campaign_id, round, phase, task_id, scenario_id, status, created_at, completed_at, json, report, usage, scores, n)
+                ), inserted AS (
+                    INSERT INTO episodes (id, campaign_id, round, phase, task_id, scenario_id, status, created_at, completed_at, json)
+                    SELECT id, campaign_id, round, phase, task_id, scenario_id, status, created_at, completed_at, json::jsonb FROM t
+                    ORDER BY n
+                    ON CONFLICT (id) DO NOTHING
+                    RETURNING id
+                ), reports AS (
+                    INSERT INTO episode_reports (episode_id, campaign_id, created_at, round, phase, task_id, scenario_id, status, report, scores, usage)
+                    SELECT DISTINCT ON (t.id) t.id, t.campaign_id, t.created_at, t.round, t.phase, t.task_id, t.scenario_id,
+                        CASE WHEN t.status = 'running' THEN 'pending' ELSE t.status END, t.report::jsonb, t.scores, t.usage::jsonb
+                    FROM t JOIN inserted ON inserted.id = t.id
+                    ORDER BY t.id, t.n
+                    ON CONFLICT DO NOTHING
+                )
+                SELECT count(*) FROM inserted
                 """;
             command.Add(ids, NpgsqlDbType.Array | NpgsqlDbType.Text).Add(campaigns, NpgsqlDbType.Array | NpgsqlDbType.Text)
                 .Add(rounds, NpgsqlDbType.Array | NpgsqlDbType.Integer)
                 .Add(phases, NpgsqlDbType.Array | NpgsqlDbType.Text).Add(taskIds, NpgsqlDbType.Array | NpgsqlDbType.Text)
                 .Add(scenarioIds, NpgsqlDbType.Array | NpgsqlDbType.Text).Add(statuses, NpgsqlDbType.Array | NpgsqlDbType.Text)
                 .Add(created, NpgsqlDbType.Array | NpgsqlDbType.Bigint).Add(completed, NpgsqlDbType.Array | NpgsqlDbType.Bigint)
-                .Add(jsons, NpgsqlDbType.Array | NpgsqlDbType.Text);
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                .Add(jsons, NpgsqlDbType.Array | NpgsqlDbType.Text)
+                .Add(reports, NpgsqlDbType.Array | NpgsqlDbType.Text).Add(usages, NpgsqlDbType.Array | NpgsqlDbType.Text)
+                .Add(scores, NpgsqlDbType.Array | NpgsqlDbType.Bytea);
+            return (int)await command.ExecuteInt64Async(ct).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -198,11 +224,15 @@ public sealed partial class PostgresSotopiaStore
         var failureJson = StoreValues.Json(completion.FailureReason);
         var completedJson = StoreValues.Json<DateTimeOffset?>(completion.CompletedAt);
         var completedMs = StoreValues.ToMs(completion.CompletedAt);
+        var reportPatch = EpisodeReportColumns.CompletionPatch(completion);
+        var scores = EpisodeReportColumns.Scores(completion.Outcome);
+        var judgeUsage = completion.Outcome?.Usage is { } judge ? StoreValues.Json(judge) : null;
 
         return CountStaleAsync(GroupCommitAsync("complete episode",
             () => new NpgsqlBatchCommand(CompleteEpisodeSql)
                 .Text(fence.EpisodeId).Long(fence.Value)
-                .Text(status).Long(completedMs).Text(statusJson).Text(terminationJson).Text(outcomeJson).Text(failureJson).Text(completedJson),
+                .Text(status).Long(completedMs).Text(statusJson).Text(terminationJson).Text(outcomeJson).Text(failureJson).Text(completedJson)
+                .Text(reportPatch).Text(judgeUsage).Add(scores, NpgsqlDbType.Bytea),
             reader =>
             {
                 CheckFence(reader, fence, "its completion");
@@ -220,13 +250,22 @@ public sealed partial class PostgresSotopiaStore
         ArgumentException.ThrowIfNullOrEmpty(campaignId);
         return WriteAsync("cancel episodes", async (connection, ct) =>
         {
+            // The cancelled episodes' report rows, in the same statement and after them (the lock order of a completion):
+            // cancelled, with the usage their turns had.
             await using var command = connection.CreateCommand();
-            command.CommandText = """
-                UPDATE episodes SET status = 'cancelled', fence = fence + 1, json = jsonb_set(json, '{status}', '"cancelled"')
-                WHERE campaign_id = $1 AND status IN ('pending', 'running')
+            command.CommandText = $"""
+                WITH cancelled AS (
+                    UPDATE episodes SET status = 'cancelled', fence = fence + 1, json = jsonb_set(json, ARRAY['status'], '"cancelled"')
+                    WHERE campaign_id = $1 AND status IN ('pending', 'running')
+                    RETURNING id
+                ), reports AS (
+                    UPDATE episode_reports SET status = 'cancelled', usage = {UsageOfTurns("episode_reports.episode_id", null)}
+                    WHERE episode_id IN (SELECT id FROM cancelled)
+                )
+                SELECT count(*) FROM cancelled
                 """;
             command.Text(campaignId);
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return (int)await command.ExecuteInt64Async(ct).ConfigureAwait(false);
         }, cancellationToken);
     }
 

@@ -107,6 +107,7 @@ public sealed partial class PostgresSotopiaStore : ISotopiaStore
     {
         await ApplyMigrationsAsync(cancellationToken).ConfigureAwait(false);
         await HashMigratedDatasetsAsync(cancellationToken).ConfigureAwait(false);
+        await BackfillEpisodeReportsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private Task ApplyMigrationsAsync(CancellationToken cancellationToken) =>

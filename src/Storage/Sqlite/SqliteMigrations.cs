@@ -171,6 +171,32 @@ internal static class SqliteMigrations
             DROP TABLE tasks;
             DROP TABLE named_sets;
             """),
+        // Issue 13: a campaign report of 100,000 episodes reads a narrow row per episode (seats, scores as 14 bytes, the
+        // failure's first line, usage per model) instead of every episode document and, for model campaigns, every turn (see
+        // EpisodeReportColumns). Clustered by campaign and creation, so a report reads its campaign's rows in order.
+        // Existing episodes get their rows from the store right after migrating (in pages, from the cursor row below;
+        // SQL cannot compute the projection), the cursor row being deleted when done.
+        new(6, "episode report rows", """
+            CREATE TABLE episode_reports (
+                campaign_id TEXT    NOT NULL,
+                created_at  INTEGER NOT NULL,
+                episode_id  TEXT    NOT NULL,
+                round       INTEGER NOT NULL,
+                phase       TEXT    NOT NULL,
+                task_id     TEXT    NOT NULL,
+                scenario_id TEXT    NOT NULL,
+                status      TEXT    NOT NULL,
+                report      TEXT    NOT NULL,
+                scores      BLOB,
+                usage       TEXT,
+                PRIMARY KEY (campaign_id, created_at, episode_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE episode_report_backfill (
+                after_created INTEGER NOT NULL,
+                after_id      TEXT    NOT NULL
+            );
+            INSERT INTO episode_report_backfill (after_created, after_id) SELECT -9223372036854775808, '' WHERE EXISTS (SELECT 1 FROM episodes);
+            """),
     ];
 
     public const string CreateMigrationsTable = """

@@ -17,12 +17,13 @@ public sealed partial class SqliteSotopiaStore
     public Task<int> CreateEpisodesAsync(IReadOnlyList<EpisodeRecord> episodes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(episodes);
-        var rows = new List<(EpisodeRecord Episode, string Status, string Json)>(episodes.Count);
+        var rows = new List<(EpisodeRecord Episode, string Status, string Json, string Report, byte[]? Scores, string? Usage)>(episodes.Count);
         foreach (var episode in episodes)
         {
             ArgumentNullException.ThrowIfNull(episode, nameof(episodes));
             ArgumentException.ThrowIfNullOrEmpty(episode.Id, nameof(episodes));
-            rows.Add((episode, StoreValues.Name(episode.Status), StoreValues.Json(episode)));
+            rows.Add((episode, StoreValues.Name(episode.Status), StoreValues.Json(episode), EpisodeReportColumns.Report(episode), EpisodeReportColumns.Scores(episode.Outcome),
+                episode.Outcome?.Usage is { } judge ? EpisodeReportColumns.Usage([judge]) : null));
         }
         if (rows.Count == 0)
         {
@@ -32,9 +33,9 @@ public sealed partial class SqliteSotopiaStore
         return WriteAsync("create episodes", needsSavepoint: true, session =>
         {
             var created = 0;
-            foreach (var (episode, status, json) in rows)
+            foreach (var (episode, status, json, report, scores, usage) in rows)
             {
-                created += session.Command("""
+                var inserted = session.Command("""
                         INSERT INTO episodes (id, campaign_id, round, phase, task_id, scenario_id, status, created_at, completed_at, json)
                         VALUES ($id, $campaign, $round, $phase, $task, $scenario, $status, $created, $completed, $json)
                         ON CONFLICT (id) DO NOTHING
@@ -44,6 +45,11 @@ public sealed partial class SqliteSotopiaStore
                     .With("$status", status).With("$created", StoreValues.ToMs(episode.CreatedAt))
                     .With("$completed", StoreValues.ToMs(episode.CompletedAt)).With("$json", json)
                     .ExecuteNonQuery();
+                if (inserted > 0)
+                {
+                    InsertReportRow(session, episode, status, report, scores, usage);
+                }
+                created += inserted;
             }
             return created;
         }, cancellationToken);
@@ -118,8 +124,11 @@ public sealed partial class SqliteSotopiaStore
         var outcomeJson = StoreValues.Json(completion.Outcome);
         var failureJson = StoreValues.Json(completion.FailureReason);
         var completedJson = StoreValues.Json<DateTimeOffset?>(completion.CompletedAt);
+        var reportPatch = EpisodeReportColumns.CompletionPatch(completion);
+        var scores = EpisodeReportColumns.Scores(completion.Outcome);
+        var judgeUsage = completion.Outcome?.Usage is { } judge ? StoreValues.Json(judge) : null;
 
-        return CountStaleAsync(WriteAsync("complete episode", needsSavepoint: false, session =>
+        return CountStaleAsync(WriteAsync("complete episode", needsSavepoint: true, session =>
         {
             CheckFence(session, fence, "its completion");
             session.Command("""
@@ -132,6 +141,15 @@ public sealed partial class SqliteSotopiaStore
                 .With("$statusJson", statusJson).With("$termination", terminationJson).With("$outcome", outcomeJson)
                 .With("$failure", failureJson).With("$completedJson", completedJson).With("$id", fence.EpisodeId)
                 .ExecuteNonQuery();
+            // The report row, in the same transaction: scores and failure merged in, usage summed from the turns.
+            var (campaign, created) = ReportRowKey(session, fence.EpisodeId);
+            session.Command($"""
+                    UPDATE episode_reports SET status = $status, report = json_patch(report, $patch), scores = $scores, usage = {UsageOfTurns("$id", "$judge")}
+                    WHERE campaign_id = $campaign AND created_at = $created AND episode_id = $id
+                    """)
+                .With("$status", status).With("$patch", reportPatch).With("$scores", scores).With("$judge", judgeUsage).With("$id", fence.EpisodeId)
+                .With("$campaign", campaign).With("$created", created)
+                .ExecuteNonQuery();
             return true;
         }, cancellationToken));
     }
@@ -139,13 +157,22 @@ public sealed partial class SqliteSotopiaStore
     public Task<int> CancelEpisodesAsync(string campaignId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(campaignId);
-        return WriteAsync("cancel episodes", needsSavepoint: false, session =>
-            session.Command("""
+        return WriteAsync("cancel episodes", needsSavepoint: true, session =>
+        {
+            // Report rows of unfinished episodes say pending (see EpisodeReportColumns): they become cancelled, with the
+            // usage their turns had.
+            session.Command($"""
+                    UPDATE episode_reports SET status = $status, usage = {UsageOfTurns("episode_reports.episode_id", null)}
+                    WHERE campaign_id = $campaign AND status = $pending
+                    """)
+                .With("$status", CancelledName).With("$pending", PendingName).With("$campaign", campaignId).ExecuteNonQuery();
+            return session.Command("""
                     UPDATE episodes SET status = $status, fence = fence + 1, json = json_set(json, '$.status', json($statusJson))
                     WHERE campaign_id = $campaign AND status IN ('pending', 'running')
                     """)
                 .With("$status", CancelledName).With("$statusJson", CancelledJson).With("$campaign", campaignId)
-                .ExecuteNonQuery(), cancellationToken);
+                .ExecuteNonQuery();
+        }, cancellationToken);
     }
 
     public async Task<EpisodeRecord?> GetEpisodeAsync(string episodeId, CancellationToken cancellationToken = default)

@@ -116,6 +116,7 @@ public sealed partial class SqliteSotopiaStore : ISotopiaStore
     {
         await ApplyMigrationsAsync(cancellationToken).ConfigureAwait(false);
         await HashMigratedDatasetsAsync(cancellationToken).ConfigureAwait(false);
+        await BackfillEpisodeReportsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private Task ApplyMigrationsAsync(CancellationToken cancellationToken) =>

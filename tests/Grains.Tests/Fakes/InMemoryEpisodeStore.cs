@@ -152,6 +152,19 @@ internal sealed class InMemoryEpisodeStore : IEpisodeStore
         }
     }
 
+    /// <summary>The projection of each stored record with its turns' usage (a pending episode has none), as the
+    /// stores keep it.</summary>
+    public Task<IReadOnlyList<EpisodeReportRow>> ListEpisodeReportRowsAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<EpisodeReportRow>>([.. _episodes.Values.Select(e => e.Episode)
+                .Where(e => e.CampaignId == campaignId)
+                .OrderBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal)
+                .Select(e => EpisodeReportRow.From(e, _turns[e.Id].Select(t => t.Usage).OfType<CallUsage>()))]);
+        }
+    }
+
     public Task<IReadOnlyList<string>> ListUnfinishedEpisodeIdsAsync(string campaignId, int round, CancellationToken cancellationToken = default)
     {
         lock (_gate)

@@ -89,6 +89,9 @@ internal sealed class InMemorySotopiaStore(SotopiaDataset dataset) : ISotopiaSto
 
     public Task<IReadOnlyList<EpisodeRecord>> ListEpisodesAsync(EpisodeQuery query, CancellationToken cancellationToken = default) => Episodes.ListEpisodesAsync(query, cancellationToken);
 
+    public Task<IReadOnlyList<EpisodeReportRow>> ListEpisodeReportRowsAsync(string campaignId, CancellationToken cancellationToken = default) =>
+        Episodes.ListEpisodeReportRowsAsync(campaignId, cancellationToken);
+
     public Task<IReadOnlyList<string>> ListUnfinishedEpisodeIdsAsync(string campaignId, int round, CancellationToken cancellationToken = default) => Episodes.ListUnfinishedEpisodeIdsAsync(campaignId, round, cancellationToken);
 
     public Task<EpisodeCounts> CountEpisodesAsync(string campaignId, int? round = null, CancellationToken cancellationToken = default) => Episodes.CountEpisodesAsync(campaignId, round, cancellationToken);

@@ -145,7 +145,7 @@ public sealed class UnscoredReportTests
     [Fact]
     public void MixedOrUnfinishedEpisodesAreCountedByWhatHappened()
     {
-        Assert.Equal("no episodes", UnscoredReason.Describe([]));
+        Assert.Equal("no episodes", UnscoredReason.Describe(Array.Empty<EpisodeRecord>()));
         Assert.Equal("not played yet: 2 pending, 1 running", UnscoredReason.Describe(
             [Episode("p1", Expert, "s1", EpisodeStatus.Pending), Episode("p2", Expert, "s1", EpisodeStatus.Pending), Episode("r", Expert, "s1", EpisodeStatus.Running)]));
         Assert.Equal("all 2 episodes were cancelled", UnscoredReason.Describe(
