@@ -88,7 +88,7 @@ public sealed partial class SqliteSotopiaStore
         var actionType = turn.Action.Type.ToWire();
         var usage = turn.Usage is null ? null : StoreValues.Json(turn.Usage);
 
-        return CountStaleAsync(WriteAsync("append turn", needsSavepoint: false, session =>
+        return FencedWriteAsync("append turn", session =>
         {
             CheckFence(session, fence, $"turn {turn.Number}");
             var count = session.Command("SELECT COUNT(*) FROM turns WHERE episode_id = $id").With("$id", turn.EpisodeId).ExecuteInt64();
@@ -103,8 +103,7 @@ public sealed partial class SqliteSotopiaStore
                 .With("$id", turn.EpisodeId).With("$number", turn.Number).With("$seat", turn.Seat).With("$type", actionType)
                 .With("$argument", turn.Action.Argument ?? "").With("$note", turn.Note).With("$usage", usage)
                 .ExecuteNonQuery();
-            return true;
-        }, cancellationToken));
+        }, cancellationToken);
     }
 
     public Task CompleteEpisodeAsync(EpisodeFence fence, EpisodeCompletion completion, CancellationToken cancellationToken = default)
@@ -119,7 +118,7 @@ public sealed partial class SqliteSotopiaStore
         var failureJson = StoreValues.Json(completion.FailureReason);
         var completedJson = StoreValues.Json<DateTimeOffset?>(completion.CompletedAt);
 
-        return CountStaleAsync(WriteAsync("complete episode", needsSavepoint: false, session =>
+        return FencedWriteAsync("complete episode", session =>
         {
             CheckFence(session, fence, "its completion");
             session.Command("""
@@ -132,8 +131,7 @@ public sealed partial class SqliteSotopiaStore
                 .With("$statusJson", statusJson).With("$termination", terminationJson).With("$outcome", outcomeJson)
                 .With("$failure", failureJson).With("$completedJson", completedJson).With("$id", fence.EpisodeId)
                 .ExecuteNonQuery();
-            return true;
-        }, cancellationToken));
+        }, cancellationToken);
     }
 
     public Task<int> CancelEpisodesAsync(string campaignId, CancellationToken cancellationToken = default)
