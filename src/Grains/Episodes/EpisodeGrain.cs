@@ -75,11 +75,11 @@ internal sealed partial class EpisodeGrain(
         IAgentGrain[]? agents = null;
         try
         {
-            // Both agents are activated (on this silo, by their placement) while the episode waits for its slot and
-            // begins in the store.
+            using var slot = await slots.AcquireAsync(stopping);
+            // Both agents are activated (on this silo, by their placement) while the episode begins in the store. Not
+            // before the slot: an episode waiting for one holds no agents.
             agents = [GrainFactory.GetGrain<IAgentGrain>(AgentKey.For(Id, 0)), GrainFactory.GetGrain<IAgentGrain>(AgentKey.For(Id, 1))];
             var joined = JoinQuietlyAsync(agents);
-            using var slot = await slots.AcquireAsync(stopping);
             var begun = await RetryTransientAsync(() => store.BeginEpisodeAsync(Id, stopping), stopping);
             await joined.WaitAsync(stopping);
             if (begun is null)
