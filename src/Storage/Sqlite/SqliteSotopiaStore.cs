@@ -164,8 +164,10 @@ public sealed partial class SqliteSotopiaStore : ISotopiaStore
     private async Task<T> WriteAsync<T>(string operation, bool needsSavepoint, Func<SqliteSession, T> work, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        // Resumes on the caller's scheduler: the commit completes the item asynchronously anyway, so a grain caller
+        // resumes after that one hop instead of hopping to the thread pool first and then to its scheduler.
         var result = await _writer.EnqueueAsync(operation, new SqliteWrite(needsSavepoint, session => work(session)), cancellationToken)
-            .ConfigureAwait(false);
+            .ConfigureAwait(true);
         return (T)result!;
     }
 
