@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace SotopiaPi.Bench;
 
-/// <summary>Entry point: <c>dotnet run -c Release --project bench/SotopiaPi.Bench -- episodes [--concurrency 1,100,2000]</c>,
+/// <summary>Entry point: <c>dotnet run -c Release --project bench/SotopiaPi.Bench -- episodes [--concurrency 1,100,2000] [--episodes N]</c>,
 /// or <c>… -- cluster [options]</c> (see <see cref="ClusterBenchmarkCli"/>).</summary>
 internal static class BenchmarkCli
 {
@@ -10,6 +10,7 @@ internal static class BenchmarkCli
     {
         var which = args.FirstOrDefault() ?? "episodes";
         var concurrency = ReadList(args, "--concurrency") ?? [1, 100, 2000];
+        var episodeCount = ReadList(args, "--episodes")?.FirstOrDefault();
         switch (which)
         {
             case "episodes":
@@ -19,7 +20,7 @@ internal static class BenchmarkCli
                 Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
                 foreach (var c in concurrency)
                 {
-                    var result = await EpisodeThroughputBenchmark.RunAsync(c, episodes: c == 1 ? 300 : Math.Max(3000, c * 3));
+                    var result = await EpisodeThroughputBenchmark.RunAsync(c, episodes: episodeCount ?? (c == 1 ? 300 : Math.Max(3000, c * 3)));
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"| {c} | {result.Episodes} | {result.Turns} | {result.Seconds:F2} | {result.EpisodesPerSecond:F0} | {result.TurnsPerSecond:F0} | {result.PeakRssMb:F0} | {result.ManagedHeapMb:F0} |"));
                 }

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace SotopiaPi.Grains.Interfaces;
 
 /// <summary>One character agent of one episode (key: <see cref="AgentKey"/>: episode id and seat), placed on its
@@ -10,6 +12,10 @@ public interface IAgentGrain : IGrainWithStringKey
     [ResponseTimeout("00:30:00")]
     Task<AgentDecision> ActAsync(AgentTurn turn, CancellationToken cancellationToken = default);
 
-    /// <summary>The episode ended: the agent deactivates.</summary>
+    /// <summary>The episode begins: the agent is activated (on the episode's silo) before its first turn.</summary>
+    Task JoinAsync();
+
+    /// <summary>The episode ended: the agent deactivates (one-way: the episode does not wait for it).</summary>
+    [OneWay]
     Task LeaveAsync();
 }

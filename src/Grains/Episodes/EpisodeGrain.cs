@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
+using SotopiaPi.Grains.Agents;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Sotopia.Data;
 using SotopiaPi.Sotopia.Episodes;
@@ -24,6 +25,7 @@ internal sealed partial class EpisodeGrain(
     TimeProvider time,
     SiloStopping siloStopping,
     SotopiaInstruments instruments,
+    LocalAgents localAgents,
     ILogger<EpisodeGrain> logger) : Grain, IEpisodeGrain
 {
     private static readonly GrainTimerCreationOptions Once = new(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true };
@@ -70,10 +72,16 @@ internal sealed partial class EpisodeGrain(
         // the silo starts to stop (every stored turn stays) and otherwise plays to the end.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timerToken, _stopping.Token, siloStopping.Token);
         var stopping = linked.Token;
+        IAgentGrain[]? agents = null;
         try
         {
             using var slot = await slots.AcquireAsync(stopping);
+            // Both agents are activated (on this silo, by their placement) while the episode begins in the store. Not
+            // before the slot: an episode waiting for one holds no agents.
+            agents = [GrainFactory.GetGrain<IAgentGrain>(AgentKey.For(Id, 0)), GrainFactory.GetGrain<IAgentGrain>(AgentKey.For(Id, 1))];
+            var joined = JoinQuietlyAsync(agents);
             var begun = await RetryTransientAsync(() => store.BeginEpisodeAsync(Id, stopping), stopping);
+            await joined.WaitAsync(stopping);
             if (begun is null)
             {
                 LogUnknown(logger, Id);
@@ -81,8 +89,10 @@ internal sealed partial class EpisodeGrain(
                 DeactivateOnIdle();
                 return;
             }
-            var status = begun.Fence is null ? begun.Episode.Status : await RunAsync(begun, stopping);
+            var status = begun.Fence is null ? begun.Episode.Status : await RunAsync(begun, agents, stopping);
             slot.Ended(status == EpisodeStatus.Failed);
+            // The episode's end is stored: its slot is free for the next episode before the campaign hears of it.
+            slot.Dispose();
             _playing = false;
             await TellCampaignAsync(begun.Episode.CampaignId, interrupted: false, stopping);
             DeactivateOnIdle();
@@ -112,20 +122,22 @@ internal sealed partial class EpisodeGrain(
             LogGaveUp(logger, ex, Id);
             DeactivateOnIdle();
         }
+        finally
+        {
+            if (agents is not null)
+            {
+                Leave(agents);
+            }
+        }
     }
 
-    private async Task<EpisodeStatus> RunAsync(EpisodeActivation begun, CancellationToken stopping)
+    private async Task<EpisodeStatus> RunAsync(EpisodeActivation begun, IAgentGrain[] agents, CancellationToken stopping)
     {
         var episode = begun.Episode;
-        var agents = new[]
-        {
-            GrainFactory.GetGrain<IAgentGrain>(AgentKey.For(episode.Id, 0)),
-            GrainFactory.GetGrain<IAgentGrain>(AgentKey.For(episode.Id, 1)),
-        };
         try
         {
             var setup = await setups.GetSetupAsync(episode, stopping);
-            var seats = new IEpisodeSeat[] { new AgentSeat(agents[0], 0, episode, setup), new AgentSeat(agents[1], 1, episode, setup) };
+            var seats = new IEpisodeSeat[] { new AgentSeat(agents[0], 0, episode, setup, localAgents), new AgentSeat(agents[1], 1, episode, setup, localAgents) };
             var runner = new EpisodeRunner(store, judge, time, instruments) { Parent = SotopiaActivities.ParseTraceParent(_traceParent) };
             return await runner.RunAsync(begun, setup, seats, stopping);
         }
@@ -139,13 +151,6 @@ internal sealed partial class EpisodeGrain(
             await store.CompleteEpisodeAsync(begun.Fence!, new EpisodeCompletion(EpisodeStatus.Failed, null, null, reason, time.GetUtcNow()), stopping);
             instruments.EpisodeFinished(episode, EpisodeStatus.Failed);
             return EpisodeStatus.Failed;
-        }
-        finally
-        {
-            foreach (var agent in agents)
-            {
-                await LeaveQuietlyAsync(agent);
-            }
         }
     }
 
@@ -181,32 +186,59 @@ internal sealed partial class EpisodeGrain(
         }
     }
 
-    private async Task LeaveQuietlyAsync(IAgentGrain agent)
+    /// <summary>Activates both agents; a failure here is not the episode's: the seat's first decision calls the agent
+    /// again and reports what it finds.</summary>
+    private async Task JoinQuietlyAsync(IAgentGrain[] agents)
     {
         try
         {
-            await agent.LeaveAsync();
+            await Task.WhenAll(agents[0].JoinAsync(), agents[1].JoinAsync());
         }
         catch (Exception ex)
         {
-            LogLeaveFailed(logger, ex, Id);
+            LogJoinFailed(logger, ex, Id);
         }
     }
 
-    /// <summary>A seat as the runner sees it: its agent grain, given every stored turn each time. A call the runtime
-    /// could not deliver (or whose answer never came) is <see cref="SeatUnavailableException"/>; what the agent's
-    /// policy throws comes through as it is.</summary>
-    private sealed class AgentSeat(IAgentGrain agent, int seat, EpisodeRecord episode, EpisodeSetup setup) : IEpisodeSeat
+    /// <summary>Tells both agents the episode ended (one-way calls: the episode does not wait for them).</summary>
+    private void Leave(IAgentGrain[] agents)
     {
+        foreach (var agent in agents)
+        {
+            try
+            {
+                agent.LeaveAsync().Ignore();
+            }
+            catch (Exception ex)
+            {
+                LogLeaveFailed(logger, ex, Id);
+            }
+        }
+    }
+
+    /// <summary>A seat as the runner sees it: its agent grain, given every stored turn each time. When the agent is
+    /// active on this silo (its placement puts it here; <see cref="JoinQuietlyAsync"/> activated it) and grain calls are
+    /// not traced, the seat asks it directly (<see cref="LocalAgents"/>); otherwise through a grain call. A call the runtime could not deliver (or whose answer never came) is
+    /// <see cref="SeatUnavailableException"/>; what the agent's policy throws comes through as it is.</summary>
+    private sealed class AgentSeat(IAgentGrain agent, int seat, EpisodeRecord episode, EpisodeSetup setup, LocalAgents localAgents) : IEpisodeSeat
+    {
+        private readonly string _key = AgentKey.For(episode.Id, seat);
+
         public int Seat => seat;
 
         public SeatBinding Binding => episode.Seats[seat];
 
-        public async ValueTask<AgentDecision> DecideAsync(ImmutableArray<Turn> history, CancellationToken cancellationToken)
+        public ValueTask<AgentDecision> DecideAsync(ImmutableArray<Turn> history, CancellationToken cancellationToken)
+        {
+            var turn = new AgentTurn(episode.Id, setup, Binding, episode.Seed, history);
+            return localAgents.TryGet(_key, out var here) ? here.DecideAsync(turn, cancellationToken) : CallAsync(turn, cancellationToken);
+        }
+
+        private async ValueTask<AgentDecision> CallAsync(AgentTurn turn, CancellationToken cancellationToken)
         {
             try
             {
-                return await agent.ActAsync(new AgentTurn(episode.Id, setup, Binding, episode.Seed, history), cancellationToken);
+                return await agent.ActAsync(turn, cancellationToken);
             }
             catch (Exception ex) when (ex is OrleansMessageRejectionException or TimeoutException)
             {
@@ -235,6 +267,9 @@ internal sealed partial class EpisodeGrain(
 
     [LoggerMessage(EventId = 1106, Level = LogLevel.Debug, Message = "Episode {EpisodeId}: an agent could not be told to leave")]
     private static partial void LogLeaveFailed(ILogger logger, Exception exception, string episodeId);
+
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Debug, Message = "Episode {EpisodeId}: an agent could not be activated ahead of its first turn")]
+    private static partial void LogJoinFailed(ILogger logger, Exception exception, string episodeId);
 
     [LoggerMessage(EventId = 1108, Level = LogLevel.Error, Message = "Episode {EpisodeId}: this activation gives up; the episode will be started again")]
     private static partial void LogGaveUp(ILogger logger, Exception exception, string episodeId);

@@ -8,6 +8,7 @@ using Orleans.Runtime.Hosting;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Serialization;
 using SotopiaPi.Grains;
+using SotopiaPi.Grains.Agents;
 using SotopiaPi.Grains.Interfaces;
 using SotopiaPi.Silo.Api.Silos;
 using SotopiaPi.Silo.Options;
@@ -75,6 +76,7 @@ public static class SotopiaSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSotopiaInstruments();
         services.TryAddSingleton<EpisodeSetupCache>();
+        services.TryAddSingleton<LocalAgents>();
         services.TryAddSingleton(new EpisodeSlots(options.MaxConcurrentEpisodes));
         services.TryAddSingleton<PolicyCache>();
         services.TryAddSingleton<IPolicyVersions>(sp => sp.GetRequiredService<PolicyCache>());

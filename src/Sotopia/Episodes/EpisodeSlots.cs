@@ -40,7 +40,9 @@ public sealed class EpisodeSlots : IDisposable
         Interlocked.Increment(ref _waiting);
         try
         {
-            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Resumes on the caller's scheduler (an episode grain's): one hop after the release, not a thread-pool hop
+            // first and then the grain's.
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(true);
         }
         finally
         {

@@ -94,7 +94,7 @@ public sealed partial class SqliteSotopiaStore
         var actionType = turn.Action.Type.ToWire();
         var usage = turn.Usage is null ? null : StoreValues.Json(turn.Usage);
 
-        return CountStaleAsync(WriteAsync("append turn", needsSavepoint: false, session =>
+        return FencedWriteAsync("append turn", needsSavepoint: false, session =>
         {
             CheckFence(session, fence, $"turn {turn.Number}");
             var count = session.Command("SELECT COUNT(*) FROM turns WHERE episode_id = $id").With("$id", turn.EpisodeId).ExecuteInt64();
@@ -109,8 +109,7 @@ public sealed partial class SqliteSotopiaStore
                 .With("$id", turn.EpisodeId).With("$number", turn.Number).With("$seat", turn.Seat).With("$type", actionType)
                 .With("$argument", turn.Action.Argument ?? "").With("$note", turn.Note).With("$usage", usage)
                 .ExecuteNonQuery();
-            return true;
-        }, cancellationToken));
+        }, cancellationToken);
     }
 
     public Task CompleteEpisodeAsync(EpisodeFence fence, EpisodeCompletion completion, CancellationToken cancellationToken = default)
@@ -128,7 +127,8 @@ public sealed partial class SqliteSotopiaStore
         var scores = EpisodeReportColumns.Scores(completion.Outcome);
         var judgeUsage = completion.Outcome?.Usage is { } judge ? StoreValues.Json(judge) : null;
 
-        return CountStaleAsync(WriteAsync("complete episode", needsSavepoint: true, session =>
+        // Two statements: the savepoint undoes the first if the second fails, without the rest of the batch.
+        return FencedWriteAsync("complete episode", needsSavepoint: true, session =>
         {
             CheckFence(session, fence, "its completion");
             session.Command("""
@@ -150,8 +150,7 @@ public sealed partial class SqliteSotopiaStore
                 .With("$status", status).With("$patch", reportPatch).With("$scores", scores).With("$judge", judgeUsage).With("$id", fence.EpisodeId)
                 .With("$campaign", campaign).With("$created", created)
                 .ExecuteNonQuery();
-            return true;
-        }, cancellationToken));
+        }, cancellationToken);
     }
 
     public Task<int> CancelEpisodesAsync(string campaignId, CancellationToken cancellationToken = default)
