@@ -33,8 +33,11 @@ public static class ReportUsage
     public static UsageTotals Of(IEnumerable<ModelCalls> totals, CampaignBudget budget) =>
         Of(CampaignUsageCalculator.Summarize(totals, budget));
 
-    private static UsageTotals Of(CampaignUsage usage)
+    /// <summary>The totals of a campaign's usage as <see cref="CampaignUsageCalculator"/> summed it: the cost is null
+    /// (unknown) when a model without a price used tokens.</summary>
+    public static UsageTotals Of(CampaignUsage usage)
     {
+        ArgumentNullException.ThrowIfNull(usage);
         var unpriced = usage.ByModel.Where(m => m.CostUsd is null && m.TotalTokens > 0).ToList();
         return new UsageTotals(
             usage.PromptTokens,

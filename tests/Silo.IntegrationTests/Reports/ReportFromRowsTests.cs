@@ -5,6 +5,7 @@ using SotopiaPi.Sotopia.Llm;
 using SotopiaPi.Sotopia.Reports;
 using SotopiaPi.Storage;
 using SotopiaPi.TestInfrastructure;
+using SotopiaPi.Silo.Api.Dashboard;
 using SotopiaPi.Silo.IntegrationTests.TestInfrastructure;
 
 namespace SotopiaPi.Silo.IntegrationTests.Reports;
@@ -147,6 +148,24 @@ public abstract class ReportFromRowsTests : IAsyncLifetime
             expected.ByModel.Select(m => (m.Model, m.Calls, m.PromptTokens, m.CompletionTokens, m.CachedTokens, m.CostUsd)),
             usage.ByModel.Select(m => (m.Model, m.Calls, m.PromptTokens, m.CompletionTokens, m.CachedTokens, m.CostUsd)));
         Assert.Equal(expected.CostUsd, usage.CostUsd);
+    }
+
+    /// <summary>The dashboard's campaign list shows a model campaign's tokens and cost (it showed "—"): the campaign's
+    /// usage from its rows, the same figures as the campaign view's spend; a repeat is served from the cache.</summary>
+    [Fact]
+    public async Task TheDashboardCampaignListShowsAModelCampaignsTokensAndCost()
+    {
+        var usages = new CampaignUsageCache(TimeProvider.System);
+        var expected = await CampaignUsageCalculator.ComputeAsync(_store, Id, Budget);
+
+        var row = Assert.Single((await DashboardApi.ListCampaignsAsync(_store, usages, CancellationToken.None)).Value!);
+        Assert.Equal(expected.PromptTokens + expected.CompletionTokens, row.Tokens);
+        Assert.True(row.Tokens > 0);
+        Assert.Equal(expected.CostUsd, row.CostUsd);
+        Assert.True(row.CostUsd > 0m);
+
+        await DashboardApi.ListCampaignsAsync(_store, usages, CancellationToken.None);
+        Assert.Equal(1, usages.Builds);
     }
 
     public async Task DisposeAsync() => await _store.DisposeAsync();

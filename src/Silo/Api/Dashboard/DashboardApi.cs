@@ -101,15 +101,21 @@ internal static class DashboardApi
         });
     }
 
-    /// <summary>Every campaign, newest first, with its episode counts.</summary>
-    public static async Task<Ok<DashboardCampaignResponse[]>> ListCampaignsAsync(ISotopiaStore store, CancellationToken cancellationToken)
+    /// <summary>Every campaign, newest first, with its episode counts and its model tokens and cost: none for a
+    /// simulator campaign; for a model campaign the campaign view's figures, from <see cref="CampaignUsageCache"/> (a
+    /// build reads the campaign's per-episode report rows, 0.5–1 s per 100,000 episodes; a repeat reads nothing until a
+    /// result, or 10 s while episodes run).</summary>
+    public static async Task<Ok<DashboardCampaignResponse[]>> ListCampaignsAsync(
+        ISotopiaStore store, CampaignUsageCache usages, CancellationToken cancellationToken)
     {
         var campaigns = await store.ListCampaignsAsync(cancellationToken);
         var rows = new List<DashboardCampaignResponse>(campaigns.Count);
         foreach (var campaign in campaigns)
         {
             var counts = await store.CountEpisodesAsync(campaign.Id, null, cancellationToken);
-            var usage = ReportUsage.ForCampaign(campaign);
+            var usage = ReportUsage.IsSimulator(campaign)
+                ? UsageTotals.Simulator
+                : ReportUsage.Of(await usages.GetAsync(store, campaign, cancellationToken));
             rows.Add(new DashboardCampaignResponse
             {
                 Campaign = CampaignViews.Summary(campaign),

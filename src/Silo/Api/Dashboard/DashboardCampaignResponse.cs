@@ -7,8 +7,8 @@ public sealed record DashboardCampaignResponse
 {
     public required CampaignSummaryResponse Campaign { get; init; }
     public required EpisodeCountsResponse Episodes { get; init; }
-    /// <summary>Total model cost in US dollars; null while the store does not record usage.</summary>
+    /// <summary>Total model cost in US dollars (0 for a simulator campaign); null when a model without a price used tokens.</summary>
     public decimal? CostUsd { get; init; }
-    /// <summary>Total model tokens; null while the store does not record usage.</summary>
+    /// <summary>Total model tokens (0 for a simulator campaign).</summary>
     public long? Tokens { get; init; }
 }
