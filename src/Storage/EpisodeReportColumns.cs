@@ -56,6 +56,28 @@ internal static class EpisodeReportColumns
         return bytes;
     }
 
+    /// <summary>The <c>status</c> column for an episode in <paramref name="status"/>: a running episode's row says
+    /// pending until it ends (a report reads a running episode's usage from its turns).</summary>
+    public static string Status(EpisodeStatus status) =>
+        StoreValues.Name(status == EpisodeStatus.Running ? EpisodeStatus.Pending : status);
+
+    /// <summary>The <c>usage</c> column of an episode being created: its judgement's, if it was stored already judged
+    /// (it has no turns yet); null otherwise.</summary>
+    public static string? CreatedUsage(EpisodeRecord episode) =>
+        episode.Outcome?.Usage is { } judge ? Usage([judge]) : null;
+
+    /// <summary>The <c>usage</c> column the backfill gives an episode stored before the report rows existed: its turns'
+    /// and judgement's usage when it has ended; null while it is pending or running (read from its turns meanwhile).</summary>
+    public static string? BackfilledUsage(EpisodeRecord episode, IEnumerable<CallUsage> turnCalls) =>
+        episode.Status is EpisodeStatus.Pending or EpisodeStatus.Running ? null : Usage(EpisodeReportRow.From(episode, turnCalls).Usage);
+
+    /// <summary>The rows of a listing with the running episodes among them marked running, with the usage of their
+    /// stored turns (<paramref name="running"/>: the running episodes' turn usage by episode id).</summary>
+    public static List<EpisodeReportRow> WithRunning(IEnumerable<EpisodeReportRow> rows, IReadOnlyDictionary<string, List<CallUsage>> running) =>
+        [.. rows.Select(r => running.TryGetValue(r.Id, out var calls)
+            ? r with { Status = EpisodeStatus.Running, Usage = EpisodeReportRow.SumByModel(calls) }
+            : r)];
+
     /// <summary>The <c>usage</c> column of the given calls (C#-side twin of the stores' SQL aggregates).</summary>
     public static string Usage(IEnumerable<CallUsage> calls) => Usage(EpisodeReportRow.SumByModel(calls));
 

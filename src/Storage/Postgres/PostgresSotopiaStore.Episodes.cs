@@ -91,7 +91,7 @@ public sealed partial class PostgresSotopiaStore
             jsons[i] = StoreValues.Json(episode);
             reports[i] = EpisodeReportColumns.Report(episode);
             scores[i] = EpisodeReportColumns.Scores(episode.Outcome);
-            usages[i] = episode.Outcome?.Usage is { } judge ? EpisodeReportColumns.Usage([judge]) : null;
+            usages[i] = EpisodeReportColumns.CreatedUsage(episode);
         }
         if (count == 0)
         {

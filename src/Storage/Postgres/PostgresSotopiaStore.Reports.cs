@@ -37,18 +37,18 @@ public sealed partial class PostgresSotopiaStore
             await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {ReportRowColumns} FROM episode_reports WHERE campaign_id = $1 ORDER BY created_at, episode_id";
             command.Text(campaignId);
-            var all = new List<(string Id, EpisodeReportRow Row)>();
+            var all = new List<EpisodeReportRow>();
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
                 var id = reader.GetString(1);
                 var status = reader.GetString(6);
-                all.Add((id, rowReader.Row(
+                all.Add(rowReader.Row(
                     campaignId, id, reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
                     EpisodeStatuses.TryGetValue(status, out var parsed)
                         ? parsed
                         : throw new InvalidDataException($"{_description}: unknown episode status '{status}' in table episode_reports."),
-                    reader.GetString(7), reader.IsDBNull(8) ? [] : reader.GetFieldValue<byte[]>(8), reader.IsDBNull(9) ? null : reader.GetString(9))));
+                    reader.GetString(7), reader.IsDBNull(8) ? [] : reader.GetFieldValue<byte[]>(8), reader.IsDBNull(9) ? null : reader.GetString(9)));
             }
             return all;
         }, cancellationToken).ConfigureAwait(false);
@@ -75,9 +75,7 @@ public sealed partial class PostgresSotopiaStore
             }
             return usage;
         }, cancellationToken).ConfigureAwait(false);
-        return rows.ConvertAll(r => running.TryGetValue(r.Id, out var calls)
-            ? r.Row with { Status = EpisodeStatus.Running, Usage = EpisodeReportRow.SumByModel(calls) }
-            : r.Row);
+        return EpisodeReportColumns.WithRunning(rows, running);
     }
 
     /// <summary>Gives every episode stored before the report table existed its report row, in pages of
@@ -138,7 +136,6 @@ public sealed partial class PostgresSotopiaStore
                             AS t(id, campaign_id, created_at, round, phase, task_id, scenario_id, status, report, usage, scores)
                         ON CONFLICT DO NOTHING
                         """;
-                    var unfinished = episodes.Select(e => e.Episode.Status is EpisodeStatus.Pending or EpisodeStatus.Running).ToArray();
                     insert.Add(episodes.Select(e => e.Episode.Id).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
                         .Add(episodes.Select(e => e.Episode.CampaignId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
                         .Add(episodes.Select(e => e.CreatedAt).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bigint)
@@ -146,9 +143,9 @@ public sealed partial class PostgresSotopiaStore
                         .Add(episodes.Select(e => e.Episode.Phase).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
                         .Add(episodes.Select(e => e.Episode.TaskId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
                         .Add(episodes.Select(e => e.Episode.ScenarioId).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
-                        .Add(episodes.Select((e, i) => unfinished[i] ? PendingName : StoreValues.Name(e.Episode.Status)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
+                        .Add(episodes.Select(e => EpisodeReportColumns.Status(e.Episode.Status)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
                         .Add(episodes.Select(e => EpisodeReportColumns.Report(e.Episode)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)
-                        .Add(episodes.Select((e, i) => unfinished[i] ? null : EpisodeReportColumns.Usage(EpisodeReportRow.From(e.Episode, turnUsage[e.Episode.Id]).Usage)).ToArray(),
+                        .Add(episodes.Select(e => EpisodeReportColumns.BackfilledUsage(e.Episode, turnUsage[e.Episode.Id])).ToArray(),
                             NpgsqlDbType.Array | NpgsqlDbType.Text)
                         .Add(episodes.Select(e => EpisodeReportColumns.Scores(e.Episode.Outcome)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Bytea);
                     await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);

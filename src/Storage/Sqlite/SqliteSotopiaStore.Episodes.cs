@@ -23,7 +23,7 @@ public sealed partial class SqliteSotopiaStore
             ArgumentNullException.ThrowIfNull(episode, nameof(episodes));
             ArgumentException.ThrowIfNullOrEmpty(episode.Id, nameof(episodes));
             rows.Add((episode, StoreValues.Name(episode.Status), StoreValues.Json(episode), EpisodeReportColumns.Report(episode), EpisodeReportColumns.Scores(episode.Outcome),
-                episode.Outcome?.Usage is { } judge ? EpisodeReportColumns.Usage([judge]) : null));
+                EpisodeReportColumns.CreatedUsage(episode)));
         }
         if (rows.Count == 0)
         {
@@ -47,7 +47,7 @@ public sealed partial class SqliteSotopiaStore
                     .ExecuteNonQuery();
                 if (inserted > 0)
                 {
-                    InsertReportRow(session, episode, status, report, scores, usage);
+                    InsertReportRow(session, episode, report, scores, usage);
                 }
                 created += inserted;
             }

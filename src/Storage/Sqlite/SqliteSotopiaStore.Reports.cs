@@ -71,12 +71,10 @@ public sealed partial class SqliteSotopiaStore
             }
             return usage;
         }, cancellationToken).ConfigureAwait(false);
-        return rows.ConvertAll(r => running.TryGetValue(r.Id, out var calls)
-            ? r.Row with { Status = EpisodeStatus.Running, Usage = EpisodeReportRow.SumByModel(calls) }
-            : r.Row);
+        return EpisodeReportColumns.WithRunning(rows.Select(r => r.Row), running);
     }
 
-    private static void InsertReportRow(SqliteSession session, EpisodeRecord episode, string status, string report, byte[]? scores, string? usage) =>
+    private static void InsertReportRow(SqliteSession session, EpisodeRecord episode, string report, byte[]? scores, string? usage) =>
         session.Command("""
                 INSERT INTO episode_reports (campaign_id, created_at, episode_id, round, phase, task_id, scenario_id, status, report, scores, usage)
                 VALUES ($campaign, $created, $id, $round, $phase, $task, $scenario, $status, $report, $scores, $usage)
@@ -84,7 +82,7 @@ public sealed partial class SqliteSotopiaStore
                 """)
             .With("$campaign", episode.CampaignId).With("$created", StoreValues.ToMs(episode.CreatedAt)).With("$id", episode.Id)
             .With("$round", episode.Round).With("$phase", episode.Phase).With("$task", episode.TaskId).With("$scenario", episode.ScenarioId)
-            .With("$status", status == RunningName ? PendingName : status).With("$report", report).With("$scores", scores).With("$usage", usage)
+            .With("$status", EpisodeReportColumns.Status(episode.Status)).With("$report", report).With("$scores", scores).With("$usage", usage)
             .ExecuteNonQuery();
 
     /// <summary>The key of an episode's report row (its campaign and creation time, besides its id).</summary>
@@ -150,12 +148,8 @@ public sealed partial class SqliteSotopiaStore
             {
                 foreach (var (_, episode, calls) in page)
                 {
-                    // A pending or running episode's row says pending; its usage is read from its turns until it ends.
-                    var status = StoreValues.Name(episode.Status);
-                    var usage = episode.Status is EpisodeStatus.Pending or EpisodeStatus.Running
-                        ? null
-                        : EpisodeReportColumns.Usage(EpisodeReportRow.From(episode, calls).Usage);
-                    InsertReportRow(session, episode, status, EpisodeReportColumns.Report(episode), EpisodeReportColumns.Scores(episode.Outcome), usage);
+                    InsertReportRow(session, episode, EpisodeReportColumns.Report(episode), EpisodeReportColumns.Scores(episode.Outcome),
+                        EpisodeReportColumns.BackfilledUsage(episode, calls));
                 }
                 if (done)
                 {
