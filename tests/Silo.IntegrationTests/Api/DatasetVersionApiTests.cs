@@ -19,15 +19,8 @@ public sealed class DatasetVersionApiTests
         await using var silo = await SiloTestHost.StartAsync(
             folder.Combine("sotopia.db"), siloId: "versions-silo", trainer: false,
             settings: new Dictionary<string, string?> { ["datasets"] = folder.Path });
-        var a = StarterSetups.Data;
+        var (a, b, shared) = StarterSetups.TwoImports();
         var hardA = a.NamedSets["hard"];
-        var shared = hardA[0];
-        var hardB = a.Scenarios.Select(s => s.Id).Where(id => !hardA.Contains(id)).Take(2).Prepend(shared).ToImmutableArray();
-        var b = a with
-        {
-            Scenarios = [.. a.Scenarios.Select(s => s.Id == shared ? s with { Text = "Rewritten in import B." } : s)],
-            NamedSets = a.NamedSets.SetItem("hard", hardB),
-        };
         SotopiaDataExporter.Write(a, folder.Combine("a"));
         SotopiaDataExporter.Write(b, folder.Combine("b"));
         var task = a.Tasks.First(t => t.ScenarioId == shared);

@@ -17,28 +17,12 @@ public sealed class DatasetVersionTests
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
 
-    /// <summary>A = the starter data; B = the same records with another "hard" set and a rewritten scenario that
-    /// both hard sets share an id with.</summary>
-    private static (SotopiaDataset A, SotopiaDataset B, string Shared) TwoImports()
-    {
-        var a = StarterSetups.Data;
-        var hardA = a.NamedSets["hard"];
-        var shared = hardA[0];
-        var hardB = a.Scenarios.Select(s => s.Id).Where(id => !hardA.Contains(id)).Take(2).Prepend(shared).ToImmutableArray();
-        var b = a with
-        {
-            Scenarios = [.. a.Scenarios.Select(s => s.Id == shared ? s with { Text = "Rewritten in import B." } : s)],
-            NamedSets = a.NamedSets.SetItem("hard", hardB),
-        };
-        return (a, b, shared);
-    }
-
     [Fact]
     public async Task CampaignStartedOnAKeepsUsingAsTasksAfterBIsImported()
     {
         using var home = new TempDirectory();
         await using var store = await SqliteSotopiaStore.OpenAsync(home.Combine("sotopia.db"));
-        var (a, b, shared) = TwoImports();
+        var (a, b, shared) = StarterSetups.TwoImports();
         var versionA = await store.ImportDatasetAsync(a, "a");
         var spec = new CampaignSpec { Name = "eval-a", Mode = CampaignMode.Eval, EvaluateVersions = [0], EvaluateExpert = false, EvaluationPairsPerScenario = 1 };
         var campaign = new CampaignRecord { Id = "c-a", Spec = spec, DatasetVersion = versionA.Version, CreatedAt = Start, UpdatedAt = Start };
@@ -76,7 +60,7 @@ public sealed class DatasetVersionTests
     {
         using var home = new TempDirectory();
         await using var store = await SqliteSotopiaStore.OpenAsync(home.Combine("sotopia.db"));
-        var (a, b, shared) = TwoImports();
+        var (a, b, shared) = StarterSetups.TwoImports();
         var versionA = await store.ImportDatasetAsync(a, "a");
         var task = a.Tasks.First(t => t.ScenarioId == shared);
         EpisodeRecord Episode(string id, int version) => new()
