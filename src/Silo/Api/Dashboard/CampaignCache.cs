@@ -35,9 +35,12 @@ internal abstract class CampaignCache<T>(TimeProvider time, Func<ISotopiaStore, 
     /// <summary>How many values this cache has built (a test sees whether a request was served from it).</summary>
     public long Builds => Interlocked.Read(ref _builds);
 
-    public async Task<T> GetAsync(ISotopiaStore store, CampaignRecord campaign, CancellationToken cancellationToken)
+    public async Task<T> GetAsync(ISotopiaStore store, CampaignRecord campaign, CancellationToken cancellationToken) =>
+        await GetAsync(store, campaign, await store.CountEpisodesAsync(campaign.Id, null, cancellationToken), cancellationToken);
+
+    /// <summary>The value for <paramref name="campaign"/> whose episode counts by status the caller has just read.</summary>
+    public async Task<T> GetAsync(ISotopiaStore store, CampaignRecord campaign, EpisodeCounts counts, CancellationToken cancellationToken)
     {
-        var counts = await store.CountEpisodesAsync(campaign.Id, null, cancellationToken);
         var stamp = new Stamp(campaign.Revision, counts);
         var now = time.GetUtcNow();
         if (_entries.TryGetValue(campaign.Id, out var entry) && entry.Stamp == stamp && !entry.Value.IsFaulted && !entry.Value.IsCanceled

@@ -115,7 +115,7 @@ internal static class DashboardApi
             var counts = await store.CountEpisodesAsync(campaign.Id, null, cancellationToken);
             var usage = ReportUsage.IsSimulator(campaign)
                 ? UsageTotals.Simulator
-                : ReportUsage.Of(await usages.GetAsync(store, campaign, cancellationToken));
+                : ReportUsage.Of(await usages.GetAsync(store, campaign, counts, cancellationToken));
             rows.Add(new DashboardCampaignResponse
             {
                 Campaign = CampaignViews.Summary(campaign),
