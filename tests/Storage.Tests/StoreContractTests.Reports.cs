@@ -78,6 +78,38 @@ public abstract partial class StoreContractTests
         await AssertRowsAreProjectionsAsync(store, "c-old", 5);
     }
 
+    /// <summary>A backfill killed after some pages: each page commits its rows with the cursor, so the database holds the
+    /// rows up to the cursor and the cursor row. The next open fills the rest from the cursor, and the rows before it
+    /// are neither lost nor written twice.</summary>
+    [Fact]
+    public async Task ABackfillInterruptedAfterAPageGoesOnFromItsCursorAtTheNextOpen()
+    {
+        await CreateDatabaseAtVersionAsync(LatestMigration - 1);
+        var episodes = Enumerable.Range(0, 3)
+            .Select(i => Episode($"i-{i}", "c-cut", Start.AddMilliseconds(i)) with { Status = EpisodeStatus.Completed, Outcome = Success(i + 1, 2) })
+            .ToList();
+        await ExecuteSqlAsync(string.Concat(episodes.Select(e => $"""
+            INSERT INTO episodes (id, campaign_id, round, phase, task_id, scenario_id, status, created_at, completed_at, json)
+            VALUES ('{e.Id}', 'c-cut', 0, '{e.Phase}', '{e.TaskId}', '{e.ScenarioId}', 'completed', {e.CreatedAt.ToUnixTimeMilliseconds()}, NULL, {Literal(Json(e))});
+
+            """)));
+        var store = await ReopenAsync(null);
+        await AssertRowsAreProjectionsAsync(store, "c-cut", 3);
+        await store.DisposeAsync();
+
+        // As a kill after the first page (episode i-0) left it: i-0's row and the cursor after i-0, no rows after it.
+        await ExecuteSqlAsync($"""
+            DELETE FROM episode_reports WHERE episode_id IN ('i-1', 'i-2');
+            INSERT INTO episode_report_backfill (after_created, after_id) VALUES ({episodes[0].CreatedAt.ToUnixTimeMilliseconds()}, 'i-0');
+            """);
+        Assert.Equal("1", await QuerySqlAsync("SELECT count(*) FROM episode_reports WHERE campaign_id = 'c-cut'"));
+
+        store = await ReopenAsync(null);
+
+        await AssertRowsAreProjectionsAsync(store, "c-cut", 3);
+        Assert.Equal("0", await QuerySqlAsync("SELECT count(*) FROM episode_report_backfill"));
+    }
+
     private async Task WriteEpisodesOfEveryEndingAsync(ISotopiaStore store)
     {
         var a = new CallUsage("gpt-a", 1_000, 100, 200, TimeSpan.FromSeconds(1));
