@@ -14,8 +14,13 @@ public static class HistoryRenderer
     {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(turn);
+        return AgentLine(turn, turn.Action.Type == ActionType.None ? "" : setup.Agent(turn.Seat).FullName);
+    }
+
+    private static string AgentLine(Turn turn, string name)
+    {
         var prefix = TurnPrefix(turn.Number);
-        return turn.Action.Type == ActionType.None ? prefix : prefix + ActionRenderer.Line(setup.Agent(turn.Seat).FullName, turn.Action);
+        return turn.Action.Type == ActionType.None ? prefix : ActionRenderer.Line(prefix, name, turn.Action);
     }
 
     /// <summary>The prefix of an agent history line: <c>Turn #k: </c>.</summary>
@@ -24,8 +29,18 @@ public static class HistoryRenderer
     /// <summary>One <see cref="AgentLine"/> per step, oldest first.</summary>
     public static IReadOnlyList<string> AgentLines(EpisodeSetup setup, IReadOnlyList<Turn> turns)
     {
+        ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(turns);
-        return [.. turns.Select(t => AgentLine(setup, t))];
+        // Each agent's name once, not once per line: every turn renders the whole history again.
+        string[] names = [setup.Agent(0).FullName, setup.Agent(1).FullName];
+        var lines = new string[turns.Count];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var turn = turns[i];
+            ArgumentNullException.ThrowIfNull(turn);
+            lines[i] = AgentLine(turn, names[turn.Seat]);
+        }
+        return lines;
     }
 
     /// <summary>The judge's transcript: the environment-view context block (both full backgrounds with secrets,

@@ -13,6 +13,8 @@ namespace SotopiaPi.Sotopia.Prompts;
 /// ignored. Anything missing or unreadable raises a <see cref="FormatException"/> that names the part.</remarks>
 public sealed partial class AgentPromptReader : IPromptReader
 {
+    private static readonly ActionType[] BracketTypes = [ActionType.NonVerbalCommunication, ActionType.Action];
+
     public static AgentPromptReader Instance { get; } = new();
 
     public ParsedPrompt Read(string prompt)
@@ -65,10 +67,10 @@ public sealed partial class AgentPromptReader : IPromptReader
 
         var history = ImmutableArray.CreateBuilder<ParsedHistoryEntry>();
         var previous = -1;
-        foreach (var entry in lines.Skip(historyStart + 1).Take(turnLine - historyStart - 1))
+        for (var i = historyStart + 1; i < turnLine; i++)
         {
-            var match = HistoryLine().Match(entry);
-            if (!match.Success || !int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var turn))
+            var entry = lines[i];
+            if (!TryReadHistoryLine(entry, out var turn, out var content))
             {
                 throw new FormatException($"Agent prompt's history has a line that is not 'Turn #k: …': '{Shorten(entry)}'.");
             }
@@ -77,17 +79,16 @@ public sealed partial class AgentPromptReader : IPromptReader
                 throw new FormatException($"Agent prompt's history line for turn {turn} is out of order (previous {previous}, current turn {turnNumber}).");
             }
             previous = turn;
-            var content = match.Groups[2].Value;
             if (content.StartsWith(' '))
             {
                 content = content[1..];
             }
-            if (content.Length == 0)
+            if (content.IsEmpty)
             {
                 continue;
             }
             var parsed = ReadAction(content, agentName, otherName)
-                ?? throw new FormatException($"Agent prompt's history line for turn {turn} names no participant with a known action: '{Shorten(content)}'.");
+                ?? throw new FormatException($"Agent prompt's history line for turn {turn} names no participant with a known action: '{Shorten(content.ToString())}'.");
             if (parsed.Action.Type != ActionType.None)
             {
                 history.Add(new ParsedHistoryEntry(turn, parsed.Speaker, parsed.Action));
@@ -96,15 +97,39 @@ public sealed partial class AgentPromptReader : IPromptReader
         return new ParsedPrompt(agentName, otherName, scenario, goal, turnNumber, history.ToImmutable());
     }
 
+    /// <summary><c>Turn #k:…</c>: the number k and what follows the colon (a view into <paramref name="line"/>, no copy:
+    /// the history is read back on every turn).</summary>
+    private static bool TryReadHistoryLine(string line, out int turn, out ReadOnlySpan<char> content)
+    {
+        const string prefix = "Turn #";
+        turn = 0;
+        content = default;
+        var colon = line.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= prefix.Length || !line.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var digits = line.AsSpan(prefix.Length, colon - prefix.Length);
+        foreach (var c in digits)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+        content = line.AsSpan(colon + 1);
+        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out turn);
+    }
+
     /// <summary>Reads <c>&lt;Name&gt; &lt;rendering&gt;</c> for one of the two names (the longest that fits first).</summary>
-    private static (string Speaker, AgentAction Action)? ReadAction(string content, string agentName, string otherName)
+    private static (string Speaker, AgentAction Action)? ReadAction(ReadOnlySpan<char> content, string agentName, string otherName)
     {
         // The longer name first, so that a name that is a prefix of the other never wins by accident.
         var (first, second) = agentName.Length >= otherName.Length ? (agentName, otherName) : (otherName, agentName);
         return ReadAs(content, first) ?? ReadAs(content, second);
     }
 
-    private static (string Speaker, AgentAction Action)? ReadAs(string content, string name)
+    private static (string Speaker, AgentAction Action)? ReadAs(ReadOnlySpan<char> content, string name)
     {
         if (content.Length > name.Length && content[name.Length] == ' ' && content.StartsWith(name, StringComparison.Ordinal)
             && ReadRendering(content[(name.Length + 1)..]) is { } action)
@@ -115,28 +140,28 @@ public sealed partial class AgentPromptReader : IPromptReader
     }
 
     /// <summary>The inverse of <see cref="ActionRenderer.Render"/>.</summary>
-    private static AgentAction? ReadRendering(string rendering)
+    private static AgentAction? ReadRendering(ReadOnlySpan<char> rendering)
     {
-        if (rendering == ActionRenderer.DidNothing)
+        if (rendering.SequenceEqual(ActionRenderer.DidNothing))
         {
             return AgentAction.None;
         }
-        if (rendering == ActionRenderer.LeftTheConversation)
+        if (rendering.SequenceEqual(ActionRenderer.LeftTheConversation))
         {
             return AgentAction.Leave;
         }
         if (rendering.Length > ActionRenderer.SaidPrefix.Length && rendering.StartsWith(ActionRenderer.SaidPrefix, StringComparison.Ordinal) && rendering.EndsWith('"'))
         {
-            return AgentAction.Speak(rendering[ActionRenderer.SaidPrefix.Length..^1]);
+            return AgentAction.Speak(rendering[ActionRenderer.SaidPrefix.Length..^1].ToString());
         }
-        foreach (var type in new[] { ActionType.NonVerbalCommunication, ActionType.Action })
+        foreach (var type in BracketTypes)
         {
             var prefix = ActionRenderer.BracketPrefix(type);
             if (rendering.StartsWith(prefix, StringComparison.Ordinal))
             {
-                return new AgentAction(type, rendering[prefix.Length..]);
+                return new AgentAction(type, rendering[prefix.Length..].ToString());
             }
-            if (rendering == prefix.TrimEnd())
+            if (rendering.SequenceEqual(prefix.AsSpan().TrimEnd()))
             {
                 return new AgentAction(type, "");
             }
@@ -160,7 +185,4 @@ public sealed partial class AgentPromptReader : IPromptReader
 
     [GeneratedRegex(@"^You are at Turn #(\d+)\.", RegexOptions.CultureInvariant)]
     private static partial Regex TurnLine();
-
-    [GeneratedRegex(@"^Turn #(\d+):(.*)\z", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
-    private static partial Regex HistoryLine();
 }

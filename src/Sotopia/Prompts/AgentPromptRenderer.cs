@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json.Nodes;
 using SotopiaPi.Sotopia.Episodes;
 using SotopiaPi.Grains.Interfaces;
@@ -148,15 +147,18 @@ public static class AgentPromptRenderer
         return head;
     }
 
+    /// <summary>The prompt as one string of its exact length (the head, the kept history lines and the turn line,
+    /// one per line): no builder buffer to grow and copy — prompts grow with every turn and are rendered every turn.</summary>
     private static string Compose(string head, IReadOnlyList<string> historyLines, int dropped, string tail)
     {
-        var builder = new StringBuilder(head.Length + 128 * (historyLines.Count - dropped + 1));
-        builder.Append(head);
+        var lines = new string[historyLines.Count - dropped + 2];
+        lines[0] = head;
         for (var i = dropped; i < historyLines.Count; i++)
         {
-            builder.Append('\n').Append(PromptLines.Encode(historyLines[i]));
+            lines[i - dropped + 1] = PromptLines.Encode(historyLines[i]);
         }
-        return builder.Append('\n').Append(PromptLines.Encode(tail)).ToString();
+        lines[^1] = PromptLines.Encode(tail);
+        return string.Join('\n', lines);
     }
 
     private static string BuildActionSchema()

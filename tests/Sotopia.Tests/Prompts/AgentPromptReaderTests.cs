@@ -114,5 +114,26 @@ public sealed class AgentPromptReaderTests
         Assert.Contains("turn 1", error.Message, StringComparison.Ordinal);
         error = Assert.Throws<FormatException>(() => Reader.Read(prompt.Replace("Turn #1: ", "Step 1: ", StringComparison.Ordinal)));
         Assert.Contains("not 'Turn #k", error.Message, StringComparison.Ordinal);
+        error = Assert.Throws<FormatException>(() => Reader.Read(prompt.Replace("Turn #1: ", "Turn #1x: ", StringComparison.Ordinal)));
+        Assert.Contains("not 'Turn #k", error.Message, StringComparison.Ordinal);
+        error = Assert.Throws<FormatException>(() => Reader.Read(prompt.Replace("Turn #1: ", "Turn #: ", StringComparison.Ordinal)));
+        Assert.Contains("not 'Turn #k", error.Message, StringComparison.Ordinal);
+        error = Assert.Throws<FormatException>(() => Reader.Read(prompt.Replace("Turn #1: ", "Turn #0: ", StringComparison.Ordinal)));
+        Assert.Contains("out of order", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ArgumentsWithColonsQuotesAndBracketsReadBackExactly()
+    {
+        var actions = new[]
+        {
+            AgentAction.Speak("Turn #3: \"quoted\" — and: more"),
+            new AgentAction(ActionType.NonVerbalCommunication, "[action] nods: twice"),
+            new AgentAction(ActionType.Action, ""),
+            AgentAction.Speak("two\nlines"),
+        };
+        var prompt = AgentPromptRenderer.Render(Setup(), 0, Turns(actions), actions.Length);
+        var parsed = Reader.Read(prompt);
+        Assert.Equal(actions, parsed.History.Select(h => h.Action));
     }
 }
