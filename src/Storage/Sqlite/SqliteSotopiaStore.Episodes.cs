@@ -58,7 +58,9 @@ public sealed partial class SqliteSotopiaStore
     public async Task<EpisodeActivation?> BeginEpisodeAsync(string episodeId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(episodeId);
-        var begun = await WriteAsync<(string Json, long? Fence, List<TurnRow> Turns)?>("begin episode", needsSavepoint: true, session =>
+        // One write (the fence's update); the reads after it change nothing, so no savepoint: if one of them failed, the
+        // taken fence would stay taken, which is harmless (the next begin takes the next one).
+        var begun = await WriteAsync<(string Json, long? Fence, List<TurnRow> Turns)?>("begin episode", needsSavepoint: false, session =>
         {
             long? fence = null;
             string? json = null;
