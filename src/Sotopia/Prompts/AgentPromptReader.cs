@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using SotopiaPi.Sotopia.Episodes;
 using SotopiaPi.Grains.Interfaces;
 
@@ -11,7 +10,7 @@ namespace SotopiaPi.Sotopia.Prompts;
 /// truncation, only the lines kept; steps where the acting seat did nothing are not listed).</summary>
 /// <remarks>Text before the instructions or after the turn line (a chat template's markers, for instance) is
 /// ignored. Anything missing or unreadable raises a <see cref="FormatException"/> that names the part.</remarks>
-public sealed partial class AgentPromptReader : IPromptReader
+public sealed class AgentPromptReader : IPromptReader
 {
     private static readonly ActionType[] BracketTypes = [ActionType.NonVerbalCommunication, ActionType.Action];
 
@@ -22,40 +21,47 @@ public sealed partial class AgentPromptReader : IPromptReader
         ArgumentNullException.ThrowIfNull(prompt);
         var lines = PromptLines.Decode(prompt);
 
-        var agentLine = lines.FindIndex(l => l.Contains(AgentPromptRenderer.AgentLinePrefix, StringComparison.Ordinal)
-            && l.EndsWith(AgentPromptRenderer.AgentLineSuffix, StringComparison.Ordinal));
+        var agentLine = -1;
+        for (var i = 0; i < lines.Count && agentLine < 0; i++)
+        {
+            var candidate = lines[i];
+            if (candidate.Contains(AgentPromptRenderer.AgentLinePrefix, StringComparison.Ordinal)
+                && candidate.EndsWith(AgentPromptRenderer.AgentLineSuffix, StringComparison.Ordinal))
+            {
+                agentLine = i;
+            }
+        }
         if (agentLine < 0)
         {
             throw new FormatException($"Agent prompt has no line naming the agent ('{AgentPromptRenderer.AgentLinePrefix}… {AgentPromptRenderer.AgentLineSuffix.Trim()}').");
         }
         var line = lines[agentLine];
         var nameStart = line.IndexOf(AgentPromptRenderer.AgentLinePrefix, StringComparison.Ordinal) + AgentPromptRenderer.AgentLinePrefix.Length;
-        var agentName = line[nameStart..^AgentPromptRenderer.AgentLineSuffix.Length];
+        var agentName = line[nameStart..^AgentPromptRenderer.AgentLineSuffix.Length].ToString();
 
-        var contextStart = lines.FindIndex(agentLine, l => l == InteractionContext.Header);
+        var contextStart = lines.IndexOf(InteractionContext.Header, agentLine);
         if (contextStart < 0)
         {
             throw new FormatException($"Agent prompt has no context block ('{InteractionContext.Header}').");
         }
-        var historyStart = lines.FindIndex(contextStart, l => l == AgentPromptRenderer.HistoryHeader);
+        var historyStart = lines.IndexOf(AgentPromptRenderer.HistoryHeader, contextStart);
         if (historyStart < 0)
         {
             throw new FormatException($"Agent prompt has no history section ('{AgentPromptRenderer.HistoryHeader}').");
         }
-        var context = lines.GetRange(contextStart + 1, historyStart - contextStart - 1);
-        var scenario = Value(context, "Scenario: ", "scenario line ('Scenario: …')");
-        var participants = Value(context, "Participants: ", "participants line ('Participants: A and B')");
+        var context = (From: contextStart + 1, To: historyStart);
+        var scenario = Value(lines, context, "Scenario: ", "scenario line ('Scenario: …')");
+        var participants = Value(lines, context, "Participants: ", "participants line ('Participants: A and B')");
         var otherName = participants.StartsWith(agentName + " and ", StringComparison.Ordinal) ? participants[(agentName.Length + 5)..]
             : participants.EndsWith(" and " + agentName, StringComparison.Ordinal) ? participants[..^(agentName.Length + 5)]
             : throw new FormatException($"Agent prompt's participants line does not name the agent '{agentName}': '{participants}'.");
-        var goal = Value(context, $"{agentName}'s goal: ", $"goal line of the agent ('{agentName}'s goal: …')");
+        var goal = Value(lines, context, $"{agentName}'s goal: ", $"goal line of the agent ('{agentName}'s goal: …')");
 
         var turnLine = -1;
         var turnNumber = 0;
         for (var i = lines.Count - 1; i > historyStart && turnLine < 0; i--)
         {
-            var match = TurnLine().Match(lines[i]);
-            if (match.Success && int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out turnNumber))
+            if (TryReadTurnLine(lines[i], out turnNumber))
             {
                 turnLine = i;
             }
@@ -72,7 +78,7 @@ public sealed partial class AgentPromptReader : IPromptReader
             var entry = lines[i];
             if (!TryReadHistoryLine(entry, out var turn, out var content))
             {
-                throw new FormatException($"Agent prompt's history has a line that is not 'Turn #k: …': '{Shorten(entry)}'.");
+                throw new FormatException($"Agent prompt's history has a line that is not 'Turn #k: …': '{Shorten(entry.ToString())}'.");
             }
             if (turn <= previous || turn >= turnNumber)
             {
@@ -99,17 +105,37 @@ public sealed partial class AgentPromptReader : IPromptReader
 
     /// <summary><c>Turn #k:…</c>: the number k and what follows the colon (a view into <paramref name="line"/>, no copy:
     /// the history is read back on every turn).</summary>
-    private static bool TryReadHistoryLine(string line, out int turn, out ReadOnlySpan<char> content)
+    private static bool TryReadHistoryLine(ReadOnlySpan<char> line, out int turn, out ReadOnlySpan<char> content)
     {
         const string prefix = "Turn #";
         turn = 0;
         content = default;
-        var colon = line.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= prefix.Length || !line.StartsWith(prefix, StringComparison.Ordinal))
+        var colon = line.IndexOf(':');
+        if (colon <= prefix.Length || !line.StartsWith(prefix, StringComparison.Ordinal) || !TryReadNumber(line[prefix.Length..colon], out turn))
         {
             return false;
         }
-        var digits = line.AsSpan(prefix.Length, colon - prefix.Length);
+        content = line[(colon + 1)..];
+        return true;
+    }
+
+    /// <summary><c>You are at Turn #k.</c> (anything may follow the period): the number k.</summary>
+    private static bool TryReadTurnLine(ReadOnlySpan<char> line, out int turn)
+    {
+        turn = 0;
+        if (!line.StartsWith(AgentPromptRenderer.TurnLinePrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var rest = line[AgentPromptRenderer.TurnLinePrefix.Length..];
+        var period = rest.IndexOf('.');
+        return period > 0 && TryReadNumber(rest[..period], out turn);
+    }
+
+    /// <summary>A non-empty run of ASCII digits that fits an <see cref="int"/>.</summary>
+    private static bool TryReadNumber(ReadOnlySpan<char> digits, out int number)
+    {
+        number = 0;
         foreach (var c in digits)
         {
             if (!char.IsAsciiDigit(c))
@@ -117,8 +143,7 @@ public sealed partial class AgentPromptReader : IPromptReader
                 return false;
             }
         }
-        content = line.AsSpan(colon + 1);
-        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out turn);
+        return !digits.IsEmpty && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out number);
     }
 
     /// <summary>Reads <c>&lt;Name&gt; &lt;rendering&gt;</c> for one of the two names (the longest that fits first).</summary>
@@ -169,20 +194,17 @@ public sealed partial class AgentPromptReader : IPromptReader
         return null;
     }
 
-    private static string Value(List<string> lines, string prefix, string what)
+    private static string Value(PromptLines.Lines lines, (int From, int To) range, string prefix, string what)
     {
-        foreach (var line in lines)
+        for (var i = range.From; i < range.To; i++)
         {
-            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            if (lines[i].StartsWith(prefix, StringComparison.Ordinal))
             {
-                return line[prefix.Length..];
+                return lines.ToString(i)[prefix.Length..];
             }
         }
         throw new FormatException($"Agent prompt's context block has no {what}.");
     }
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
-
-    [GeneratedRegex(@"^You are at Turn #(\d+)\.", RegexOptions.CultureInvariant)]
-    private static partial Regex TurnLine();
 }

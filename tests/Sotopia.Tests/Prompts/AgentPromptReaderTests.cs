@@ -136,4 +136,20 @@ public sealed class AgentPromptReaderTests
         var parsed = Reader.Read(prompt);
         Assert.Equal(actions, parsed.History.Select(h => h.Action));
     }
+
+    [Fact]
+    public void MultiLineScenarioAndGoalReadBackExactly()
+    {
+        var setup = Setup();
+        var scenario = setup.Scenario with
+        {
+            Text = "Two neighbours meet.\n  Indented second line.\nThird: line",
+            Goals = ["Get help\nwith the weeding", setup.Scenario.Goals[1]],
+        };
+        setup = setup with { Scenario = scenario };
+        var parsed = Reader.Read(AgentPromptRenderer.Render(setup, 0, Turns(AgentAction.Speak("a\nb")), 1));
+        Assert.Equal(scenario.Text, parsed.Scenario);
+        Assert.Equal("Get help\nwith the weeding", parsed.Goal);
+        Assert.Equal(AgentAction.Speak("a\nb"), Assert.Single(parsed.History).Action);
+    }
 }
