@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -34,7 +33,7 @@ public sealed class FakeFineTuningServer : IAsyncDisposable
     private FakeFineTuningServer(string apiKey)
     {
         _apiKey = apiKey;
-        var port = FreePort();
+        var port = FreePorts.Next();
         _listener = new HttpListener();
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
@@ -501,12 +500,6 @@ public sealed class FakeFineTuningServer : IAsyncDisposable
         return index < 0 ? -1 : start + index;
     }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private static JsonObject ErrorBody(string message, string? code, string? param = null) =>
         new() { ["error"] = ErrorObject(message, code, param) };

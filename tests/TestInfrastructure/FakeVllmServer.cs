@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -27,7 +26,7 @@ public sealed class FakeVllmServer : IAsyncDisposable
     {
         BaseModel = baseModel;
         _runtimeLoraUpdating = runtimeLoraUpdating;
-        var port = FreePort();
+        var port = FreePorts.Next();
         _listener = new HttpListener();
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
@@ -200,12 +199,6 @@ public sealed class FakeVllmServer : IAsyncDisposable
     private static Reply Error(int status, string message, string type) =>
         Reply.Json(new JsonObject { ["object"] = "error", ["message"] = message, ["type"] = type, ["code"] = status }, status);
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private sealed record Reply(int Status, string ContentType, string Body)
     {

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Orleans.Messaging;
@@ -91,12 +89,7 @@ public sealed class PostgresClusterTests(PostgresServerFixture server, ITestOutp
         Assert.Equal([OrleansTestDatabase.Key(survivor.SiloAddress)], (await OrleansTestDatabase.MembershipAsync(_database, _cluster.ClusterId)).Keys);
     }
 
-    private static string FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
-    }
+    private static string FreePort() => FreePorts.Next().ToString(CultureInfo.InvariantCulture);
 
     private async Task BothActiveAsync(SiloHandle observer, IReadOnlyList<SiloHandle> silos) =>
         await WithinMembership.MembershipAsync(_cluster!.Services(observer).GetRequiredService<IClusterMembershipService>(),
