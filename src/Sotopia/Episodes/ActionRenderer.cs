@@ -15,8 +15,9 @@ public static class ActionRenderer
     /// <summary>The prefix of a speak rendering (the argument follows in double quotes).</summary>
     public const string SaidPrefix = "said: \"";
 
-    private const string NonVerbalPrefix = "[non-verbal communication] ";
-    private const string ActionPrefix = "[action] ";
+    // Built once from the wire names (a history line is rendered again on every later turn of its episode).
+    private static readonly string NonVerbalPrefix = $"[{ActionType.NonVerbalCommunication.ToWire()}] ";
+    private static readonly string ActionPrefix = $"[{ActionType.Action.ToWire()}] ";
 
     /// <summary><c>did nothing</c> · <c>said: "…"</c> · <c>[non-verbal communication] …</c> · <c>[action] …</c> ·
     /// <c>left the conversation</c>. Arguments are used verbatim (no escaping, as in the original).</summary>

@@ -23,8 +23,11 @@ public static class HistoryRenderer
         return turn.Action.Type == ActionType.None ? prefix : ActionRenderer.Line(prefix, name, turn.Action);
     }
 
+    /// <summary>What every agent history line starts with, before its step number.</summary>
+    internal const string LinePrefix = "Turn #";
+
     /// <summary>The prefix of an agent history line: <c>Turn #k: </c>.</summary>
-    public static string TurnPrefix(int turnNumber) => $"Turn #{turnNumber}: ";
+    public static string TurnPrefix(int turnNumber) => $"{LinePrefix}{turnNumber}: ";
 
     /// <summary>One <see cref="AgentLine"/> per step, oldest first.</summary>
     public static IReadOnlyList<string> AgentLines(EpisodeSetup setup, IReadOnlyList<Turn> turns)

@@ -107,7 +107,7 @@ public sealed class AgentPromptReader : IPromptReader
     /// the history is read back on every turn).</summary>
     private static bool TryReadHistoryLine(ReadOnlySpan<char> line, out int turn, out ReadOnlySpan<char> content)
     {
-        const string prefix = "Turn #";
+        const string prefix = HistoryRenderer.LinePrefix;
         turn = 0;
         content = default;
         var colon = line.IndexOf(':');
