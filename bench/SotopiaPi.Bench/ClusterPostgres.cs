@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace SotopiaPi.Bench;
@@ -54,7 +52,7 @@ internal sealed class ClusterPostgres : IAsyncDisposable
             var data = Path.Combine(folder, "data");
             await RunAsync(Path.Combine(binaries, "initdb"),
                 ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-instructions"]);
-            var port = FreePort();
+            var port = BenchSilo.FreePort();
             await RunAsync(Path.Combine(binaries, "pg_ctl"),
             [
                 "-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60",
@@ -144,12 +142,6 @@ internal sealed class ClusterPostgres : IAsyncDisposable
                 $"or set {EnvironmentVariable} to the connection string of a server where the user may CREATE DATABASE.");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Runs a command (as the user postgres when this process is root), failing with its output.</summary>
     private static async Task RunAsync(string file, IReadOnlyList<string> arguments, bool asPostgres = true)

@@ -42,8 +42,8 @@ internal static class ListingBenchmark
                 ["SOTOPIA_API_TOKEN"] = "",
                 ["trainer"] = "false",
                 ["Silo:SiloId"] = "bench-listing",
-                ["Silo:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-                ["Silo:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+                ["Silo:SiloPort"] = BenchSilo.FreePort().ToString(CultureInfo.InvariantCulture),
+                ["Silo:GatewayPort"] = BenchSilo.FreePort().ToString(CultureInfo.InvariantCulture),
             });
         });
         await silo.StartAsync();
@@ -205,12 +205,5 @@ internal static class ListingBenchmark
         return new([.. DimensionInfo.All.Select(info => new DimensionScore(
             rng.Next(info.Min, info.Max + 1),
             "The agent stated its goal plainly, kept to its character's values and negotiated a fair outcome; nothing was revealed or lost."))]);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
